@@ -1,0 +1,41 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The one catalogue of error codes clients can rely on. The HTTP status belongs to the code, so
+ * every route answers the same condition the same way.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  REGISTRATION_NOT_FOUND: { status: 404, message: 'No such registration.' },
+  REGISTRATION_EXPIRED: { status: 410, message: 'The registration expired; start again.' },
+  REGISTRATION_LOCKED: { status: 423, message: 'Too many wrong codes; the registration is locked.' },
+  REGISTRATION_FAILED: { status: 410, message: 'The registration could not be completed; start again.' },
+  REGISTRATION_ALREADY_COMPLETED: { status: 409, message: 'The registration is already completed.' },
+  INVALID_CODE: { status: 422, message: 'The code is not valid.' },
+  RESEND_COOLDOWN: { status: 429, message: 'A code was sent recently; retry later.' },
+  NOT_READY: { status: 503, message: 'Not ready.' },
+  INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/** Shape of every error body (compatible with Fastify's default error shape). */
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String({ description: 'Stable machine-readable code from the error catalogue' }),
+    error: Type.String({ description: 'HTTP reason phrase' }),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  },
+  { $id: 'ErrorResponse' },
+);
+export type ErrorResponse = Static<typeof ErrorResponse>;

@@ -1,0 +1,14 @@
+/** Queue names are part of the contract between services; the first two come from the seed design. */
+export const ACCOUNT_CREATION_QUEUE = 'ACCOUNT_CREATION_QUEUE';
+export const CONFIRM_EMAIL_CODE_QUEUE = 'CONFIRM_EMAIL_CODE_QUEUE';
+/** Durable, shared by every backend instance: any instance may take any saga reply. */
+export const REGISTRATION_REPLY_QUEUE = 'REGISTRATION_REPLY_QUEUE';
+
+/** Where consumers put messages they cannot process, with the reason in a header. */
+export const DEAD_LETTER_EXCHANGE = 'ashchat.dead-letter';
+export const deadLetterQueueName = (queue: string): string => `${queue}.dead-letter`;
+/** Header carrying the reason a message was dead-lettered. */
+export const DEAD_LETTER_REASON_HEADER = 'x-ashchat-dead-letter-reason';
+
+export const QUEUE_NAMES = [ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, REGISTRATION_REPLY_QUEUE] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
