@@ -1,0 +1,17 @@
+export type {
+  Infra, InfraLogger, InfraPorts, ResolveOptions, ResolvedInfra, ServiceName, ServiceSource, SourceKind,
+} from './infra.types.js';
+export { DEFAULT_PORTS, SERVICE_NAMES } from './infra.types.js';
+export { getInfra } from './get-infra.js';
+export { findRepoRoot, resolveInfra, stderrLogger } from './infra.resolver.js';
+export { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from './smtp-sink.js';
+export type { StoredMail } from './mail.store.js';
+export { createMailbox, type Mailbox, type MailDetail, type MailList, type MailSummary } from './mailbox.js';
+export { waitFor, type WaitForOptions } from './wait-for.js';
+export { closeAllRabbitConnections, type CloseConnectionsOptions } from './rabbit-admin.js';
+export { testSecret, uniqueName } from './test-helpers.js';
+export { ensureKeyspaceNotifications, pingRedis } from './redis.infra.js';
+export { pingMongo } from './mongodb.infra.js';
+export { pingAmqp } from './rabbitmq.infra.js';
+export { mailApiAnswers, smtpBanner } from './smtp.infra.js';
+export { FERRETDB_VERSION, ensureFerretdb } from './ferretdb.installer.js';

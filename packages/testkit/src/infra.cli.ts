@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { resolveInfra, stderrLogger } from './infra.resolver.js';
+import type { ResolvedInfra, ServiceSource } from './infra.types.js';
+import { redactUrl } from './service.context.js';
+import { testSecret } from './test-helpers.js';
+
+const USAGE = `Usage:
+  ashchat-infra exec [--fresh] [--no-docker] -- <command> [args...]
+      Find or start MongoDB, RabbitMQ, Redis and SMTP, run <command> with MONGODB_URI, AMQP_URI,
+      REDIS_URI, SMTP_URI, MAIL_API_URL (and VERIFICATION_CODE_SECRET if unset) exported, then
+      stop what was started and exit with the command's exit code.
+  ashchat-infra up [--fresh] [--no-docker]
+      Find or start everything, print the env lines, keep running until Ctrl-C.
+  ashchat-infra env
+      Print KEY=VALUE for what is already configured or listening (starts nothing); exit 1 if
+      something is missing.
+Order per service: env URL → server on the default port → local binary (.infra/<service>/) → Docker.
+Options:
+  --fresh      ignore servers on the default ports; start private instances on free ports with
+               throw-away data dirs (.infra/<service>-<port>/), removed again at the end
+  --no-docker  never fall back to Docker/testcontainers`;
+
+const logger = stderrLogger();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+const KIND_TEXT: Record<ServiceSource['kind'], string> = {
+  env: 'env',
+  'local-port': 'local port',
+  binary: 'started binary',
+  embedded: 'embedded',
+  docker: 'docker',
+};
+
+function printSources(sources: ServiceSource[]): void {
+  for (const s of sources) {
+    logger.info(`${s.service.padEnd(8)} ${redactUrl(s.uri).padEnd(36)} ${KIND_TEXT[s.kind]}: ${s.detail}`);
+  }
+}
+
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return 128 + (signal ? (constants.signals[signal] ?? 1) : 1);
+}
+
+/** Resolves everything; a signal during start-up stops what was already started and exits 130. */
+interface CliOptions {
+  docker: boolean;
+  fresh: boolean;
+}
+
+const FRESH_PORTS = { mongodb: 0, rabbitmq: 0, redis: 0, smtp: 0, mailApi: 0 };
+
+/**
+ * One signal handler for the whole run, installed before anything starts, so there is never a
+ * moment where Ctrl-C kills this process with the default action and leaves servers behind.
+ * While resolving a signal aborts start-up; afterwards it goes to `onSignal`; during teardown it
+ * is ignored (teardown is already under way).
+ */
+function signalRouter() {
+  const ac = new AbortController();
+  let handler: ((sig: NodeJS.Signals) => void) | undefined;
+  let tearingDown = false;
+  const route = (sig: NodeJS.Signals) => {
+    if (tearingDown) return logger.info(`${sig}: still stopping, please wait`);
+    if (handler) return handler(sig);
+    ac.abort(new Error(`interrupted by ${sig}`));
+  };
+  SIGNALS.forEach((s) => process.on(s, route));
+  return {
+    signal: ac.signal,
+    onSignal: (h: (sig: NodeJS.Signals) => void) => void (handler = h),
+    teardown: () => void (tearingDown = true),
+  };
+}
+type SignalRouter = ReturnType<typeof signalRouter>;
+
+async function resolveOrExit(opts: CliOptions, router: SignalRouter): Promise<ResolvedInfra> {
+  try {
+    return await resolveInfra({ signal: router.signal, logger, docker: opts.docker, ...(opts.fresh ? { ports: FRESH_PORTS } : {}) });
+  } catch (err) {
+    logger.warn((err as Error).message);
+    process.exit(router.signal.aborted ? 130 : 1);
+  }
+}
+
+async function stopAndExit(resolved: ResolvedInfra, router: SignalRouter, code: number): Promise<never> {
+  router.teardown();
+  logger.info('stopping what this run started');
+  try {
+    await resolved.stop();
+  } catch (err) {
+    logger.warn(`teardown: ${(err as Error).message}`);
+    if (code === 0) code = 1;
+  }
+  process.exit(code);
+}
+
+async function exec(command: string[], opts: CliOptions): Promise<never> {
+  if (command.length === 0) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  const router = signalRouter();
+  const resolved = await resolveOrExit(opts, router);
+  printSources(resolved.sources);
+  const env = {
+    ...process.env,
+    ...resolved.env,
+    // Both services of one run must share the secret that digests verification codes.
+    VERIFICATION_CODE_SECRET: process.env.VERIFICATION_CODE_SECRET || testSecret(),
+  };
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env });
+  let signals = 0;
+  router.onSignal((sig) => {
+    signals += 1;
+    // Third signal: the command ignores us, force it so teardown can still happen.
+    child.kill(signals >= 3 ? 'SIGKILL' : sig);
+  });
+  const code = await new Promise<number>((resolve) => {
+    child.once('error', (err) => {
+      logger.warn(`cannot run ${command[0]}: ${err.message}`);
+      resolve(127);
+    });
+    child.once('exit', (c, s) => resolve(exitCodeOf(c, s)));
+  });
+  return stopAndExit(resolved, router, code);
+}
+
+async function up(opts: CliOptions): Promise<never> {
+  const router = signalRouter();
+  const resolved = await resolveOrExit(opts, router);
+  printSources(resolved.sources);
+  for (const [k, v] of Object.entries(resolved.env)) process.stdout.write(`${k}=${v}\n`);
+  logger.info('infrastructure is up; press Ctrl-C to stop');
+  const sig = await new Promise<NodeJS.Signals>((resolve) => router.onSignal(resolve));
+  logger.info(`received ${sig}`);
+  return stopAndExit(resolved, router, 0);
+}
+
+async function env(): Promise<never> {
+  const resolved = await resolveInfra({ start: false, logger });
+  for (const [k, v] of Object.entries(resolved.env)) process.stdout.write(`${k}=${v}\n`);
+  const found = new Set(resolved.sources.map((s) => s.service));
+  const missing = (['mongodb', 'rabbitmq', 'redis', 'smtp'] as const).filter((s) => !found.has(s));
+  for (const s of missing) logger.warn(`${s}: nothing configured or listening (run "ashchat-infra up" to start it)`);
+  process.exit(missing.length === 0 ? 0 : 1);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  // Our flags come first; everything after them (or after "--") is the command, flags included.
+  const flags: string[] = [];
+  while (rest[0]?.startsWith('--') && rest[0] !== '--') flags.push(rest.shift()!);
+  if (rest[0] === '--') rest.shift();
+  const unknown = flags.filter((f) => f !== '--no-docker' && f !== '--fresh');
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option ${unknown.join(' ')}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const opts: CliOptions = { docker: !flags.includes('--no-docker'), fresh: flags.includes('--fresh') };
+  switch (cmd) {
+    case 'exec':
+      return exec(rest, opts);
+    case 'up':
+      return up(opts);
+    case 'env':
+      return env();
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      process.stderr.write(`${cmd ? `unknown command "${cmd}"\n` : ''}${USAGE}\n`);
+      process.exit(2);
+  }
+}
+
+await main(process.argv.slice(2));

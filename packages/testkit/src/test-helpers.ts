@@ -1,0 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
+/** `prefix` + random suffix: unique DB, queue and key names so parallel test files never collide. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${prefix && !/[-_.:]$/.test(prefix) ? '-' : ''}${randomBytes(6).toString('hex')}`;
+}
+
+/** A random 32-byte hex string usable as VERIFICATION_CODE_SECRET. */
+export function testSecret(): string {
+  return randomBytes(32).toString('hex');
+}
