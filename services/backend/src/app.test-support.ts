@@ -1,0 +1,84 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { getInfra, waitFor } from '@ashchat/testkit';
+import { loadBackendConfig, type BackendConfig } from './config.js';
+import { buildApp, fastifyOptions } from './app.js';
+
+/** Test-only helpers (excluded from the build): a config on the real infrastructure and an app. */
+
+export interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+/** The environment a test backend runs with: real infra URLs, a database of its own. */
+export async function testEnv(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+  const infra = await getInfra();
+  return {
+    MONGODB_URI: infra.mongodbUri,
+    MONGODB_DB: `ashchat_test_${randomUUID().slice(0, 8)}`,
+    AMQP_URI: infra.amqpUri,
+    REDIS_URI: infra.redisUri,
+    VERIFICATION_CODE_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+}
+
+export async function testConfig(overrides: Record<string, string> = {}): Promise<BackendConfig> {
+  return loadBackendConfig({ env: await testEnv(overrides), envFile: false });
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Runs after buildApp is registered and before ready: add test routes here. */
+  setup?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+/** A ready backend app (never listening) that is closed, and its database dropped, at teardown. */
+export async function buildTestApp(t: Teardown, options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const config = await testConfig(options.env);
+  const app = Fastify(fastifyOptions(config, { logger: false }));
+  t.teardown(async () => {
+    await app.mongo?.db.dropDatabase().catch(() => undefined);
+    await app.close();
+  });
+  await app.register(buildApp, { config });
+  await options.setup?.(app);
+  await app.ready();
+  return app;
+}
+
+export interface ReadinessAnswer {
+  statusCode: number;
+  body: unknown;
+}
+
+/**
+ * Polls /ready until it answers `expected` (connections of a fresh app come up asynchronously),
+ * bounded. On timeout it returns the last answer, so the test's assertion shows the difference.
+ */
+export async function awaitReadiness(
+  probe: () => Promise<ReadinessAnswer>,
+  expected: unknown,
+  timeoutMs = 15_000,
+): Promise<ReadinessAnswer> {
+  let last: ReadinessAnswer | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await probe();
+        return isDeepStrictEqual(last.body, expected) ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 100, message: `/ready to answer ${JSON.stringify(expected)}` },
+    );
+  } catch (error) {
+    if (last === undefined) throw error;
+    return last;
+  }
+}
+
+export const injectReady = (app: FastifyInstance) => async (): Promise<ReadinessAnswer> => {
+  const res = await app.inject({ method: 'GET', url: '/ready' });
+  return { statusCode: res.statusCode, body: res.json() };
+};

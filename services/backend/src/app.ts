@@ -1,0 +1,64 @@
+import fp from 'fastify-plugin';
+import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { MessagingLogger } from '@ashchat/messaging';
+import type { BackendConfig } from './config.js';
+import { loggerOptions } from './logger.js';
+import mongoPlugin from './plugins/mongo.plugin.js';
+import redisPlugin from './plugins/redis.plugin.js';
+import amqpPlugin from './plugins/amqp.plugin.js';
+import errorHandlerPlugin from './plugins/error-handler.plugin.js';
+import healthRoutes from './routes/health.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: BackendConfig;
+  }
+}
+
+export interface AppOptions {
+  config: BackendConfig;
+  /** Logger for non-request components (AMQP connection); defaults to the Fastify logger. */
+  logger?: MessagingLogger;
+}
+
+/**
+ * Options for the Fastify instance that hosts buildApp, shared by server.ts and the tests so both
+ * validate the same way. Unknown body properties are rejected (schemas say additionalProperties:
+ * false), not silently stripped as Fastify's default Ajv setup would.
+ */
+export function fastifyOptions(
+  config: BackendConfig,
+  overrides: Partial<FastifyServerOptions> = {},
+): FastifyServerOptions {
+  return {
+    logger: loggerOptions(config.LOG_LEVEL),
+    trustProxy: config.TRUST_PROXY,
+    // Orchestrator probes arrive every few seconds; logging each would drown real traffic.
+    logController: new LogController({
+      disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
+    }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ...overrides,
+  };
+}
+
+/**
+ * The whole backend as one plugin: infrastructure, the error handler, routes. It never listens,
+ * so tests run it through `inject` and server.ts decides how to serve it. Wrapped with
+ * fastify-plugin so the decorators and the error handler apply to the host instance.
+ */
+async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void> {
+  const { config } = opts;
+  app.decorate('config', config);
+  await app.register(errorHandlerPlugin);
+  await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
+  await app.register(redisPlugin, { uri: config.REDIS_URI });
+  await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
+  await app.register(healthRoutes);
+}
+
+export const buildApp = fp(backendApp, {
+  name: 'ashchat-backend',
+  fastify: '5.x',
+});
+export default buildApp;

@@ -1,0 +1,77 @@
+import { STATUS_CODES } from 'node:http';
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CATALOGUE, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
+import { AppError } from '../errors/app-error.js';
+
+interface Mapped {
+  code: ErrorCode;
+  details?: unknown;
+  headers?: Readonly<Record<string, string>>;
+}
+
+// Fastify's own client errors, by their stable codes.
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+};
+
+function mapError(error: FastifyError | AppError | Error): Mapped {
+  if (error instanceof AppError) return { code: error.code, details: error.details, headers: error.headers };
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return {
+      code: 'VALIDATION_FAILED',
+      details: fastifyError.validation.map((v) => ({
+        in: fastifyError.validationContext ?? 'request',
+        path: v.instancePath === '' ? '/' : v.instancePath,
+        message: v.message ?? 'is invalid',
+      })),
+    };
+  }
+  const known = fastifyError.code === undefined ? undefined : FASTIFY_CODES[fastifyError.code];
+  if (known !== undefined) return { code: known };
+  // Other 4xx from Fastify or its plugins (rate limit, ...): keep the status, use its catalogue code.
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const byStatus = (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).find((c) => ERROR_CATALOGUE[c].status === status);
+    if (byStatus !== undefined) return { code: byStatus };
+  }
+  return { code: 'INTERNAL_ERROR' };
+}
+
+export function errorBody(code: ErrorCode, details?: unknown): ErrorResponse {
+  const { status, message } = ERROR_CATALOGUE[code];
+  return {
+    statusCode: status,
+    code,
+    error: STATUS_CODES[status] ?? 'Error',
+    message,
+    ...(details === undefined ? {} : { details }),
+  };
+}
+
+/**
+ * The one error handler: every failure leaves as an ErrorResponse with a catalogue code. Unknown
+ * errors become a generic 500 whose message and stack stay in the log, never in the response.
+ */
+async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = mapError(error);
+    const body = errorBody(mapped.code, mapped.details);
+    if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: body.code, statusCode: body.statusCode }, 'request rejected');
+    if (mapped.headers !== undefined) void reply.headers(mapped.headers);
+    return reply.code(body.statusCode).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    request.log.info({ method: request.method, url: request.url }, 'route not found');
+    return reply.code(404).send(errorBody('ROUTE_NOT_FOUND'));
+  });
+}
+
+export default fp(errorHandlerPlugin, { name: 'error-handler', fastify: '5.x' });

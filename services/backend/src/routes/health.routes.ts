@@ -1,0 +1,44 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { HealthResponse, ReadinessResponse } from '@ashchat/contracts';
+import { checkReadiness } from '../health/readiness.js';
+
+export interface HealthRoutesOptions {
+  /** Bound for each dependency check of /ready. */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * Liveness (`/health`: the process answers) and readiness (`/ready`: every dependency answers
+ * now). Orchestrators restart on the first and route traffic on the second.
+ */
+async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptions): Promise<void> {
+  const timeoutMs = opts.checkTimeoutMs ?? 1_000;
+
+  app.get('/health', { schema: { response: { 200: HealthResponse } } }, async () => ({ status: 'ok' as const }));
+
+  app.get(
+    '/ready',
+    { schema: { response: { 200: ReadinessResponse, 503: ReadinessResponse } } },
+    async (request, reply) => {
+      const { body, failures } = await checkReadiness(
+        {
+          mongodb: () => app.mongo.db.command({ ping: 1 }),
+          redis: () => app.redis.ping(),
+          rabbitmq: () => (app.amqp.ready ? Promise.resolve() : app.amqp.onConnect(timeoutMs, true)),
+        },
+        timeoutMs,
+      );
+      if (body.status !== 'ready') request.log.warn({ failures }, 'not ready');
+      return reply.code(body.status === 'ready' ? 200 : 503).send(body);
+    },
+  );
+}
+
+// encapsulate: the routes stay in their own scope; fp only adds the declared dependencies.
+export default fp(healthRoutes, {
+  name: 'health-routes',
+  fastify: '5.x',
+  dependencies: ['mongo', 'redis', 'amqp'],
+  encapsulate: true,
+});

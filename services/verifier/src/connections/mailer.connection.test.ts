@@ -1,0 +1,33 @@
+import t from 'tap';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { startSmtpSink } from '@ashchat/testkit';
+import { createMailer } from './mailer.connection.js';
+
+t.test('SMTP_EMAIL/SMTP_PASSWORD become the login and the mail goes out from MAIL_FROM', async (t) => {
+  const sink = await startSmtpSink({ smtpPort: 0, httpPort: 0 });
+  t.teardown(() => sink.close());
+  const mailer = createMailer({
+    SMTP_URI: `${sink.smtpUri}?connectionTimeout=5000`,
+    SMTP_EMAIL: 'sender@example.com',
+    SMTP_PASSWORD: 'app-password',
+    MAIL_FROM: 'AshChat <sender@example.com>',
+  });
+  t.teardown(() => mailer.close());
+  const options = (mailer.transporter as SMTPTransport).options;
+  t.same(options.auth, { user: 'sender@example.com', pass: 'app-password' });
+  t.equal(options.connectionTimeout, 5000, 'options in the URL are kept');
+  t.equal(options.greetingTimeout, 10_000, 'bounded defaults are kept');
+
+  await mailer.sendMail({ to: 'someone@example.com', subject: 'hello', text: 'body' });
+  const [mail] = sink.messages();
+  t.match(mail, { From: { Address: 'sender@example.com', Name: 'AshChat' }, Subject: 'hello' });
+});
+
+t.test('credentials in the URL are used when no SMTP_EMAIL is set', async (t) => {
+  const mailer = createMailer({ SMTP_URI: 'smtps://user%40x.org:pw@mail.example.com:2465', MAIL_FROM: 'a@b.c' });
+  t.teardown(() => mailer.close());
+  const options = (mailer.transporter as SMTPTransport).options;
+  t.same(options.auth, { user: 'user@x.org', pass: 'pw' });
+  t.equal(options.secure, true);
+  t.equal(options.port, 2465);
+});
