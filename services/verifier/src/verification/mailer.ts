@@ -1,0 +1,99 @@
+import type { MessagingLogger } from '@ashchat/messaging';
+import type { Transporter } from 'nodemailer';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Content language of the mail (Content-Language header). */
+  language?: string;
+}
+
+export interface Mailer {
+  /** One delivery attempt; rejects with the transport's error. */
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): void;
+}
+
+/** A thin client over a nodemailer transport: fixed sender, and logs that never hold the mail body. */
+export function createMailer(transport: Transporter, o: { from: string; logger: MessagingLogger }): Mailer {
+  return {
+    async send(mail) {
+      const info = (await transport.sendMail({
+        from: o.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        ...(mail.language ? { headers: { 'Content-Language': mail.language } } : {}),
+      })) as { messageId?: unknown };
+      const messageId = typeof info.messageId === 'string' ? info.messageId : '';
+      o.logger.debug({ messageId }, 'mail handed to the SMTP server');
+      return { messageId };
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
+
+export interface RetryOptions {
+  /** Further attempts after the first one; 0 = a single attempt. */
+  maxRetries: number;
+  /** Delay before the first retry; doubles with every further retry. */
+  baseDelayMs: number;
+  /** Uniform [0, 1); injectable for tests. */
+  random?: () => number;
+  onRetry?: (info: { attempt: number; delayMs: number; err: unknown }) => void;
+}
+
+/** Thrown when every attempt failed; `cause` is the last error. */
+export class RetriesExhaustedError extends Error {
+  constructor(readonly attempts: number, cause: unknown) {
+    super(`gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`, { cause });
+    this.name = 'RetriesExhaustedError';
+  }
+}
+
+/** Delay before retry number `retry` (0-based): base·2^retry, jittered to 50–100 % of it. */
+export function backoffDelay(baseDelayMs: number, retry: number, random: () => number = Math.random): number {
+  const ceiling = baseDelayMs * 2 ** retry;
+  // Jitter keeps several workers that failed together from hammering the server in lockstep.
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/**
+ * SMTP 5xx replies are permanent (bad recipient, message refused): repeating them cannot help.
+ * Connection errors and 4xx replies are transient.
+ */
+export function isPermanentMailError(err: unknown): boolean {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+export async function withRetry<T>(attempt: () => Promise<T>, o: RetryOptions): Promise<T> {
+  const maxRetries = Math.max(0, Math.floor(o.maxRetries));
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (retry >= maxRetries || isPermanentMailError(err)) throw new RetriesExhaustedError(retry + 1, err);
+      const delayMs = backoffDelay(o.baseDelayMs, retry, o.random);
+      o.onRetry?.({ attempt: retry + 1, delayMs, err });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+/** A reason for the saga and the logs: error code and SMTP status only, never the server's text. */
+export function mailFailureReason(err: unknown): string {
+  const attempts = err instanceof RetriesExhaustedError ? err.attempts : 1;
+  const last = err instanceof RetriesExhaustedError ? err.cause : err;
+  const code = (last as { code?: unknown } | null)?.code;
+  const status = (last as { responseCode?: unknown } | null)?.responseCode;
+  const detail = [typeof code === 'string' ? code : undefined, typeof status === 'number' ? `SMTP ${status}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return `mail delivery failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}`;
+}
