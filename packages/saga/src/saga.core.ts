@@ -1,0 +1,235 @@
+import { initialTransition, transition, type AnyStateMachine, type SnapshotFrom } from 'xstate';
+import { SagaConflictError, SagaNotFoundError, SagaVersionError } from './saga.errors.js';
+import { SAGA_TIMEOUT, type SagaTimers } from './saga.kit.js';
+import type { ResolvedOptions } from './saga.options.js';
+import { buildOutbox, decodeEntry, encodeEntry, parseCorrelationId } from './saga.outbox.js';
+import { earliestDeadline, parsePersisted, persistSnapshot, readTimers, restoreSnapshot, stateToString } from './saga.snapshot.js';
+import type { WithSagaLock } from './saga.lock.js';
+import type { SagaStore } from './saga.store.js';
+import { syncTimers, type TimerKeys } from './saga.timers.js';
+import type {
+  OutboxEntry,
+  PersistedSnapshot,
+  ReplyOutcome,
+  SagaDocument,
+  SagaEventInput,
+  SagaSendResult,
+  SagaStartInput,
+  SagaView,
+} from './saga.types.js';
+
+/**
+ * The event path shared by REST calls, replies, timer expiries, the sweep and effect results:
+ * load → pure transition → one conditional update (snapshot + version + outbox) → side effects.
+ */
+export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
+  o: ResolvedOptions<M, TStatus, TIndex>,
+  store: SagaStore,
+  keys: TimerKeys,
+  withLock: WithSagaLock,
+) {
+  const { definition: def, logger, clock } = o;
+  const machine = def.machine;
+  const effectNames = new Set(Object.keys(o.effects));
+  type View = SagaView<M, TStatus, TIndex>;
+  type Result = SagaSendResult<M, TStatus, TIndex>;
+
+  function readSnapshot(doc: SagaDocument): { persisted: PersistedSnapshot; json: string; snapshot: SnapshotFrom<M> } {
+    if (doc.machine !== def.name || doc.machineVersion !== def.version) {
+      if (doc.machine !== def.name || !def.migrate || doc.machineVersion > def.version) {
+        throw new SagaVersionError(doc._id, `${doc.machine}@${doc.machineVersion}`, `${def.name}@${def.version}`);
+      }
+      const persisted = def.migrate(parsePersisted(doc.snapshot), doc.machineVersion);
+      return { persisted, json: JSON.stringify(persisted), snapshot: restoreSnapshot(machine, persisted) };
+    }
+    const persisted = parsePersisted(doc.snapshot);
+    return { persisted, json: doc.snapshot, snapshot: restoreSnapshot(machine, persisted) };
+  }
+
+  function toView(doc: SagaDocument, snapshot: SnapshotFrom<M>): View {
+    return {
+      id: doc._id,
+      machine: doc.machine,
+      machineVersion: doc.machineVersion,
+      version: doc.version,
+      state: doc.state,
+      status: doc.status as TStatus,
+      index: doc.index as TIndex,
+      final: doc.final,
+      nextDeadline: doc.nextDeadline,
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      snapshot,
+      pendingOutbox: doc.outbox.length,
+    };
+  }
+
+  /** Fields derived from a snapshot, written with it. */
+  function project(snapshot: SnapshotFrom<M>, json: string) {
+    const snap = snapshot as unknown as { status: string; value: unknown; context: unknown };
+    const done = snap.status !== 'active';
+    return {
+      machineVersion: def.version,
+      state: stateToString(snap.value),
+      status: def.status(snapshot) as unknown,
+      index: (def.index?.(snapshot) ?? null) as unknown,
+      final: done,
+      nextDeadline: done ? null : earliestDeadline(readTimers(snap)),
+      snapshot: json,
+    };
+  }
+
+  async function get(sagaId: string): Promise<View | null> {
+    const doc = await store.load(sagaId);
+    return doc ? toView(doc, readSnapshot(doc).snapshot) : null;
+  }
+
+  async function start(sagaId: string, input: SagaStartInput<M>): Promise<{ view: View; created: boolean }> {
+    const now = clock();
+    const [snapshot, actions] = (initialTransition as (m: M, i: unknown) => [SnapshotFrom<M>, { type: string; params?: unknown }[]])(
+      machine,
+      { ...input, at: now },
+    );
+    const { json } = persistSnapshot(machine, snapshot);
+    const entries = buildOutbox(actions, { sagaId, version: 1, now, replyQueue: o.replyQueue, definition: def, effectNames });
+    const encoded = entries.map(encodeEntry);
+    const doc: SagaDocument = {
+      _id: sagaId,
+      machine: def.name,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      ...project(snapshot, json),
+      outbox: encoded,
+      outboxPending: encoded.length > 0,
+      outboxLeaseUntil: 0,
+    };
+    if (!(await store.insert(doc))) {
+      logger.debug({ sagaId, saga: def.name }, 'saga already exists; start is idempotent');
+      const existing = await get(sagaId);
+      if (!existing) throw new SagaNotFoundError(sagaId);
+      return { view: existing, created: false };
+    }
+    const view = toView(doc, snapshot);
+    await afterPersist(view, {}, entries, encoded);
+    return { view, created: true };
+  }
+
+  type Commit = { kind: 'ignored'; result: Result } | { kind: 'conflict' } | {
+    kind: 'committed';
+    view: View;
+    prevTimers: SagaTimers;
+    entries: OutboxEntry[];
+    encoded: string[];
+  };
+
+  /** load → pure transition → conditional update, under the saga's write lock. */
+  async function commit(sagaId: string, event: SagaEventInput<M>, attempt: number): Promise<Commit> {
+    const doc = await store.load(sagaId);
+    if (!doc) throw new SagaNotFoundError(sagaId);
+    const prev = readSnapshot(doc);
+    const now = clock();
+    const stamped = { ...event, at: now } as never;
+    const [next, actions] = transition(machine, prev.snapshot as never, stamped) as [
+      SnapshotFrom<M>,
+      { type: string; params?: unknown }[],
+    ];
+    const { json } = persistSnapshot(machine, next);
+    const version = doc.version + 1;
+    const entries = buildOutbox(actions, { sagaId, version, now, replyQueue: o.replyQueue, definition: def, effectNames });
+    if (json === prev.json && entries.length === 0) {
+      logger.debug({ sagaId, saga: def.name, event: event.type, state: doc.state }, 'saga event ignored (stale, duplicate or not accepted here)');
+      return { kind: 'ignored', result: { view: toView(doc, prev.snapshot), changed: false } };
+    }
+    const encoded = entries.map(encodeEntry);
+    const patch = { ...project(next, json), version, updatedAt: now };
+    if (!(await store.update(sagaId, doc.version, patch, encoded))) {
+      logger.debug({ sagaId, saga: def.name, attempt }, 'saga version conflict; reloading');
+      return { kind: 'conflict' };
+    }
+    const view = toView({ ...doc, ...patch, outbox: [...doc.outbox, ...encoded] }, next);
+    logger.debug({ sagaId, saga: def.name, event: event.type, from: doc.state, to: view.state, version }, 'saga transition');
+    return { kind: 'committed', view, prevTimers: readTimers(prev.snapshot as never), entries, encoded };
+  }
+
+  async function send(sagaId: string, event: SagaEventInput<M>): Promise<Result> {
+    for (let attempt = 1; attempt <= o.maxConflictRetries; attempt += 1) {
+      const c = await withLock(sagaId, () => commit(sagaId, event, attempt));
+      if (c.kind === 'ignored') return c.result;
+      if (c.kind === 'conflict') continue;
+      // Outside the lock: publishing may be slow and effects send further events to this saga.
+      await afterPersist(c.view, c.prevTimers, c.entries, c.encoded);
+      return { view: c.view, changed: true };
+    }
+    throw new SagaConflictError(sagaId, `version conflict persisted after ${o.maxConflictRetries} attempts`);
+  }
+
+  /** Everything after the commit point. Failures here are logged, never thrown: the state change stands. */
+  async function afterPersist(view: View, prevTimers: SagaTimers, entries: OutboxEntry[], encoded: string[]): Promise<void> {
+    await syncTimers(o.redis, keys, view.id, prevTimers, readTimers(view.snapshot as never), clock(), logger);
+    const order = entries.map((entry, i) => ({ entry, raw: encoded[i]! }));
+    // Messages first: an effect's result event may itself emit more messages (handled recursively).
+    for (const { entry, raw } of order.filter((x) => x.entry.kind === 'message')) await processEntry(view.id, entry, raw);
+    if (o.onTransition) {
+      try {
+        await o.onTransition(view);
+      } catch (err) {
+        logger.warn({ sagaId: view.id, err: String(err) }, 'saga onTransition hook failed');
+      }
+    }
+    for (const { entry, raw } of order.filter((x) => x.entry.kind === 'effect')) await processEntry(view.id, entry, raw);
+  }
+
+  /** Publishes or executes one outbox entry, then removes it. false = left for the relay. */
+  async function processEntry(sagaId: string, entry: OutboxEntry, raw: string): Promise<boolean> {
+    try {
+      if (entry.kind === 'message') {
+        await o.publisher.send(entry.queue, def.messages[entry.queue]!, entry.body, {
+          correlationId: entry.correlationId,
+          replyTo: entry.replyTo,
+          messageId: entry.messageId,
+        });
+      } else {
+        const handler = o.effects[entry.name];
+        if (!handler) throw new Error(`no handler for effect ${entry.name}`);
+        const result = await handler(entry.payload, { sagaId, effectId: entry.effectId });
+        if (result) await send(sagaId, result as unknown as SagaEventInput<M>);
+      }
+      await store.pullEntry(sagaId, raw);
+      return true;
+    } catch (err) {
+      logger.warn(
+        { sagaId, saga: def.name, kind: entry.kind, entry: entry.id, err: String(err) },
+        'saga outbox entry not completed; the relay retries it',
+      );
+      return false;
+    }
+  }
+
+  async function handleReply(correlationId: string | undefined, body: unknown): Promise<ReplyOutcome> {
+    const ids = parseCorrelationId(correlationId);
+    const event = ids ? def.replyToEvent(body, { requestId: ids.requestId }) : null;
+    if (!ids || !event) {
+      logger.warn({ saga: def.name, correlationId }, 'saga reply not understood; ignored');
+      return 'malformed';
+    }
+    try {
+      const { changed } = await send(ids.sagaId, event);
+      if (!changed) logger.info({ sagaId: ids.sagaId, requestId: ids.requestId }, 'saga reply ignored (duplicate or stale)');
+      return changed ? 'applied' : 'ignored';
+    } catch (err) {
+      if (!(err instanceof SagaNotFoundError)) throw err;
+      logger.warn({ sagaId: ids.sagaId, requestId: ids.requestId }, 'reply for unknown saga; ignored');
+      return 'unknown-saga';
+    }
+  }
+
+  /** Sends the timeout event of one timer (from a Redis expiry or the sweep). */
+  function fireTimer(sagaId: string, timer: string, token: string): Promise<Result> {
+    return send(sagaId, { type: SAGA_TIMEOUT, timer, token } as unknown as SagaEventInput<M>);
+  }
+
+  return { get, start, send, handleReply, fireTimer, processEntry, readSnapshot, decodeEntry };
+}
+
+export type SagaCore = ReturnType<typeof createSagaCore<AnyStateMachine, unknown, unknown>>;

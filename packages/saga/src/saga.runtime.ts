@@ -1,0 +1,56 @@
+import type { AnyStateMachine } from 'xstate';
+import { createSagaBackground } from './saga.background.js';
+import { createSagaCore, type SagaCore } from './saga.core.js';
+import { createSagaLock, noSagaLock } from './saga.lock.js';
+import { resolveOptions, type SagaRuntimeOptions } from './saga.options.js';
+import { createSagaStore } from './saga.store.js';
+import { createTimerKeys } from './saga.timers.js';
+import type { ReplyOutcome, SagaEventInput, SagaSendResult, SagaStartInput, SagaView } from './saga.types.js';
+
+export interface SagaRuntime<M extends AnyStateMachine, TStatus, TIndex> {
+  /** Creates the saga (id chosen by the caller). Idempotent: an existing id returns it with `created: false`. */
+  start(sagaId: string, input: SagaStartInput<M>): Promise<{ view: SagaView<M, TStatus, TIndex>; created: boolean }>;
+  /** Applies one event (`at` is stamped here). Throws SagaNotFoundError for an unknown id. */
+  send(sagaId: string, event: SagaEventInput<M>): Promise<SagaSendResult<M, TStatus, TIndex>>;
+  get(sagaId: string): Promise<SagaView<M, TStatus, TIndex> | null>;
+  /**
+   * For the consumer of the durable reply queue. Resolves to what happened; every outcome means
+   * "ack". Throws only when the store is unreachable (the consumer should requeue then).
+   */
+  handleReply(correlationId: string | undefined, body: unknown): Promise<ReplyOutcome>;
+  /** Creates indexes, subscribes to expiries, starts the sweep and the relay loops. */
+  startBackground(): Promise<void>;
+  /** One sweep round (also run by the loop); returns the number of timer events applied. */
+  sweepOnce(): Promise<number>;
+  /** One relay round (also run by the loop); returns the number of entries completed. */
+  relayOnce(): Promise<number>;
+  /** Creates the indexes (also done by startBackground). */
+  ensureIndexes(): Promise<void>;
+  /** Stops background work and waits for it. Connections passed in stay open (the caller owns them). */
+  close(): Promise<void>;
+}
+
+export function createSagaRuntime<M extends AnyStateMachine, TStatus, TIndex>(
+  options: SagaRuntimeOptions<M, TStatus, TIndex>,
+): SagaRuntime<M, TStatus, TIndex> {
+  const o = resolveOptions(options);
+  const withLock =
+    o.writeLock === 'none'
+      ? noSagaLock
+      : createSagaLock(o.redis, { keyPrefix: 'saga-lock', machine: o.definition.name, ttlMs: o.lockTtlMs, waitMs: o.lockWaitMs });
+  const store = createSagaStore(o.collection, o.definition.name, withLock, o.definition.indexedFields);
+  const keys = createTimerKeys(o.timerKeyPrefix, o.definition.name, o.definition.timerNames);
+  const core = createSagaCore(o, store, keys, withLock);
+  const background = createSagaBackground(o, store, core as unknown as SagaCore, keys);
+  return {
+    start: core.start,
+    send: core.send,
+    get: core.get,
+    handleReply: core.handleReply,
+    startBackground: background.start,
+    sweepOnce: background.sweepOnce,
+    relayOnce: background.relayOnce,
+    ensureIndexes: store.ensureIndexes,
+    close: background.close,
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * The registration saga as a PURE state machine: no I/O, no clocks, no randomness. Effects are named
+ * actions the saga runtime executes (`saga.send` → queue, `saga.effect` → createUser), time comes in
+ * on every event as `at`, and timeouts are token-checked timers kept in context (no `after`).
+ * This definition is the source of docs/state-charts/registration.md and of the model-based tests.
+ */
+import {
+  ACCOUNT_CREATION_QUEUE,
+  CONFIRM_EMAIL_CODE_QUEUE,
+  MAX_CODE_ATTEMPTS,
+  type AccountCreationRequest,
+  type ConfirmEmailCodeRequest,
+} from '@ashchat/contracts';
+import {
+  armTimers,
+  disarmTimers,
+  nextSeq,
+  sagaActions,
+  sagaGuards,
+  type SagaKitContext,
+  type SagaTimeoutEvent,
+} from '@ashchat/saga';
+import { assign, setup } from 'xstate';
+
+/** Bump when a change makes persisted registration snapshots unreadable (then add a migration). */
+export const REGISTRATION_MACHINE_VERSION = 1;
+export const REGISTRATION_TIMERS = ['request', 'expiry'] as const;
+export const CREATE_USER_EFFECT = 'createUser';
+
+export interface RegistrationInput {
+  registrationId: string;
+  email: string;
+  emailNormalized: string;
+  nickname: string;
+  preferredLanguage: string;
+  /** argon2id hash; lives only here (never in a queue body) and is cleared in every final state. */
+  passwordHash: string;
+  accountExists: boolean;
+  codeTtlMs: number;
+  resendCooldownMs: number;
+  maxResends: number;
+  requestTimeoutMs: number;
+  at: number;
+}
+
+export type RegistrationLastError = 'invalid-code' | 'verifier-timeout';
+
+export interface RegistrationContext extends SagaKitContext, Omit<RegistrationInput, 'at' | 'passwordHash'> {
+  passwordHash: string | null;
+  /** The request whose reply is awaited; any other reply is stale. */
+  pendingRequestId: string | null;
+  /** When the current code stops being valid (null once no code matters any more). */
+  expiresAt: number | null;
+  resendAvailableAt: number | null;
+  resends: number;
+  attemptsLeft: number;
+  lastError: RegistrationLastError | null;
+  userId: string | null;
+}
+
+/** The payload of the local createUser effect (never published: it carries the hash). */
+export type CreateUserPayload = Pick<
+  RegistrationInput,
+  'registrationId' | 'email' | 'emailNormalized' | 'nickname' | 'preferredLanguage' | 'passwordHash'
+>;
+
+type Reply<T extends string, X = object> = { type: T; requestId: string; at: number } & X;
+export type RegistrationEvent =
+  | Reply<'CODE_SENT'>
+  | Reply<'CODE_REQUEST_FAILED', { reason?: string }>
+  | Reply<'CODE_CONFIRMED'>
+  | Reply<'CODE_INVALID', { attemptsLeft: number }>
+  | Reply<'CODE_LOCKED'>
+  | Reply<'CODE_EXPIRED'>
+  | { type: 'CODE_SUBMITTED'; codeDigest: string; at: number }
+  | { type: 'RESEND_REQUESTED'; at: number }
+  | { type: 'USER_CREATED'; userId: string; at: number }
+  | { type: 'USER_CONFLICT'; at: number }
+  | SagaTimeoutEvent;
+
+/** A fresh code request: new request id, new expiry, both timers (re)armed. */
+function newCodeRequest(ctx: RegistrationContext, at: number): Partial<RegistrationContext> {
+  const requestId = `r${nextSeq(ctx)}`;
+  const expiresAt = at + ctx.codeTtlMs;
+  return {
+    pendingRequestId: requestId,
+    expiresAt,
+    resendAvailableAt: null,
+    ...armTimers({ seq: nextSeq(ctx), timers: ctx.timers }, { request: at + ctx.requestTimeoutMs, expiry: expiresAt }),
+  };
+}
+
+const timerDue = (timer: (typeof REGISTRATION_TIMERS)[number]) => ({ type: 'timerDue', params: { timer } }) as const;
+
+export const registrationMachine = setup({
+  types: {
+    context: {} as RegistrationContext,
+    events: {} as RegistrationEvent,
+    input: {} as RegistrationInput,
+  },
+  actions: {
+    ...sagaActions,
+    codeSent: assign(({ context, event }) => ({
+      pendingRequestId: null,
+      resendAvailableAt: event.at + context.resendCooldownMs,
+      ...disarmTimers(context, 'request'),
+    })),
+    requestNewCode: assign(({ context, event }) => ({ resends: context.resends + 1, lastError: null, ...newCodeRequest(context, event.at) })),
+    startVerification: assign(({ context, event }) => ({
+      pendingRequestId: `r${nextSeq(context)}`,
+      lastError: null,
+      ...armTimers({ seq: nextSeq(context), timers: context.timers }, { request: event.at + context.requestTimeoutMs }),
+    })),
+    codeInvalid: assign(({ context, event }) => ({
+      pendingRequestId: null,
+      attemptsLeft: event.type === 'CODE_INVALID' ? event.attemptsLeft : context.attemptsLeft,
+      lastError: 'invalid-code' as const,
+      ...disarmTimers(context, 'request'),
+    })),
+    verifierTimedOut: assign(({ context }) => ({
+      pendingRequestId: null,
+      lastError: 'verifier-timeout' as const,
+      ...disarmTimers(context, 'request'),
+    })),
+    codeConfirmed: assign(({ context }) => ({
+      pendingRequestId: null,
+      seq: nextSeq(context),
+      ...disarmTimers(context),
+    })),
+    /** Every final state: no secret, no timer, nothing pending survives. */
+    clearSecrets: assign({ passwordHash: null, pendingRequestId: null, timers: {}, resendAvailableAt: null }),
+  },
+  guards: {
+    ...sagaGuards,
+    isPendingReply: ({ context, event }) =>
+      'requestId' in event && context.pendingRequestId !== null && event.requestId === context.pendingRequestId,
+    canResend: ({ context, event }) =>
+      context.resends < context.maxResends && context.resendAvailableAt !== null && event.at >= context.resendAvailableAt,
+  },
+}).createMachine({
+  id: 'registration',
+  context: ({ input }) => {
+    const { at, ...rest } = input;
+    const base: RegistrationContext = {
+      ...rest,
+      seq: 0,
+      timers: {},
+      pendingRequestId: null,
+      expiresAt: null,
+      resendAvailableAt: null,
+      resends: 0,
+      attemptsLeft: MAX_CODE_ATTEMPTS,
+      lastError: null,
+      userId: null,
+    };
+    return { ...base, ...newCodeRequest(base, at) };
+  },
+  initial: 'requestingCode',
+  states: {
+    requestingCode: {
+      description: 'Asking the verifier to mail a code',
+      entry: {
+        type: 'saga.send',
+        params: ({ context }) => ({
+          queue: ACCOUNT_CREATION_QUEUE,
+          requestId: context.pendingRequestId!,
+          body: {
+            registrationId: context.registrationId,
+            requestId: context.pendingRequestId!,
+            email: context.email,
+            nickname: context.nickname,
+            preferredLanguage: context.preferredLanguage,
+            accountExists: context.accountExists,
+            expiresAt: context.expiresAt!,
+          } satisfies AccountCreationRequest,
+        }),
+      },
+      on: {
+        CODE_SENT: { guard: 'isPendingReply', target: 'awaitingCode', actions: 'codeSent' },
+        CODE_REQUEST_FAILED: { guard: 'isPendingReply', target: 'failed' },
+        'saga.timeout': [
+          { guard: timerDue('request'), target: 'requestTimedOut' },
+          { guard: timerDue('expiry'), target: 'expired' },
+        ],
+      },
+    },
+    awaitingCode: {
+      description: 'Code mailed, waiting for the user',
+      on: {
+        CODE_SUBMITTED: {
+          target: 'verifyingCode',
+          actions: [
+            'startVerification',
+            {
+              type: 'saga.send',
+              params: ({ context, event }) => ({
+                queue: CONFIRM_EMAIL_CODE_QUEUE,
+                requestId: context.pendingRequestId!,
+                body: {
+                  registrationId: context.registrationId,
+                  requestId: context.pendingRequestId!,
+                  codeDigest: (event as { codeDigest: string }).codeDigest,
+                } satisfies ConfirmEmailCodeRequest,
+              }),
+            },
+          ],
+        },
+        RESEND_REQUESTED: { guard: 'canResend', target: 'requestingCode', actions: 'requestNewCode' },
+        'saga.timeout': { guard: timerDue('expiry'), target: 'expired' },
+      },
+    },
+    verifyingCode: {
+      description: 'Verifier checks the submitted code',
+      on: {
+        CODE_CONFIRMED: {
+          guard: 'isPendingReply',
+          target: 'creatingUser',
+          actions: [
+            'codeConfirmed',
+            {
+              type: 'saga.effect',
+              params: ({ context }) => ({
+                name: CREATE_USER_EFFECT,
+                effectId: `u${context.seq}`,
+                payload: {
+                  registrationId: context.registrationId,
+                  email: context.email,
+                  emailNormalized: context.emailNormalized,
+                  nickname: context.nickname,
+                  preferredLanguage: context.preferredLanguage,
+                  passwordHash: context.passwordHash!,
+                } satisfies CreateUserPayload,
+              }),
+            },
+          ],
+        },
+        CODE_INVALID: { guard: 'isPendingReply', target: 'awaitingCode', actions: 'codeInvalid' },
+        CODE_LOCKED: { guard: 'isPendingReply', target: 'locked' },
+        CODE_EXPIRED: { guard: 'isPendingReply', target: 'expired' },
+        'saga.timeout': [
+          { guard: timerDue('request'), target: 'awaitingCode', actions: 'verifierTimedOut' },
+          { guard: timerDue('expiry'), target: 'expired' },
+        ],
+      },
+    },
+    creatingUser: {
+      description: 'Code confirmed, inserting the user',
+      on: {
+        USER_CREATED: { target: 'completed', actions: assign({ userId: ({ event }) => event.userId }) },
+        USER_CONFLICT: { target: 'emailTaken' },
+      },
+    },
+    completed: { type: 'final', description: 'User created', entry: 'clearSecrets' },
+    expired: { type: 'final', description: 'The code expired', entry: 'clearSecrets' },
+    locked: { type: 'final', description: 'Too many wrong codes', entry: 'clearSecrets' },
+    failed: { type: 'final', description: 'The verifier could not send the code', entry: 'clearSecrets' },
+    requestTimedOut: { type: 'final', description: 'The verifier did not answer in time', entry: 'clearSecrets' },
+    emailTaken: { type: 'final', description: 'Another registration created this email first', entry: 'clearSecrets' },
+  },
+});
+
+export type RegistrationMachine = typeof registrationMachine;
+export type RegistrationStateName = keyof typeof registrationMachine.root.states & string;
