@@ -149,7 +149,12 @@ t.test('.env fills unset variables but never overrides the real environment', as
 
   // Without options, the real process environment and `.env` in the cwd are read.
   const cwd = process.cwd();
-  const saved = { AMQP_URI: process.env.AMQP_URI, SIGNING_KEY: process.env.SIGNING_KEY };
+  // Under `ashchat-infra exec` MONGODB_URI is set for real; this case needs it unset.
+  const saved = {
+    AMQP_URI: process.env.AMQP_URI,
+    SIGNING_KEY: process.env.SIGNING_KEY,
+    MONGODB_URI: process.env.MONGODB_URI,
+  };
   t.teardown(() => {
     process.chdir(cwd);
     for (const [name, value] of Object.entries(saved)) {
@@ -158,6 +163,7 @@ t.test('.env fills unset variables but never overrides the real environment', as
     }
   });
   process.chdir(dir);
+  delete process.env.MONGODB_URI;
   process.env.AMQP_URI = 'amqp://process-env:5672';
   process.env.SIGNING_KEY = 's'.repeat(40);
   writeFileSync(envFile, `MONGODB_URI=mongodb://file-mongo:27017\nAMQP_URI=amqp://from-file:5672\n`);
