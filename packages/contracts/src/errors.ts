@@ -20,8 +20,14 @@ export const ERROR_CATALOGUE = {
   REGISTRATION_ALREADY_COMPLETED: { status: 409, message: 'The registration is already completed.' },
   INVALID_CODE: { status: 422, message: 'The code is not valid.' },
   RESEND_COOLDOWN: { status: 429, message: 'A code was sent recently; retry later.' },
+  RESEND_LIMIT_REACHED: { status: 429, message: 'No more codes can be sent for this registration; start again.' },
+  REGISTRATION_PENDING: { status: 409, message: 'The code is still being sent; retry shortly.' },
+  VERIFICATION_IN_PROGRESS: { status: 409, message: 'A code is already being checked; wait for its result.' },
+  REGISTRATION_BUSY: { status: 409, message: 'The registration is being updated; retry shortly.' },
   NOT_READY: { status: 503, message: 'Not ready.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
+  // Listed after NOT_READY: the error handler maps a bare 503 to the first code with that status.
+  VERIFIER_UNAVAILABLE: { status: 503, message: 'The code could not be checked right now; submit it again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

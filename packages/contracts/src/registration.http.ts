@@ -35,6 +35,19 @@ export const RegistrationAccepted = Type.Object(
 );
 export type RegistrationAccepted = Static<typeof RegistrationAccepted>;
 
+/** Why a `failed` registration failed. */
+export const RegistrationFailureReason = Type.Union(
+  [Type.Literal('verifier-failed'), Type.Literal('verifier-timeout'), Type.Literal('email-taken')],
+  { $id: 'RegistrationFailureReason' },
+);
+export type RegistrationFailureReason = Static<typeof RegistrationFailureReason>;
+
+/** The last recoverable problem while the registration waits for a code. */
+export const RegistrationLastError = Type.Union([Type.Literal('invalid-code'), Type.Literal('verifier-timeout')], {
+  $id: 'RegistrationLastError',
+});
+export type RegistrationLastError = Static<typeof RegistrationLastError>;
+
 export const RegistrationView = Type.Object(
   {
     registrationId: Uuid,
@@ -43,6 +56,12 @@ export const RegistrationView = Type.Object(
     expiresAt: Type.Union([IsoDateTime, Type.Null()]),
     resendAvailableAt: Type.Union([IsoDateTime, Type.Null()]),
     statusUrl: Type.String(),
+    /** Further codes that may still be requested (added later; optional for older clients). */
+    resendsLeft: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Set when `status` is `failed`. */
+    reason: Type.Optional(Type.Union([RegistrationFailureReason, Type.Null()])),
+    /** Set while awaiting the code after a wrong code or a verifier timeout. */
+    lastError: Type.Optional(Type.Union([RegistrationLastError, Type.Null()])),
   },
   { $id: 'RegistrationView' },
 );

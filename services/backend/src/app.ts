@@ -8,6 +8,7 @@ import redisPlugin from './plugins/redis.plugin.js';
 import amqpPlugin from './plugins/amqp.plugin.js';
 import errorHandlerPlugin from './plugins/error-handler.plugin.js';
 import healthRoutes from './routes/health.routes.js';
+import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,6 +20,8 @@ export interface AppOptions {
   config: BackendConfig;
   /** Logger for non-request components (AMQP connection); defaults to the Fastify logger. */
   logger?: MessagingLogger;
+  /** Test switches for the registration saga (reply consumption, background loops, publisher). */
+  registration?: RegistrationTestOptions;
 }
 
 /**
@@ -55,6 +58,11 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(redisPlugin, { uri: config.REDIS_URI });
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
   await app.register(healthRoutes);
+  await app.register(registrationPlugin, {
+    config,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...opts.registration,
+  });
 }
 
 export const buildApp = fp(backendApp, {

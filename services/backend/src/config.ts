@@ -13,6 +13,42 @@ export const BackendConfigSchema = Type.Object({
   /** Shared with the verifier: keys the HMAC under which codes travel and rest. */
   VERIFICATION_CODE_SECRET: SecretVar({ minLength: 32 }),
   REGISTRATION_CODE_TTL_MS: Type.Integer({ default: 600_000, minimum: 1_000 }),
+  /** After a code was sent, how long before another may be requested. */
+  REGISTRATION_RESEND_COOLDOWN_MS: Type.Integer({ default: 60_000, minimum: 0 }),
+  /** Codes that may be requested after the first one. */
+  REGISTRATION_MAX_RESENDS: Type.Integer({ default: 3, minimum: 0, maximum: 20 }),
+  /** A verifier request without reply after this long ends (code request) or is given up (code check). */
+  VERIFIER_REQUEST_TIMEOUT_MS: Type.Integer({ default: 120_000, minimum: 1_000 }),
+  /** Reconciliation sweep for overdue saga timers (Redis expiry events are only hints). */
+  SAGA_SWEEP_INTERVAL_MS: Type.Integer({ default: 30_000, minimum: 100 }),
+  /** Relay for saga outbox entries left behind by a crash or a broker outage. */
+  SAGA_RELAY_INTERVAL_MS: Type.Integer({ default: 5_000, minimum: 100 }),
+  /** How long POST …/verification waits for the verifier's answer before replying 202. */
+  VERIFY_WAIT_MS: Type.Integer({ default: 5_000, minimum: 0, maximum: 60_000 }),
+  /** argon2id parameters (OWASP minimum: 19 MiB, t=2, p=1). */
+  ARGON2_MEMORY_KIB: Type.Integer({ default: 19_456, minimum: 1_024, maximum: 4_194_304 }),
+  ARGON2_TIME_COST: Type.Integer({ default: 2, minimum: 1, maximum: 100 }),
+  ARGON2_PARALLELISM: Type.Integer({ default: 1, minimum: 1, maximum: 16 }),
+  /** Fixed window of the registration rate limits (shared by every instance through Redis). */
+  REGISTRATION_RATE_LIMIT_WINDOW_MS: Type.Integer({ default: 60_000, minimum: 1_000 }),
+  /** Per client IP and window, for each registration write route (create, verify, resend). */
+  REGISTRATION_RATE_LIMIT_PER_IP: Type.Integer({ default: 30, minimum: 1 }),
+  /** Per e-mail address and window, for each registration write route. */
+  REGISTRATION_RATE_LIMIT_PER_EMAIL: Type.Integer({ default: 10, minimum: 1 }),
+  /** Per client IP and window for GET /v1/registrations/:id (clients poll it). */
+  REGISTRATION_STATUS_RATE_LIMIT_PER_IP: Type.Integer({ default: 600, minimum: 1 }),
+  /** Per e-mail address and window for GET /v1/registrations/:id. */
+  REGISTRATION_STATUS_RATE_LIMIT_PER_EMAIL: Type.Integer({ default: 120, minimum: 1 }),
+  /**
+   * Prefix of the queues used (`<ns>.ACCOUNT_CREATION_QUEUE`, …); empty = the contract names. Must
+   * equal the verifier's QUEUE_NAMESPACE. Lets environments or test runs share one broker.
+   */
+  QUEUE_NAMESPACE: Type.String({
+    default: '',
+    maxLength: 100,
+    pattern: '^([A-Za-z0-9][A-Za-z0-9_.:-]*)?$',
+    errorMessage: 'must be letters, digits, "_", ".", ":" or "-" (at most 100, starting with a letter or digit)',
+  }),
   /** Trust X-Forwarded-* (set when running behind a reverse proxy). */
   TRUST_PROXY: Type.Boolean({ default: false }),
 });

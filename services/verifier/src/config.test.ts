@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ConfigError } from '@ashchat/config';
 import { DEFAULT_MAIL_FROM, loadVerifierConfig } from './config.js';
+import { verifierQueues } from './worker.js';
 
 const base = {
   AMQP_URI: 'amqp://guest:guest@127.0.0.1:5672',
@@ -20,8 +21,22 @@ t.test('defaults', async (t) => {
     PUBLIC_WEB_URL: 'http://localhost:3000',
     SMTP_MAX_RETRIES: 4,
     SMTP_RETRY_BASE_MS: 500,
+    QUEUE_NAMESPACE: '',
   });
   t.ok(Object.isFrozen(load(base)));
+});
+
+t.test('QUEUE_NAMESPACE prefixes the consumed queues; a bad one is named', async (t) => {
+  t.same(verifierQueues(load(base).QUEUE_NAMESPACE), {
+    accountCreation: 'ACCOUNT_CREATION_QUEUE',
+    confirmEmailCode: 'CONFIRM_EMAIL_CODE_QUEUE',
+  });
+  t.same(verifierQueues(load({ ...base, QUEUE_NAMESPACE: 'ci-42' }).QUEUE_NAMESPACE), {
+    accountCreation: 'ci-42.ACCOUNT_CREATION_QUEUE',
+    confirmEmailCode: 'ci-42.CONFIRM_EMAIL_CODE_QUEUE',
+  });
+  t.throws(() => load({ ...base, QUEUE_NAMESPACE: 'a b' }), { message: /QUEUE_NAMESPACE: must be letters/ });
+  t.throws(() => load({ ...base, QUEUE_NAMESPACE: 'n'.repeat(101) }), { message: /QUEUE_NAMESPACE/ });
 });
 
 t.test('the sender: MAIL_FROM, else the SMTP account, else the default', async (t) => {

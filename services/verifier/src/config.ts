@@ -24,6 +24,17 @@ export const VerifierConfigSchema = Type.Object({
   PUBLIC_WEB_URL: UriVar(['http', 'https'], { default: 'http://localhost:3000' }),
   SMTP_MAX_RETRIES: Type.Integer({ default: 4, minimum: 0, maximum: 20 }),
   SMTP_RETRY_BASE_MS: Type.Integer({ default: 500, minimum: 1, maximum: 60_000 }),
+  /**
+   * Prefix of the queues consumed (`<ns>.ACCOUNT_CREATION_QUEUE`, …); empty = the contract names.
+   * Lets several environments or test runs share one broker without taking each other's messages;
+   * the backend must use the same namespace.
+   */
+  QUEUE_NAMESPACE: Type.String({
+    default: '',
+    maxLength: 100,
+    pattern: '^([A-Za-z0-9][A-Za-z0-9_.:-]*)?$',
+    errorMessage: 'must be letters, digits, "_", ".", ":" or "-" (at most 100, starting with a letter or digit)',
+  }),
 });
 
 type RawVerifierConfig = Static<typeof VerifierConfigSchema>;

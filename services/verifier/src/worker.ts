@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { createAmqpConnection } from '@ashchat/messaging';
+import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE } from '@ashchat/contracts';
 import type { VerifierConfig } from './config.js';
 import type { Mailer } from './connections/mailer.connection.js';
 import { createMailer as createVerificationMailer, startVerificationWorker } from './verification/index.js';
@@ -19,16 +20,28 @@ export interface Worker {
 }
 
 /**
+ * The queues consumed. A namespace prefixes the contract names so that several environments or
+ * test runs can share one broker: each consumes only its own requests, and a request published
+ * while its verifier is down waits in its own durable queue instead of going to another run.
+ */
+export function verifierQueues(namespace: string): { accountCreation: string; confirmEmailCode: string } {
+  const name = (queue: string): string => (namespace === '' ? queue : `${namespace}.${queue}`);
+  return { accountCreation: name(ACCOUNT_CREATION_QUEUE), confirmEmailCode: name(CONFIRM_EMAIL_CODE_QUEUE) };
+}
+
+/**
  * Starts the verification consumers. Does not wait for RabbitMQ: while it is unreachable the worker
  * keeps retrying and /ready says so, instead of start-up hanging.
  */
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const { config, logger } = deps;
+  const queues = verifierQueues(config.QUEUE_NAMESPACE);
   const worker = startVerificationWorker({
     amqp: deps.amqp,
     redis: deps.redis,
     logger,
     mailer: createVerificationMailer(deps.mailer, { from: config.MAIL_FROM, logger }),
+    queues,
     config: {
       verificationCodeSecret: config.VERIFICATION_CODE_SECRET,
       mailFrom: config.MAIL_FROM,
@@ -38,7 +51,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     },
   });
   worker.ready.then(
-    () => logger.info('verification worker consuming'),
+    () => logger.info({ queues }, 'worker started'),
     (error: unknown) => logger.error({ err: error }, 'verification worker failed to start'),
   );
   return { close: () => worker.close() };

@@ -1,0 +1,114 @@
+/** Binds the pure registration machine to the saga runtime: name, version, projections, replies, timers. */
+import {
+  ACCOUNT_CREATION_QUEUE,
+  AccountCreationRequest,
+  CONFIRM_EMAIL_CODE_QUEUE,
+  ConfirmEmailCodeRequest,
+  type RegistrationReply,
+  type RegistrationStatus,
+} from '@ashchat/contracts';
+import { defineSaga, type SagaEventInput } from '@ashchat/saga';
+import type { SnapshotFrom } from 'xstate';
+import {
+  REGISTRATION_MACHINE_VERSION,
+  REGISTRATION_TIMERS,
+  registrationMachine,
+  type RegistrationLastError,
+  type RegistrationMachine,
+} from './registration.machine.js';
+
+export const REGISTRATION_SAGA_NAME = 'registration';
+
+export type RegistrationFailureReason = 'verifier-failed' | 'verifier-timeout' | 'email-taken';
+
+/** What the REST layer shows (times in ms since epoch; REST renders ISO strings). Stored as `status`. */
+export interface RegistrationStatusView {
+  status: RegistrationStatus;
+  attemptsLeft: number;
+  expiresAt: number | null;
+  resendAvailableAt: number | null;
+  resendsLeft: number;
+  /** Why a `failed` registration failed; null otherwise. */
+  reason: RegistrationFailureReason | null;
+  /** Last recoverable problem while awaiting the code (wrong code, verifier slow). */
+  lastError: RegistrationLastError | null;
+}
+
+/** Stored as `index` for lookups by the REST layer. */
+export interface RegistrationIndex {
+  emailNormalized: string;
+}
+
+/** REST status (and failure reason) of each machine state; also printed in the generated state chart. */
+export const REGISTRATION_STATE_STATUS: Record<string, { status: RegistrationStatus; reason?: RegistrationFailureReason }> = {
+  requestingCode: { status: 'pending' },
+  awaitingCode: { status: 'awaiting-code' },
+  verifyingCode: { status: 'verifying' },
+  creatingUser: { status: 'verifying' },
+  completed: { status: 'completed' },
+  expired: { status: 'expired' },
+  locked: { status: 'locked' },
+  failed: { status: 'failed', reason: 'verifier-failed' },
+  requestTimedOut: { status: 'failed', reason: 'verifier-timeout' },
+  emailTaken: { status: 'failed', reason: 'email-taken' },
+};
+
+export function registrationStatus(snapshot: SnapshotFrom<RegistrationMachine>): RegistrationStatusView {
+  const c = snapshot.context;
+  const mapped = REGISTRATION_STATE_STATUS[String(snapshot.value)];
+  if (!mapped) throw new Error(`registration state ${String(snapshot.value)} has no status mapping`);
+  const open = snapshot.status === 'active' && snapshot.value !== 'creatingUser';
+  const resendsLeft = Math.max(0, c.maxResends - c.resends);
+  return {
+    status: mapped.status,
+    // The verifier's `locked` reply carries no count; a locked registration has none left.
+    attemptsLeft: snapshot.value === 'locked' ? 0 : c.attemptsLeft,
+    expiresAt: open ? c.expiresAt : null,
+    resendAvailableAt: snapshot.value === 'awaitingCode' && resendsLeft > 0 ? c.resendAvailableAt : null,
+    resendsLeft,
+    reason: mapped.reason ?? null,
+    lastError: snapshot.value === 'awaitingCode' ? c.lastError : null,
+  };
+}
+
+type ReplyEvent = SagaEventInput<RegistrationMachine>;
+
+/**
+ * Reply body (already validated against RegistrationReply by the consumer) → machine event. The
+ * correlation id's request id must match the body's; the machine then decides if it is still current.
+ */
+export function registrationReplyToEvent(body: unknown, meta: { requestId: string }): ReplyEvent | null {
+  const reply = body as RegistrationReply | null;
+  if (!reply || typeof reply !== 'object' || reply.requestId !== meta.requestId) return null;
+  const requestId = reply.requestId;
+  switch (reply.outcome) {
+    case 'code-sent':
+      return { type: 'CODE_SENT', requestId };
+    case 'failed':
+      return { type: 'CODE_REQUEST_FAILED', requestId, ...(reply.reason ? { reason: reply.reason } : {}) };
+    case 'confirmed':
+      return { type: 'CODE_CONFIRMED', requestId };
+    case 'invalid':
+      return { type: 'CODE_INVALID', requestId, attemptsLeft: reply.attemptsLeft };
+    case 'locked':
+      return { type: 'CODE_LOCKED', requestId };
+    case 'expired':
+      return { type: 'CODE_EXPIRED', requestId };
+    default:
+      return null;
+  }
+}
+
+export const registrationSaga = defineSaga({
+  name: REGISTRATION_SAGA_NAME,
+  version: REGISTRATION_MACHINE_VERSION,
+  machine: registrationMachine,
+  status: registrationStatus,
+  index: (snapshot): RegistrationIndex => ({ emailNormalized: snapshot.context.emailNormalized }),
+  indexedFields: ['emailNormalized'],
+  messages: { [ACCOUNT_CREATION_QUEUE]: AccountCreationRequest, [CONFIRM_EMAIL_CODE_QUEUE]: ConfirmEmailCodeRequest },
+  timerNames: REGISTRATION_TIMERS,
+  replyToEvent: registrationReplyToEvent,
+});
+
+export type RegistrationSaga = typeof registrationSaga;
