@@ -6,7 +6,7 @@ import { buildOutbox, decodeEntry, encodeEntry, parseCorrelationId } from './sag
 import { earliestDeadline, parsePersisted, persistSnapshot, readTimers, restoreSnapshot, stateToString } from './saga.snapshot.js';
 import type { WithSagaLock } from './saga.lock.js';
 import type { SagaStore } from './saga.store.js';
-import { syncTimers, type TimerKeys } from './saga.timers.js';
+import { syncTimers, type ExpiryNudger, type TimerKeys } from './saga.timers.js';
 import type {
   OutboxEntry,
   PersistedSnapshot,
@@ -27,6 +27,7 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
   store: SagaStore,
   keys: TimerKeys,
   withLock: WithSagaLock,
+  nudger?: ExpiryNudger,
 ) {
   const { definition: def, logger, clock } = o;
   const machine = def.machine;
@@ -166,7 +167,7 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
 
   /** Everything after the commit point. Failures here are logged, never thrown: the state change stands. */
   async function afterPersist(view: View, prevTimers: SagaTimers, entries: OutboxEntry[], encoded: string[]): Promise<void> {
-    await syncTimers(o.redis, keys, view.id, prevTimers, readTimers(view.snapshot as never), clock(), logger);
+    await syncTimers(o.redis, keys, view.id, prevTimers, readTimers(view.snapshot as never), clock(), logger, nudger);
     const order = entries.map((entry, i) => ({ entry, raw: encoded[i]! }));
     // Messages first: an effect's result event may itself emit more messages (handled recursively).
     for (const { entry, raw } of order.filter((x) => x.entry.kind === 'message')) await processEntry(view.id, entry, raw);

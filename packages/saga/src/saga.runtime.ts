@@ -4,7 +4,7 @@ import { createSagaCore, type SagaCore } from './saga.core.js';
 import { createSagaLock, noSagaLock } from './saga.lock.js';
 import { resolveOptions, type SagaRuntimeOptions } from './saga.options.js';
 import { createSagaStore } from './saga.store.js';
-import { createTimerKeys } from './saga.timers.js';
+import { createExpiryNudger, createTimerKeys } from './saga.timers.js';
 import type { ReplyOutcome, SagaEventInput, SagaSendResult, SagaStartInput, SagaView } from './saga.types.js';
 
 export interface SagaRuntime<M extends AnyStateMachine, TStatus, TIndex> {
@@ -40,7 +40,8 @@ export function createSagaRuntime<M extends AnyStateMachine, TStatus, TIndex>(
       : createSagaLock(o.redis, { keyPrefix: 'saga-lock', machine: o.definition.name, ttlMs: o.lockTtlMs, waitMs: o.lockWaitMs });
   const store = createSagaStore(o.collection, o.definition.name, withLock, o.definition.indexedFields);
   const keys = createTimerKeys(o.timerKeyPrefix, o.definition.name, o.definition.timerNames);
-  const core = createSagaCore(o, store, keys, withLock);
+  const nudger = createExpiryNudger(o.redis, o.clock);
+  const core = createSagaCore(o, store, keys, withLock, nudger);
   const background = createSagaBackground(o, store, core as unknown as SagaCore, keys);
   return {
     start: core.start,
@@ -51,6 +52,9 @@ export function createSagaRuntime<M extends AnyStateMachine, TStatus, TIndex>(
     sweepOnce: background.sweepOnce,
     relayOnce: background.relayOnce,
     ensureIndexes: store.ensureIndexes,
-    close: background.close,
+    async close() {
+      nudger.close();
+      await background.close();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createHarness, createRecordingLogger, waitFor } from './saga.fixture.js';
 import { correlationIdOf } from './saga.outbox.js';
-import { createTimerKeys } from './saga.timers.js';
+import { createExpiryNudger, createTimerKeys } from './saga.timers.js';
 
 const timerKey = (h: { sagaName: string }, sagaId: string, token: string) =>
   createTimerKeys('saga-timer', h.sagaName, ['deadline']).key(sagaId, 'deadline', token);
@@ -110,4 +110,51 @@ t.test('final sagas drop their timer keys; the sweep skips them', async (t) => {
   now += 120_000;
   t.equal(await rt.sweepOnce(), 1, 'the overdue one is fired by the sweep');
   t.equal((await rt.get(other))!.state, 'timedOut');
+});
+
+t.test('the arming instance reads the key at its deadline, so Redis expires it then and tells everyone', async (t) => {
+  const { Redis } = await import('ioredis');
+  const h = await createHarness(t);
+  const readsAt: number[] = [];
+  const recording = new Proxy(h.redis, {
+    get(target, prop, receiver) {
+      if (prop === 'exists') return (...args: unknown[]) => (readsAt.push(Date.now()), target.exists(...(args as [string])));
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const nudger = createExpiryNudger(recording, Date.now);
+  t.teardown(() => nudger.close());
+  const key = `${h.sagaName}:nudge-probe`;
+  const subscriber = new Redis(h.redis.options);
+  t.teardown(() => subscriber.disconnect());
+  let heard = false;
+  subscriber.on('message', (_channel: string, name: string) => {
+    if (name === key) heard = true;
+  });
+  await subscriber.subscribe(`__keyevent@${h.redis.options.db ?? 0}__:expired`);
+  const at = Date.now() + 100;
+  await h.redis.set(key, '1', 'PX', 100);
+  nudger.schedule(key, at);
+  await waitFor('the expired event', () => heard);
+  await waitFor('the nudge', () => readsAt.length === 1);
+  t.ok(readsAt[0]! >= at, 'read only once the deadline passed');
+  t.equal(await h.redis.exists(key), 0, 'the key is gone');
+});
+
+t.test('a cancelled nudge does not touch the key', async (t) => {
+  const h = await createHarness(t);
+  let reads = 0;
+  const counting = new Proxy(h.redis, {
+    get(target, prop, receiver) {
+      if (prop === 'exists') return (...args: unknown[]) => ((reads += 1), target.exists(...(args as [string])));
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const nudger = createExpiryNudger(counting, Date.now);
+  nudger.schedule('k1', Date.now() + 20);
+  nudger.cancel('k1');
+  nudger.schedule('k2', Date.now() + 20);
+  await waitFor('the remaining nudge ran', () => reads === 1);
+  nudger.close();
+  t.equal(reads, 1, 'only the live nudge read its key');
 });

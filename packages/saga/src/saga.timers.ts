@@ -34,6 +34,41 @@ export function createTimerKeys(prefix: string, machine: string, timerNames: rea
 }
 export type TimerKeys = ReturnType<typeof createTimerKeys>;
 
+/** setTimeout's ceiling; later deadlines are left to Redis and the sweep. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * Redis removes expired keys lazily or by sampling, so with many volatile keys an expired timer key
+ * can go unnoticed, and its event unsent, for tens of seconds (seen in our own test runs). The
+ * instance that armed a timer reads its key just after the deadline: the read makes Redis expire the
+ * key then and publish the event to every instance. Only a hint: if this instance is gone, Redis' own
+ * expiry or the sweep still fire the timer.
+ */
+export function createExpiryNudger(redis: Redis, clock: () => number, maxPending = 100_000) {
+  const pending = new Map<string, NodeJS.Timeout>();
+  return {
+    schedule(key: string, at: number): void {
+      const delay = Math.max(0, at - clock()) + 5;
+      if (pending.size >= maxPending || pending.has(key) || delay > MAX_TIMEOUT_MS) return;
+      const handle = setTimeout(() => {
+        pending.delete(key);
+        redis.exists(key).catch(() => undefined);
+      }, delay);
+      handle.unref();
+      pending.set(key, handle);
+    },
+    cancel(key: string): void {
+      clearTimeout(pending.get(key));
+      pending.delete(key);
+    },
+    close(): void {
+      for (const handle of pending.values()) clearTimeout(handle);
+      pending.clear();
+    },
+  };
+}
+export type ExpiryNudger = ReturnType<typeof createExpiryNudger>;
+
 /**
  * Mirrors the machine's timers into Redis after a transition was persisted: new or re-armed timers
  * get a fresh key with `PX`, disarmed or replaced ones are deleted (best effort — a leftover key
@@ -47,17 +82,22 @@ export async function syncTimers(
   next: SagaTimers,
   now: number,
   logger: SagaLogger,
+  nudger?: ExpiryNudger,
 ): Promise<void> {
   const pipeline = redis.pipeline();
   let ops = 0;
   for (const [name, t] of Object.entries(next)) {
     if (prev[name]?.token === t.token) continue;
-    pipeline.set(keys.key(sagaId, name, t.token), '1', 'PX', Math.max(1, Math.ceil(t.at - now)));
+    const key = keys.key(sagaId, name, t.token);
+    pipeline.set(key, '1', 'PX', Math.max(1, Math.ceil(t.at - now)));
+    nudger?.schedule(key, t.at);
     ops += 1;
   }
   for (const [name, t] of Object.entries(prev)) {
     if (next[name]?.token === t.token) continue;
-    pipeline.del(keys.key(sagaId, name, t.token));
+    const key = keys.key(sagaId, name, t.token);
+    pipeline.del(key);
+    nudger?.cancel(key);
     ops += 1;
   }
   if (ops === 0) return;
