@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { freePort } from './process.util.js';
 
 /** `prefix` + random suffix: unique DB, queue and key names so parallel test files never collide. */
 export function uniqueName(prefix: string): string {
@@ -8,4 +9,9 @@ export function uniqueName(prefix: string): string {
 /** A random 32-byte hex string usable as VERIFICATION_CODE_SECRET. */
 export function testSecret(): string {
   return randomBytes(32).toString('hex');
+}
+
+/** A port nothing listens on (bound once, then released): the address of an unreachable dependency. */
+export function closedPort(): Promise<number> {
+  return freePort();
 }

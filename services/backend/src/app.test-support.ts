@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { getInfra, waitFor } from '@ashchat/testkit';
+import { getInfra, type ReadinessAnswer } from '@ashchat/testkit';
 import { loadBackendConfig, type BackendConfig } from './config.js';
 import { buildApp, fastifyOptions } from './app.js';
 
@@ -49,35 +48,7 @@ export async function buildTestApp(t: Teardown, options: TestAppOptions = {}): P
   return app;
 }
 
-export interface ReadinessAnswer {
-  statusCode: number;
-  body: unknown;
-}
-
-/**
- * Polls /ready until it answers `expected` (connections of a fresh app come up asynchronously),
- * bounded. On timeout it returns the last answer, so the test's assertion shows the difference.
- */
-export async function awaitReadiness(
-  probe: () => Promise<ReadinessAnswer>,
-  expected: unknown,
-  timeoutMs = 15_000,
-): Promise<ReadinessAnswer> {
-  let last: ReadinessAnswer | undefined;
-  try {
-    return await waitFor(
-      async () => {
-        last = await probe();
-        return isDeepStrictEqual(last.body, expected) ? last : undefined;
-      },
-      { timeoutMs, intervalMs: 100, message: `/ready to answer ${JSON.stringify(expected)}` },
-    );
-  } catch (error) {
-    if (last === undefined) throw error;
-    return last;
-  }
-}
-
+/** A readiness probe for awaitReadiness (@ashchat/testkit) through `inject`. */
 export const injectReady = (app: FastifyInstance) => async (): Promise<ReadinessAnswer> => {
   const res = await app.inject({ method: 'GET', url: '/ready' });
   return { statusCode: res.statusCode, body: res.json() };

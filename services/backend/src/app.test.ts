@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import t from 'tap';
 import { Type } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '@ashchat/contracts';
+import { awaitReadiness } from '@ashchat/testkit';
 import { AppError } from './errors/app-error.js';
-import { awaitReadiness, buildTestApp, injectReady } from './app.test-support.js';
+import { buildTestApp, injectReady } from './app.test-support.js';
 
 const Body = Type.Object({ name: Type.String({ minLength: 2 }) }, { additionalProperties: false });
 

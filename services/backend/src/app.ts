@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { MessagingLogger } from '@ashchat/messaging';
 import type { BackendConfig } from './config.js';
-import { loggerOptions } from './logger.js';
+import { loggerOptions } from '@ashchat/service-kit';
 import mongoPlugin from './plugins/mongo.plugin.js';
 import redisPlugin from './plugins/redis.plugin.js';
 import amqpPlugin from './plugins/amqp.plugin.js';

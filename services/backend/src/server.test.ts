@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { testEnv } from './app.test-support.js';
-import { startEntry, within } from './process.test-support.js';
+import { startEntry, within } from '@ashchat/testkit';
 
 const entry = fileURLToPath(new URL('./server.ts', import.meta.url));
 

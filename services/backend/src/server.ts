@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { isConfigError } from '@ashchat/config';
 import { loadBackendConfig, type BackendConfig } from './config.js';
 import { buildApp, fastifyOptions } from './app.js';
-import { installGracefulShutdown } from './graceful-shutdown.js';
+import { installGracefulShutdown } from '@ashchat/service-kit';
 
 let config: BackendConfig;
 try {

@@ -2,16 +2,17 @@ import t from 'tap';
 import { createAmqpConnection, createSilentLogger } from '@ashchat/messaging';
 import { loadVerifierConfig } from './config.js';
 import { buildHealthApp } from './app.js';
-import { closeRedis, createRedisClient } from './connections/redis.connection.js';
+import { closeRedis, createRedisClient } from '@ashchat/service-kit';
 import { createMailer } from './connections/mailer.connection.js';
-import { awaitReadiness, closedPort, testEnv } from './app.test-support.js';
+import { awaitReadiness, closedPort } from '@ashchat/testkit';
+import { testEnv } from './app.test-support.js';
 import { pino } from 'pino';
 
 /** A health app over real connections, all closed at teardown. */
 async function healthApp(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}) {
   const config = loadVerifierConfig({ env: await testEnv(env), envFile: false });
   const logger = pino({ level: 'silent' });
-  const redis = createRedisClient(config.REDIS_URI, logger);
+  const redis = createRedisClient(config.REDIS_URI, logger, 'ashchat-verifier');
   const amqp = createAmqpConnection({ uri: config.AMQP_URI, name: 'ashchat-verifier-test', logger: createSilentLogger() });
   const mailer = createMailer(config);
   const app = await buildHealthApp({ redis, amqp, mailer });

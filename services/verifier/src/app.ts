@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { createAmqpConnection } from '@ashchat/messaging';
 import { ERROR_CATALOGUE, HealthResponse, ReadinessResponse, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
-import { checkReadiness } from './health/readiness.js';
+import { checkReadiness } from '@ashchat/service-kit';
 import type { Mailer } from './connections/mailer.connection.js';
 
 export interface HealthAppDeps {

@@ -1,5 +1,6 @@
 export { buildHealthApp, type HealthAppDeps } from './app.js';
 export { VerifierConfigSchema, loadVerifierConfig, DEFAULT_MAIL_FROM, type VerifierConfig } from './config.js';
 export { createMailer, type Mailer } from './connections/mailer.connection.js';
-export { createRedisClient, closeRedis } from './connections/redis.connection.js';
+// Re-exported so an in-process harness (the backend bench) wires Redis exactly as main.ts does.
+export { createRedisClient, closeRedis } from '@ashchat/service-kit';
 export { startWorker, type Worker, type WorkerDeps } from './worker.js';

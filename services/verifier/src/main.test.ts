@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { awaitReadiness, testEnv } from './app.test-support.js';
-import { startEntry, within } from './process.test-support.js';
+import { awaitReadiness, startEntry, within } from '@ashchat/testkit';
+import { testEnv } from './app.test-support.js';
 
 const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
 

@@ -2,12 +2,10 @@ import { pino } from 'pino';
 import { isConfigError } from '@ashchat/config';
 import { createAmqpConnection } from '@ashchat/messaging';
 import { loadVerifierConfig, type VerifierConfig } from './config.js';
-import { loggerOptions } from './logger.js';
-import { createRedisClient, closeRedis } from './connections/redis.connection.js';
+import { closeRedis, createRedisClient, installGracefulShutdown, loggerOptions } from '@ashchat/service-kit';
 import { createMailer } from './connections/mailer.connection.js';
 import { buildHealthApp } from './app.js';
 import { startWorker, type Worker } from './worker.js';
-import { installGracefulShutdown } from './graceful-shutdown.js';
 
 let config: VerifierConfig;
 try {
@@ -20,7 +18,7 @@ try {
 }
 
 const logger = pino(loggerOptions(config.LOG_LEVEL));
-const redis = createRedisClient(config.REDIS_URI, logger);
+const redis = createRedisClient(config.REDIS_URI, logger, 'ashchat-verifier');
 const amqp = createAmqpConnection({ uri: config.AMQP_URI, name: 'ashchat-verifier', logger });
 const mailer = createMailer(config);
 const health = await buildHealthApp({ logger, redis, amqp, mailer });

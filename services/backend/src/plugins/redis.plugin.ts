@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { closeRedis, createRedisClient } from '@ashchat/service-kit';
 import type { FastifyInstance } from 'fastify';
 
 declare module 'fastify' {
@@ -14,55 +15,15 @@ export interface RedisPluginOptions {
 }
 
 /**
- * A command connection (subscriptions need their own: a subscribed connection cannot run commands).
- * Commands issued while Redis is away fail after a few retries rather than queueing forever, so a
- * request never hangs on a dead Redis.
+ * The backend's command connection as `app.redis` (see createRedisClient for its retry policy;
+ * subscriptions need their own connection), closed with the app.
  */
 async function redisPlugin(app: FastifyInstance, opts: RedisPluginOptions): Promise<void> {
-  const redis = new Redis(opts.uri, {
-    lazyConnect: false,
-    maxRetriesPerRequest: 2,
-    connectTimeout: 5_000,
-    connectionName: opts.connectionName ?? 'ashchat-backend',
-  });
-  let lastError: string | undefined;
-  // Without a listener ioredis prints every failed reconnect to stderr; log each new cause once.
-  redis.on('error', (err: Error) => {
-    if (err.message !== lastError) app.log.warn({ err }, 'Redis connection error');
-    lastError = err.message;
-  });
-  redis.on('ready', () => {
-    lastError = undefined;
-  });
+  const redis = createRedisClient(opts.uri, app.log, opts.connectionName ?? 'ashchat-backend');
   app.decorate('redis', redis);
   app.addHook('onClose', async () => {
     await closeRedis(redis);
   });
-}
-
-/**
- * QUIT lets pending replies arrive first; if Redis is unreachable QUIT would only wait, so the
- * client just disconnects. Resolves once the socket is closed (status 'end'), bounded.
- */
-export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
-  if (redis.status === 'end') return;
-  if (redis.status === 'reconnecting' || redis.status === 'close') {
-    // No socket is open, only a retry timer: disconnect() cancels it. ioredis emits no 'end' here.
-    redis.disconnect();
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const ended = new Promise<void>((resolve) => {
-    redis.once('end', resolve);
-    timer = setTimeout(resolve, timeoutMs);
-  });
-  if (redis.status === 'ready') redis.quit().catch(() => redis.disconnect());
-  else redis.disconnect();
-  await ended;
-  clearTimeout(timer);
-  // Still open after the bound (QUIT unanswered): cut the socket.
-  // (status changed while awaiting; TypeScript still sees the earlier narrowing)
-  if ((redis.status as string) !== 'end') redis.disconnect();
 }
 
 export default fp(redisPlugin, { name: 'redis', fastify: '5.x' });

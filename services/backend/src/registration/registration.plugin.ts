@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { createTypedPublisher, type MessagingLogger, type TypedConsumer, type TypedPublisher } from '@ashchat/messaging';
 import type { BackendConfig } from '../config.js';
-import { closeRedis } from '../plugins/redis.plugin.js';
+import { closeRedis } from '@ashchat/service-kit';
 import { createRateLimiter } from '../rate-limit/rate-limiter.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { createUserRepository, type UserRepository } from '../users/user.repository.js';

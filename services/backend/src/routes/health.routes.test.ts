@@ -1,16 +1,6 @@
-import { createServer } from 'node:net';
 import t from 'tap';
-import { awaitReadiness, buildTestApp, injectReady } from '../app.test-support.js';
-
-/** A port nothing listens on: bind an ephemeral port, then release it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { awaitReadiness, closedPort } from '@ashchat/testkit';
+import { buildTestApp, injectReady } from '../app.test-support.js';
 
 t.test('/ready is 503 and names Redis when Redis is unreachable', async (t) => {
   const app = await buildTestApp(t, { env: { REDIS_URI: `redis://127.0.0.1:${await closedPort()}` } });

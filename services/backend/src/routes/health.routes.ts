@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { HealthResponse, ReadinessResponse } from '@ashchat/contracts';
-import { checkReadiness } from '../health/readiness.js';
+import { checkReadiness } from '@ashchat/service-kit';
 
 export interface HealthRoutesOptions {
   /** Bound for each dependency check of /ready. */

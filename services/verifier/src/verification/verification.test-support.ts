@@ -1,6 +1,5 @@
 // Shared harness for this directory's integration tests (test-only; not exported from index.ts).
 import { randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import {
   AccountCreationReply,
   AccountCreationRequest,
@@ -9,7 +8,7 @@ import {
   deadLetterQueueName,
 } from '@ashchat/contracts';
 import { createAmqpConnection, createRequestClient, type MessagingLogger } from '@ashchat/messaging';
-import { getInfra, startSmtpSink, type SmtpSink } from '@ashchat/testkit';
+import { closedPort, getInfra, startSmtpSink, type SmtpSink } from '@ashchat/testkit';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import { createMailer } from './mailer.js';
@@ -27,15 +26,6 @@ function createRecordingLogger(): MessagingLogger & { entries: LogEntry[] } {
     entries.push({ level, line: JSON.stringify({ ...obj, msg }) });
   };
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-/** A port nothing listens on: bound once by us, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Polls until `probe` yields a value; a bounded wait for an event, never a fixed sleep. */

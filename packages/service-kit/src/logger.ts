@@ -5,7 +5,7 @@ import type { LoggerOptions } from 'pino';
  * verification code or token. `code` is redacted at the top level and inside bodies only, because
  * `err.code` (ECONNREFUSED, FST_ERR_...) is what makes an error log useful.
  */
-export const REDACTED_PATHS = [
+export const REDACTED_PATHS: readonly string[] = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',
@@ -33,10 +33,10 @@ export const REDACTED_PATHS = [
   '*.codeDigest',
 ];
 
-/** pino options for the service logger (Fastify's `logger` option). JSON lines on stdout. */
+/** pino options for a service logger (also Fastify's `logger` option). JSON lines on stdout. */
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
-    redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+    redact: { paths: [...REDACTED_PATHS], censor: '[REDACTED]' },
   };
 }

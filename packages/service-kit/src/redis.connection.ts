@@ -1,11 +1,12 @@
 import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
+import type { ServiceLogger } from './service.logger.js';
 
 /**
  * A command connection. Commands issued while Redis is away fail after a few retries instead of
- * queueing forever. A keyspace-notification subscriber needs its own connection (`duplicate()`).
+ * queueing forever, so a request never hangs on a dead Redis. Subscriptions (keyspace
+ * notifications) need their own connection (`duplicate()`): a subscribed connection cannot run commands.
  */
-export function createRedisClient(uri: string, logger: Logger, connectionName = 'ashchat-verifier'): Redis {
+export function createRedisClient(uri: string, logger: Pick<ServiceLogger, 'warn'>, connectionName: string): Redis {
   const redis = new Redis(uri, { lazyConnect: false, maxRetriesPerRequest: 2, connectTimeout: 5_000, connectionName });
   let lastError: string | undefined;
   // Without a listener ioredis prints every failed reconnect to stderr; log each new cause once.
@@ -26,7 +27,8 @@ export function createRedisClient(uri: string, logger: Logger, connectionName = 
 export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
   if (redis.status === 'end') return;
   if (redis.status === 'reconnecting' || redis.status === 'close') {
-    // No socket is open, only a retry timer: disconnect() cancels it. ioredis emits no 'end' here.
+    // No socket is open, only a retry timer: disconnect() cancels it. ioredis emits no 'end' here,
+    // so waiting for one would always run into the bound.
     redis.disconnect();
     return;
   }
@@ -40,5 +42,6 @@ export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void>
   await ended;
   clearTimeout(timer);
   // Still open after the bound (QUIT unanswered): cut the socket.
+  // (status changed while awaiting; TypeScript still sees the earlier narrowing)
   if ((redis.status as string) !== 'end') redis.disconnect();
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
-/** Test-only: runs a TypeScript entry point as its own process, the way `pnpm dev` does. */
+/** Test-only: runs a TypeScript entry point (a service main) as its own process, the way `pnpm dev` does. */
 export interface RunningEntry {
   child: ChildProcess;
   stdout: () => string;

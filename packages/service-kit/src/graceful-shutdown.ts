@@ -1,8 +1,6 @@
-export interface ShutdownLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { ServiceLogger } from './service.logger.js';
+
+export type ShutdownLogger = Pick<ServiceLogger, 'info' | 'warn' | 'error'>;
 
 export interface GracefulShutdownOptions {
   logger: ShutdownLogger;

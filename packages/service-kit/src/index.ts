@@ -1,0 +1,10 @@
+export type { ServiceLogger } from './service.logger.js';
+export { REDACTED_PATHS, loggerOptions } from './logger.js';
+export {
+  installGracefulShutdown,
+  type GracefulShutdown,
+  type GracefulShutdownOptions,
+  type ShutdownLogger,
+} from './graceful-shutdown.js';
+export { checkReadiness, type ReadinessCheck, type ReadinessResult } from './readiness.js';
+export { closeRedis, createRedisClient } from './redis.connection.js';
