@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { normalizeEmail } from './email.js';
 
 export interface UserDocument {
   _id: string;
@@ -51,7 +52,7 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
       }
     },
     findByEmail(email) {
-      return users.findOne({ emailNormalized: email.trim().toLowerCase() });
+      return users.findOne({ emailNormalized: normalizeEmail(email) });
     },
     async existsByEmail(emailNormalized) {
       return (await users.countDocuments({ emailNormalized }, { limit: 1 })) > 0;
