@@ -12,3 +12,10 @@ export const DEAD_LETTER_REASON_HEADER = 'x-ashchat-dead-letter-reason';
 
 export const QUEUE_NAMES = [ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, REGISTRATION_REPLY_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/**
+ * The physical name of a contract queue under a QUEUE_NAMESPACE (empty = the contract name). Both
+ * services must apply the same rule, or requests and replies go to queues nobody consumes.
+ */
+export const namespacedQueue = (namespace: string, queue: string): string =>
+  namespace === '' ? queue : `${namespace}.${queue}`;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { createAmqpConnection } from '@ashchat/messaging';
-import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE } from '@ashchat/contracts';
+import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, namespacedQueue } from '@ashchat/contracts';
 import type { VerifierConfig } from './config.js';
 import type { Mailer } from './connections/mailer.connection.js';
 import { createMailer as createVerificationMailer, startVerificationWorker } from './verification/index.js';
@@ -25,7 +25,7 @@ export interface Worker {
  * while its verifier is down waits in its own durable queue instead of going to another run.
  */
 export function verifierQueues(namespace: string): { accountCreation: string; confirmEmailCode: string } {
-  const name = (queue: string): string => (namespace === '' ? queue : `${namespace}.${queue}`);
+  const name = (queue: string): string => namespacedQueue(namespace, queue);
   return { accountCreation: name(ACCOUNT_CREATION_QUEUE), confirmEmailCode: name(CONFIRM_EMAIL_CODE_QUEUE) };
 }
 

@@ -1,5 +1,10 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, REGISTRATION_REPLY_QUEUE } from '@ashchat/contracts';
+import {
+  ACCOUNT_CREATION_QUEUE,
+  CONFIRM_EMAIL_CODE_QUEUE,
+  REGISTRATION_REPLY_QUEUE,
+  namespacedQueue,
+} from '@ashchat/contracts';
 import type { SendProps, TypedPublisher } from '@ashchat/messaging';
 
 /** The physical queue names of the registration saga. */
@@ -10,12 +15,11 @@ export interface RegistrationQueues {
 }
 
 /**
- * `<namespace>.<contract name>` (the verifier's QUEUE_NAMESPACE rule), or the contract names when
- * the namespace is empty. Lets several environments or test runs share one broker: each only ever
- * sees its own requests and replies.
+ * The saga's queues under QUEUE_NAMESPACE. Lets several environments or test runs share one broker:
+ * each only ever sees its own requests and replies.
  */
 export function registrationQueues(namespace: string): RegistrationQueues {
-  const name = (queue: string): string => (namespace === '' ? queue : `${namespace}.${queue}`);
+  const name = (queue: string): string => namespacedQueue(namespace, queue);
   return {
     accountCreation: name(ACCOUNT_CREATION_QUEUE),
     confirmEmailCode: name(CONFIRM_EMAIL_CODE_QUEUE),
