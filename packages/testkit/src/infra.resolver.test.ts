@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import pg from 'pg';
 import t from 'tap';
 import { pingMongo, pingRedis, resolveInfra, type ResolvedInfra } from './index.js';
 import { groupMembers, isPidAlive } from './process.util.js';
@@ -6,9 +7,19 @@ import { knownFerretdb, memoryLogger } from './test-support.js';
 
 /** "started <bin> pid 123, data /path" → 123 and /path. */
 function startedProcess(detail: string): { pid: number; dataDir: string } {
-  const m = /pid (\d+), data (\S+)/.exec(detail);
+  const m = /pid (\d+), data ([^\s,]+)/.exec(detail);
   if (!m) throw new Error(`no pid in "${detail}"`);
   return { pid: Number(m[1]), dataDir: m[2]! };
+}
+
+async function postgresDatabaseExists(name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  try {
+    return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Private redis-server on a free port (port 0 skips the "already listening" probe). */
@@ -43,10 +54,14 @@ t.test('FerretDB is started on a free port when no mongod is wanted', async (t) 
   const [source] = resolved.sources;
   t.match(source, { kind: 'binary', detail: /^started ferretdb pid \d+/ });
   const { pid } = startedProcess(source!.detail);
+  t.teardown(() => resolved.stop());
   t.ok(await pingMongo(resolved.infra.mongodbUri), 'FerretDB answers ping');
+  const pgDatabase = /PostgreSQL database (\w+)/.exec(source!.detail)?.[1];
   await resolved.stop();
   t.notOk(isPidAlive(pid), 'ferretdb is gone after stop()');
   t.same(groupMembers(pid), []);
+  if (pgDatabase) t.notOk(await postgresDatabaseExists(pgDatabase), `its PostgreSQL database ${pgDatabase} is dropped after stop()`);
+  else t.match(source!.detail, /SQLite/, 'without PostgreSQL it stores in SQLite');
 });
 
 t.test('an explicit env URL wins over a server listening on the local port', async (t) => {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { launchServer, processService, startTarget } from './binary.launcher.js';
 import { ensureFerretdb } from './ferretdb.installer.js';
+import { ferretdbPostgres } from './ferretdb.postgres.js';
 import type { ResolvedService } from './infra.types.js';
 import { findExecutable } from './process.util.js';
 import { binaryChoice, type ServiceContext } from './service.context.js';
@@ -35,23 +36,36 @@ async function startMongod(ctx: ServiceContext, bin: string): Promise<ResolvedSe
   return processService({ service: 'mongodb', uri, detail: `started mongod pid ${proc.pid}, data ${target.dataDir}`, proc, target });
 }
 
-async function startFerretdb(ctx: ServiceContext, bin: string): Promise<ResolvedService> {
+async function startFerretdb(ctx: ServiceContext, bin: string, notes: string[]): Promise<ResolvedService> {
   const target = await startTarget(ctx, 'ferretdb');
   const uri = `mongodb://127.0.0.1:${target.port}`;
   const logFile = join(target.dataDir, 'ferretdb.log');
-  ctx.logger.info(`mongodb: starting FerretDB ${bin} on 127.0.0.1:${target.port} (SQLite data ${target.dataDir})`);
+  const postgres = await ferretdbPostgres(ctx, target.port, target.ephemeral, notes);
+  const storage = postgres ? `PostgreSQL database ${postgres.database}` : 'SQLite';
+  ctx.logger.info(`mongodb: starting FerretDB ${bin} on 127.0.0.1:${target.port} (${storage})`);
   const args = [
-    '--handler=sqlite',
-    // Trailing slash matters: FerretDB wants a directory URL and keeps one .sqlite file per database.
-    `--sqlite-url=file:${target.dataDir}/`,
+    ...(postgres
+      ? ['--handler=postgresql', `--postgresql-url=${postgres.url}`]
+      : // Trailing slash matters: FerretDB wants a directory URL and keeps one .sqlite file per database.
+        ['--handler=sqlite', `--sqlite-url=file:${target.dataDir}/`]),
     `--state-dir=${target.dataDir}`,
     `--listen-addr=127.0.0.1:${target.port}`,
     '--debug-addr=-',
     '--telemetry=disable',
     '--log-level=warn',
   ];
-  const proc = await launchServer({ ctx, name: 'ferretdb', command: bin, args, logFile, ready: () => pingMongo(uri, 500) });
-  return processService({ service: 'mongodb', uri, detail: `started ferretdb pid ${proc.pid}, data ${target.dataDir}`, proc, target });
+  const proc = await launchServer({ ctx, name: 'ferretdb', command: bin, args, logFile, ready: () => pingMongo(uri, 500) }).catch(async (err: unknown) => {
+    await postgres?.drop();
+    throw err;
+  });
+  return processService({
+    service: 'mongodb',
+    uri,
+    detail: `started ferretdb pid ${proc.pid}, data ${target.dataDir}, ${storage}`,
+    proc,
+    target,
+    afterStop: () => postgres?.drop() ?? Promise.resolve(),
+  });
 }
 
 /** Step (c): real mongod when installed, else FerretDB (found, or built with Go once). */
@@ -66,7 +80,7 @@ async function startMongoBinary(ctx: ServiceContext, notes: string[]): Promise<R
     return undefined;
   }
   const ferretdb = await ensureFerretdb({ explicit: ferretChoice, cacheDir: ctx.cacheDir, logger: ctx.logger, notes });
-  return ferretdb ? startFerretdb(ctx, ferretdb) : undefined;
+  return ferretdb ? startFerretdb(ctx, ferretdb, notes) : undefined;
 }
 
 export async function resolveMongodb(ctx: ServiceContext): Promise<ResolvedService | undefined> {
