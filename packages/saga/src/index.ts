@@ -3,7 +3,8 @@
  *
  * Per event: load the document → pure `transition(machine, snapshot, event)` → ONE conditional
  * update `{ _id, version }` writing snapshot, `version + 1`, projections and the transition's outbox
- * entries → publish/execute the entries and `$pull` each once done → mirror timers into Redis.
+ * entries (dropping those completed since the last write) → publish/execute the new entries →
+ * mirror timers into Redis → announce the change (`watch`).
  *
  * Machine side (pure, see saga.kit.ts): spread `sagaActions` / `sagaGuards` into `setup()`; emit
  *  - `{ type: 'saga.send', params: { queue, requestId, body } }` → AMQP message, correlationId
@@ -22,6 +23,7 @@
  * await rt.start(id, input)       // → { view, created }           (idempotent by id)
  * await rt.send(id, event)        // → { view, changed }           (throws SagaNotFoundError)
  * await rt.get(id)                // → view | null
+ * rt.watch(id).next(ms)           // → { view? } once the saga changed (here or elsewhere), null on timeout
  * await rt.handleReply(correlationId, body) // → 'applied' | 'ignored' | 'unknown-saga' | 'malformed'
  * await rt.close();
  * toMermaid(machine)              // → Mermaid stateDiagram-v2 source
@@ -29,6 +31,7 @@
  */
 export { createSagaRuntime, type SagaRuntime } from './saga.runtime.js';
 export type { SagaRuntimeOptions } from './saga.options.js';
+export type { SagaChange, SagaWatch } from './saga.changes.js';
 export { defineSaga } from './saga.define.js';
 export {
   sagaActions,

@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { SagaNotFoundError } from './saga.errors.js';
+import type { SagaChangeFeed } from './saga.changes.js';
 import type { SagaCore } from './saga.core.js';
 import type { ResolvedOptions } from './saga.options.js';
 import { decodeEntry } from './saga.outbox.js';
@@ -16,6 +17,7 @@ export function createSagaBackground<M extends AnyStateMachine, TStatus, TIndex>
   store: SagaStore,
   core: SagaCore,
   keys: TimerKeys,
+  feed: SagaChangeFeed,
 ) {
   const { logger, clock, definition: def } = o;
   const inFlight = new Set<Promise<unknown>>();
@@ -80,9 +82,10 @@ export function createSagaBackground<M extends AnyStateMachine, TStatus, TIndex>
         const doc = await store.load(candidate._id);
         for (const raw of doc?.outbox ?? []) {
           const entry = decodeEntry(raw);
-          if (entry.createdAt > clock() - o.relayGraceMs) continue;
+          if (entry.createdAt > clock() - o.relayGraceMs || core.isCompleted(candidate._id, raw)) continue;
           if (await core.processEntry(candidate._id, entry, raw)) done += 1;
         }
+        await core.flushRemovals(candidate._id);
       } finally {
         await store.releaseOutbox(candidate._id);
       }
@@ -117,6 +120,7 @@ export function createSagaBackground<M extends AnyStateMachine, TStatus, TIndex>
       await ensureExpiredEvents(o.redis, logger);
       const db = o.redis.options.db ?? 0;
       stopListening = await listenForExpiries(o.subscriber, db, o.redis.options.keyPrefix ?? '', onExpiredKey);
+      await feed.listen(o.subscriber);
       loop('sweep', o.sweepIntervalMs, sweepOnce);
       loop('relay', o.relayIntervalMs, relayOnce);
     },
@@ -125,6 +129,7 @@ export function createSagaBackground<M extends AnyStateMachine, TStatus, TIndex>
       closed = true;
       for (const slot of loops) clearTimeout(slot.timer);
       await stopListening?.();
+      await feed.close();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };

@@ -4,7 +4,10 @@ import { SAGA_TIMEOUT, type SagaTimers } from './saga.kit.js';
 import type { ResolvedOptions } from './saga.options.js';
 import { buildOutbox, decodeEntry, encodeEntry, parseCorrelationId } from './saga.outbox.js';
 import { earliestDeadline, parsePersisted, persistSnapshot, readTimers, restoreSnapshot, stateToString } from './saga.snapshot.js';
+import type { SagaChangeFeed } from './saga.changes.js';
 import type { WithSagaLock } from './saga.lock.js';
+import { createDocCache } from './saga.doc-cache.js';
+import { createRemovalTracker } from './saga.removals.js';
 import type { SagaStore } from './saga.store.js';
 import { syncTimers, type ExpiryNudger, type TimerKeys } from './saga.timers.js';
 import type {
@@ -27,11 +30,18 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
   store: SagaStore,
   keys: TimerKeys,
   withLock: WithSagaLock,
+  feed: SagaChangeFeed,
   nudger?: ExpiryNudger,
 ) {
   const { definition: def, logger, clock } = o;
   const machine = def.machine;
   const effectNames = new Set(Object.keys(o.effects));
+  const removals = createRemovalTracker({
+    // Well inside the relay's grace period, so the relay never re-sends an entry only waiting for this.
+    delayMs: Math.max(1, Math.floor(o.relayGraceMs / 2)),
+    flush: flushRemovals,
+  });
+  const docs = createDocCache(o.docCacheSize);
   type View = SagaView<M, TStatus, TIndex>;
   type Result = SagaSendResult<M, TStatus, TIndex>;
 
@@ -106,11 +116,13 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
       outboxLeaseUntil: 0,
     };
     if (!(await store.insert(doc))) {
+      docs.delete(sagaId);
       logger.debug({ sagaId, saga: def.name }, 'saga already exists; start is idempotent');
       const existing = await get(sagaId);
       if (!existing) throw new SagaNotFoundError(sagaId);
       return { view: existing, created: false };
     }
+    docs.set(doc);
     const view = toView(doc, snapshot);
     await afterPersist(view, {}, entries, encoded);
     return { view, created: true };
@@ -124,9 +136,14 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     encoded: string[];
   };
 
-  /** load → pure transition → conditional update, under the saga's write lock. */
-  async function commit(sagaId: string, event: SagaEventInput<M>, attempt: number): Promise<Commit> {
-    const doc = await store.load(sagaId);
+  /**
+   * load → pure transition → conditional update, under the saga's write lock. The update also drops
+   * the outbox entries completed since the last write (`removals`, plus `completed`: the effect
+   * whose result this event is), so finishing an entry costs no write of its own.
+   */
+  async function commit(sagaId: string, event: SagaEventInput<M>, attempt: number, completed?: string): Promise<Commit> {
+    const cached = docs.get(sagaId);
+    const doc = cached ?? (await store.load(sagaId));
     if (!doc) throw new SagaNotFoundError(sagaId);
     const prev = readSnapshot(doc);
     const now = clock();
@@ -139,23 +156,35 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     const version = doc.version + 1;
     const entries = buildOutbox(actions, { sagaId, version, now, replyQueue: o.replyQueue, definition: def, effectNames });
     if (json === prev.json && entries.length === 0) {
+      if (cached) {
+        // Ignored by a state that may be stale: decide on the stored one.
+        docs.delete(sagaId);
+        return { kind: 'conflict' };
+      }
       logger.debug({ sagaId, saga: def.name, event: event.type, state: doc.state }, 'saga event ignored (stale, duplicate or not accepted here)');
       return { kind: 'ignored', result: { view: toView(doc, prev.snapshot), changed: false } };
     }
     const encoded = entries.map(encodeEntry);
     const patch = { ...project(next, json), version, updatedAt: now };
-    if (!(await store.update(sagaId, doc.version, patch, encoded))) {
-      logger.debug({ sagaId, saga: def.name, attempt }, 'saga version conflict; reloading');
+    const drop = removals.snapshot(sagaId, completed);
+    const kept = drop.size > 0 ? doc.outbox.filter((raw) => !drop.has(raw)) : doc.outbox;
+    const outbox = kept.length !== doc.outbox.length || encoded.length > 0 ? [...kept, ...encoded] : null;
+    if (!(await store.update(sagaId, doc, patch, outbox))) {
+      docs.delete(sagaId);
+      logger.debug({ sagaId, saga: def.name, attempt, cached: Boolean(cached) }, 'saga version conflict; reloading');
       return { kind: 'conflict' };
     }
-    const view = toView({ ...doc, ...patch, outbox: [...doc.outbox, ...encoded] }, next);
+    removals.forget(sagaId, drop);
+    const written: SagaDocument = { ...doc, ...patch, outbox: outbox ?? doc.outbox, outboxPending: outbox ? outbox.length > 0 : doc.outboxPending };
+    docs.set(written);
+    const view = toView(written, next);
     logger.debug({ sagaId, saga: def.name, event: event.type, from: doc.state, to: view.state, version }, 'saga transition');
     return { kind: 'committed', view, prevTimers: readTimers(prev.snapshot as never), entries, encoded };
   }
 
-  async function send(sagaId: string, event: SagaEventInput<M>): Promise<Result> {
+  async function send(sagaId: string, event: SagaEventInput<M>, completed?: string): Promise<Result> {
     for (let attempt = 1; attempt <= o.maxConflictRetries; attempt += 1) {
-      const c = await withLock(sagaId, () => commit(sagaId, event, attempt));
+      const c = await withLock(sagaId, () => commit(sagaId, event, attempt, completed));
       if (c.kind === 'ignored') return c.result;
       if (c.kind === 'conflict') continue;
       // Outside the lock: publishing may be slow and effects send further events to this saga.
@@ -167,6 +196,7 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
 
   /** Everything after the commit point. Failures here are logged, never thrown: the state change stands. */
   async function afterPersist(view: View, prevTimers: SagaTimers, entries: OutboxEntry[], encoded: string[]): Promise<void> {
+    feed.announce(view.id, view);
     await syncTimers(o.redis, keys, view.id, prevTimers, readTimers(view.snapshot as never), clock(), logger, nudger);
     const order = entries.map((entry, i) => ({ entry, raw: encoded[i]! }));
     // Messages first: an effect's result event may itself emit more messages (handled recursively).
@@ -181,7 +211,12 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     for (const { entry, raw } of order.filter((x) => x.entry.kind === 'effect')) await processEntry(view.id, entry, raw);
   }
 
-  /** Publishes or executes one outbox entry, then removes it. false = left for the relay. */
+  /**
+   * Publishes or executes one outbox entry; its removal rides on the saga's next write (see
+   * `removals`). An effect's entry goes in the same update that applies its result event: a crash
+   * in between leaves the entry, and the relay runs the (idempotent) effect again. false = left for
+   * the relay.
+   */
   async function processEntry(sagaId: string, entry: OutboxEntry, raw: string): Promise<boolean> {
     try {
       if (entry.kind === 'message') {
@@ -190,13 +225,14 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
           replyTo: entry.replyTo,
           messageId: entry.messageId,
         });
+        removals.add(sagaId, raw);
       } else {
         const handler = o.effects[entry.name];
         if (!handler) throw new Error(`no handler for effect ${entry.name}`);
         const result = await handler(entry.payload, { sagaId, effectId: entry.effectId });
-        if (result) await send(sagaId, result as unknown as SagaEventInput<M>);
+        const applied = result ? (await send(sagaId, result as unknown as SagaEventInput<M>, raw)).changed : false;
+        if (!applied) removals.add(sagaId, raw);
       }
-      await store.pullEntry(sagaId, raw);
       return true;
     } catch (err) {
       logger.warn(
@@ -225,12 +261,45 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     }
   }
 
+  /** Removes completed entries when no transition came to take them along. Caller-independent: takes the lock. */
+  async function flushRemovals(sagaId: string, drop: ReadonlySet<string>): Promise<void> {
+    try {
+      await withLock(sagaId, async () => {
+        for (let attempt = 1; attempt <= o.maxConflictRetries; attempt += 1) {
+          const doc = await store.load(sagaId);
+          const kept = doc ? doc.outbox.filter((raw) => !drop.has(raw)) : [];
+          docs.delete(sagaId);
+          if (!doc || kept.length === doc.outbox.length || (await store.setOutbox(sagaId, doc.outbox, kept))) {
+            removals.forget(sagaId, drop);
+            return;
+          }
+        }
+      });
+    } catch (err) {
+      logger.warn({ sagaId, saga: def.name, err: String(err) }, 'completed saga outbox entries not removed yet; retrying');
+    }
+  }
+
   /** Sends the timeout event of one timer (from a Redis expiry or the sweep). */
   function fireTimer(sagaId: string, timer: string, token: string): Promise<Result> {
     return send(sagaId, { type: SAGA_TIMEOUT, timer, token } as unknown as SagaEventInput<M>);
   }
 
-  return { get, start, send, handleReply, fireTimer, processEntry, readSnapshot, decodeEntry };
+  return {
+    get,
+    start,
+    send: (sagaId: string, event: SagaEventInput<M>) => send(sagaId, event),
+    handleReply,
+    fireTimer,
+    processEntry,
+    readSnapshot,
+    decodeEntry,
+    /** The relay calls this before giving up its lease on a saga's outbox. */
+    flushRemovals: (sagaId: string) => removals.flushNow(sagaId),
+    /** Completed here, removal pending: the relay must not send it again. */
+    isCompleted: (sagaId: string, raw: string) => removals.has(sagaId, raw),
+    close: () => removals.close(),
+  };
 }
 
 export type SagaCore = ReturnType<typeof createSagaCore<AnyStateMachine, unknown, unknown>>;

@@ -47,6 +47,11 @@ export interface SagaRuntimeOptions<M extends AnyStateMachine, TStatus, TIndex> 
   /** Lock lifetime / how long a writer waits for it. Defaults 10 000 / 10 000. */
   lockTtlMs?: number;
   lockWaitMs?: number;
+  /**
+   * Documents of recently active sagas kept to skip the load before the next event's write
+   * (see saga.doc-cache.ts). Default 1 000; 0 turns it off.
+   */
+  docCacheSize?: number;
   /** Default `saga-timer`. */
   timerKeyPrefix?: string;
   /** Called after every persisted transition (e.g. push status over WebSocket). Errors are logged. */
@@ -76,6 +81,7 @@ export function resolveOptions<M extends AnyStateMachine, TStatus, TIndex>(
     writeLock: 'redis',
     lockTtlMs: 10_000,
     lockWaitMs: 10_000,
+    docCacheSize: 1_000,
     ...given,
   };
 }

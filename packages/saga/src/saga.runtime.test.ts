@@ -160,6 +160,8 @@ t.test('machine bugs and foreign documents fail clearly', async (t) => {
   t.equal((await rt.get(id))!.state, 'approved', 'nothing persisted');
 
   await h.collection.updateOne({ _id: id }, { $set: { machineVersion: 99 } });
-  await t.rejects(rt.send(id, { type: 'STAMP' }), SagaVersionError);
+  // Another instance (a fresh process after a deploy has no cached copy) reads the foreign document.
+  const other = h.runtime();
+  await t.rejects(other.send(id, { type: 'STAMP' }), SagaVersionError);
   await t.rejects(rt.get(id), SagaVersionError);
 });

@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { createSagaBackground } from './saga.background.js';
+import { createSagaChangeFeed, type SagaWatch } from './saga.changes.js';
 import { createSagaCore, type SagaCore } from './saga.core.js';
 import { createSagaLock, noSagaLock } from './saga.lock.js';
 import { resolveOptions, type SagaRuntimeOptions } from './saga.options.js';
@@ -18,6 +19,11 @@ export interface SagaRuntime<M extends AnyStateMachine, TStatus, TIndex> {
    * "ack". Throws only when the store is unreachable (the consumer should requeue then).
    */
   handleReply(correlationId: string | undefined, body: unknown): Promise<ReplyOutcome>;
+  /**
+   * Wakes when the saga changes, on this instance at once (with the new view) or on another through
+   * Redis pub/sub (after `startBackground`; re-read the saga then). A hint only: bound every wait.
+   */
+  watch(sagaId: string): SagaWatch<SagaView<M, TStatus, TIndex>>;
   /** Creates indexes, subscribes to expiries, starts the sweep and the relay loops. */
   startBackground(): Promise<void>;
   /** One sweep round (also run by the loop); returns the number of timer events applied. */
@@ -41,13 +47,15 @@ export function createSagaRuntime<M extends AnyStateMachine, TStatus, TIndex>(
   const store = createSagaStore(o.collection, o.definition.name, withLock, o.definition.indexedFields);
   const keys = createTimerKeys(o.timerKeyPrefix, o.definition.name, o.definition.timerNames);
   const nudger = createExpiryNudger(o.redis, o.clock);
-  const core = createSagaCore(o, store, keys, withLock, nudger);
-  const background = createSagaBackground(o, store, core as unknown as SagaCore, keys);
+  const feed = createSagaChangeFeed({ redis: o.redis, machine: o.definition.name, logger: o.logger });
+  const core = createSagaCore(o, store, keys, withLock, feed, nudger);
+  const background = createSagaBackground(o, store, core as unknown as SagaCore, keys, feed);
   return {
     start: core.start,
     send: core.send,
     get: core.get,
     handleReply: core.handleReply,
+    watch: (sagaId) => feed.watch<SagaView<M, TStatus, TIndex>>(sagaId),
     startBackground: background.start,
     sweepOnce: background.sweepOnce,
     relayOnce: background.relayOnce,
@@ -55,6 +63,8 @@ export function createSagaRuntime<M extends AnyStateMachine, TStatus, TIndex>(
     async close() {
       nudger.close();
       await background.close();
+      await core.close();
+      await feed.close();
     },
   };
 }

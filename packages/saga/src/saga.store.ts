@@ -42,27 +42,24 @@ export function createSagaStore(
       });
     },
 
-    /** Optimistic concurrency: applies only if nobody wrote `expectedVersion` + 1 first. Caller holds the lock. */
-    async update(id: string, expectedVersion: number, patch: SagaDocumentPatch, entries: string[]): Promise<boolean> {
+    /**
+     * Optimistic concurrency: applies only if the document still has `expected`'s version and outbox
+     * (so neither a transition nor an outbox flush elsewhere slipped in). `outbox` null = unchanged.
+     * Caller holds the lock.
+     */
+    async update(id: string, expected: Pick<SagaDocument, 'version' | 'outbox'>, patch: SagaDocumentPatch, outbox: string[] | null): Promise<boolean> {
       const res = await collection.updateOne(
-        { _id: id, version: expectedVersion },
-        entries.length > 0
-          ? { $set: { ...patch, outboxPending: true }, $push: { outbox: { $each: entries } } }
-          : { $set: patch },
+        outbox ? { _id: id, version: expected.version, outbox: expected.outbox } : { _id: id, version: expected.version },
+        { $set: outbox ? { ...patch, outbox, outboxPending: outbox.length > 0 } : patch },
       );
       return res.matchedCount === 1;
     },
 
-    /**
-     * Removes one confirmed entry by exact value. Deliberately no version filter and no version bump:
-     * `$pull` commutes with concurrent transitions (which only `$push`).
-     */
-    pullEntry(id: string, encoded: string): Promise<void> {
-      return withLock(id, async () => {
-        await collection.updateOne({ _id: id }, { $pull: { outbox: encoded } });
-        // Only clears the flag if no transition pushed a new entry meanwhile.
-        await collection.updateOne({ _id: id, outbox: { $size: 0 } }, { $set: { outboxPending: false } });
-      });
+    /** Rewrites only the outbox (completed entries removed) if it still is `expectedOutbox`. Caller holds the lock. */
+    setOutbox(id: string, expectedOutbox: string[], outbox: string[]): Promise<boolean> {
+      return collection
+        .updateOne({ _id: id, outbox: expectedOutbox }, { $set: { outbox, outboxPending: outbox.length > 0 } })
+        .then((res) => res.matchedCount === 1);
     },
 
     findDue(now: number, limit: number): Promise<SagaDocument[]> {

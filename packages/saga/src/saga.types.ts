@@ -108,7 +108,7 @@ export interface SagaDocument {
   nextDeadline: number | null;
   /** xstate persisted snapshot as a JSON string: FerretDB forbids nested arrays and `$` keys. */
   snapshot: string;
-  /** JSON-encoded OutboxEntry values (strings, so `$pull` by exact value works everywhere). */
+  /** JSON-encoded OutboxEntry values (strings: compared by exact value, and FerretDB forbids nested arrays). */
   outbox: string[];
   outboxPending: boolean;
   /** A relay instance owns the outbox until then (ms); 0 when free. */

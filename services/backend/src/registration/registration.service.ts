@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { codeDigest, type CreateRegistrationBody } from '@ashchat/contracts';
-import { SagaConflictError, type SagaEventInput } from '@ashchat/saga';
+import { SagaConflictError, type SagaEventInput, type SagaWatch } from '@ashchat/saga';
 import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../security/password.hasher.js';
 import { normalizeEmail } from '../users/email.js';
@@ -31,7 +31,7 @@ export interface RegistrationSettings {
 }
 
 export interface RegistrationServiceDeps {
-  runtime: Pick<RegistrationRuntime, 'start' | 'send' | 'get'>;
+  runtime: Pick<RegistrationRuntime, 'start' | 'send' | 'get' | 'watch'>;
   users: Pick<UserRepository, 'existsByEmail'>;
   hasher: Pick<PasswordHasher, 'hash'>;
   settings: RegistrationSettings;
@@ -54,6 +54,9 @@ const toRegistration = (v: RegistrationSagaView): Registration => ({
   state: v.state,
   view: v.status,
 });
+
+/** Re-read interval while waiting, in case a change notice was lost (pub/sub is best effort). */
+const FALLBACK_POLL_MS = 500;
 
 const retryAfter = (seconds: number): Record<string, string> => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
 
@@ -104,16 +107,21 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
   }
 
   /**
-   * Polls the stored saga (not this process: another instance may apply the reply) while `stillWaiting`
-   * holds, with a short backoff, until `deadline`. Returns the last state seen.
+   * Follows the saga while `stillWaiting` holds, until `deadline`: a change committed here comes with
+   * its view; one applied by another instance (it may consume the reply) is re-read. Notices are
+   * hints, so it also re-reads every FALLBACK_POLL_MS. Returns the last state seen.
    */
-  async function waitWhile(id: string, first: Registration, stillWaiting: (r: Registration) => boolean, deadline: number): Promise<Registration> {
+  async function waitWhile(
+    watch: SagaWatch<RegistrationSagaView>,
+    id: string,
+    first: Registration,
+    stillWaiting: (r: Registration) => boolean,
+    deadline: number,
+  ): Promise<Registration> {
     let current = first;
-    let delay = 20;
     while (stillWaiting(current) && clock() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - clock()))));
-      delay = Math.min(delay * 2, 250);
-      current = await load(id);
+      const change = await watch.next(Math.min(FALLBACK_POLL_MS, Math.max(0, deadline - clock())));
+      current = change?.view ? toRegistration(change.view) : await load(id);
     }
     return current;
   }
@@ -164,17 +172,23 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
 
     async verify(id, code) {
       const deadline = clock() + settings.verifyWaitMs;
-      let current = await load(id);
-      // The mail may arrive before the verifier's reply does: give that reply a moment.
-      current = await waitWhile(id, current, (r) => r.view.status === 'pending', deadline);
-      assertAwaitingCode(current);
-      const submitted = await send(id, { type: 'CODE_SUBMITTED', codeDigest: codeDigest(settings.verificationCodeSecret, id, code) });
-      if (!submitted.changed) {
-        // The state moved between our read and our write (expiry, a concurrent submission).
-        assertAwaitingCode(submitted.registration);
-        throw new AppError('REGISTRATION_BUSY', { headers: retryAfter(1) });
+      // Watching starts before the first read: a change between the read and the wait still wakes us.
+      const watch = runtime.watch(id);
+      try {
+        let current = await load(id);
+        // The mail may arrive before the verifier's reply does: give that reply a moment.
+        current = await waitWhile(watch, id, current, (r) => r.view.status === 'pending', deadline);
+        assertAwaitingCode(current);
+        const submitted = await send(id, { type: 'CODE_SUBMITTED', codeDigest: codeDigest(settings.verificationCodeSecret, id, code) });
+        if (!submitted.changed) {
+          // The state moved between our read and our write (expiry, a concurrent submission).
+          assertAwaitingCode(submitted.registration);
+          throw new AppError('REGISTRATION_BUSY', { headers: retryAfter(1) });
+        }
+        return verdict(await waitWhile(watch, id, submitted.registration, (r) => r.view.status === 'verifying', deadline));
+      } finally {
+        watch.close();
       }
-      return verdict(await waitWhile(id, submitted.registration, (r) => r.view.status === 'verifying', deadline));
     },
 
     async resend(id) {
