@@ -78,10 +78,14 @@ t.test('a re-armed timer invalidates the old token (stale expiry ignored, old ke
 
   // A leftover key of the old token (e.g. its DEL was lost) expires: the machine must ignore it.
   now += 120_000; // even when the old deadline has long passed
-  await h.redis.set(timerKey(h, id, oldToken), '1', 'PX', 20);
-  await waitFor('stale expiry handled', () =>
-    log.entries.some((e) => (e.obj as { event?: string }).event === 'saga.timeout' && (e.msg ?? '').startsWith('saga event ignored')),
-  );
+  const leftover = timerKey(h, id, oldToken);
+  await h.redis.set(leftover, '1', 'PX', 20);
+  // Reading the key makes Redis expire it now (its own sampling may take many seconds with a
+  // busy keyspace), the way the arming instance's nudger does in production.
+  await waitFor('stale expiry handled', async () => {
+    await h.redis.exists(leftover);
+    return log.entries.some((e) => (e.obj as { event?: string }).event === 'saga.timeout' && (e.msg ?? '').startsWith('saga event ignored'));
+  });
   t.equal((await rt.get(id))!.state, 'waiting', 'stale token did not fire');
   t.equal((await rt.send(id, { type: 'saga.timeout', timer: 'deadline', token: oldToken } as never)).changed, false);
 
