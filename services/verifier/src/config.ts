@@ -11,7 +11,7 @@ export const VerifierConfigSchema = Type.Object({
   LOG_LEVEL: LogLevelVar('info'),
   AMQP_URI: UriVar(['amqp', 'amqps']),
   REDIS_URI: UriVar(['redis', 'rediss']),
-  /** A nodemailer connection URL: `smtp://host:587`, `smtps://user:pass@host:465`, `?pool=true`. */
+  /** A nodemailer connection URL: `smtp://host:587`, `smtps://user:pass@host:465`; sessions are pooled unless `?pool=false`. */
   SMTP_URI: UriVar(['smtp', 'smtps']),
   /** With SMTP_PASSWORD: the SMTP login, and the sender unless MAIL_FROM is set. */
   SMTP_EMAIL: Type.Optional(Email),

@@ -17,6 +17,8 @@ t.test('SMTP_EMAIL/SMTP_PASSWORD become the login and the mail goes out from MAI
   t.same(options.auth, { user: 'sender@example.com', pass: 'app-password' });
   t.equal(options.connectionTimeout, 5000, 'options in the URL are kept');
   t.equal(options.greetingTimeout, 10_000, 'bounded defaults are kept');
+  t.type(options.getSocket, 'function', 'plain SMTP connects a socket of ours (TCP_NODELAY)');
+  t.equal((options as { pool?: boolean }).pool, true, 'sessions are pooled by default');
 
   await mailer.sendMail({ to: 'someone@example.com', subject: 'hello', text: 'body' });
   const [mail] = sink.messages();
@@ -30,4 +32,5 @@ t.test('credentials in the URL are used when no SMTP_EMAIL is set', async (t) =>
   t.same(options.auth, { user: 'user@x.org', pass: 'pw' });
   t.equal(options.secure, true);
   t.equal(options.port, 2465);
+  t.equal(options.getSocket, undefined, 'implicit TLS keeps nodemailer’s own TLS socket');
 });
