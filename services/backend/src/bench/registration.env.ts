@@ -6,6 +6,7 @@ import { getInfra, startSmtpSink, testSecret, uniqueName, type SmtpSink } from '
 import { buildApp, fastifyOptions } from '../app.js';
 import { loadBackendConfig, type BackendConfig } from '../config.js';
 import type { PasswordHasherOptions } from '../security/password.hasher.js';
+import { claimBenchRedisDb } from './bench.redis.js';
 import { createCodeInbox, type CodeInbox } from './mail.inbox.js';
 import { profileMongo, withCommandMonitoring, type MongoProfile } from './mongo.profile.js';
 import { createRegistrationClient, type RegistrationClient } from './registration.client.js';
@@ -68,12 +69,14 @@ export async function startRegistrationEnv(o: RegistrationEnvOptions): Promise<R
     closers.push(() => sink.close());
     const inbox = createCodeInbox(sink);
     closers.push(() => inbox.close());
+    const redis = await claimBenchRedisDb(infra.redisUri, (msg) => logger.warn(msg));
+    closers.push(() => redis.release());
 
     // A pooled transport, as a production verifier would be configured: one SMTP session per mail
     // would measure TCP set-up, not the flow.
     const verifier: InProcessVerifier = await startInProcessVerifier({
       amqpUri: infra.amqpUri,
-      redisUri: infra.redisUri,
+      redisUri: redis.uri,
       smtpUri: `${sink.smtpUri}?pool=true`,
       verificationCodeSecret: secret,
       queueNamespace: namespace,
@@ -87,7 +90,7 @@ export async function startRegistrationEnv(o: RegistrationEnvOptions): Promise<R
         MONGODB_URI: o.profileMongo ? withCommandMonitoring(infra.mongodbUri) : infra.mongodbUri,
         MONGODB_DB: namespace.replace(/[^A-Za-z0-9_-]/g, '_'),
         AMQP_URI: infra.amqpUri,
-        REDIS_URI: infra.redisUri,
+        REDIS_URI: redis.uri,
         VERIFICATION_CODE_SECRET: secret,
         QUEUE_NAMESPACE: namespace,
         LOG_LEVEL: 'warn',
