@@ -53,6 +53,7 @@ export {
 export { SagaNotFoundError, SagaConflictError, SagaVersionError, SagaDefinitionError } from './saga.errors.js';
 export { correlationIdOf, parseCorrelationId } from './saga.outbox.js';
 export { toMermaid, listStates, listTransitions, describeGuard, type MachineState, type MachineTransition } from './saga.mermaid.js';
+export { describeStateOutputs, type SagaOutput, type StateOutputs } from './saga.describe.js';
 export type {
   SagaDefinition,
   AnySagaDefinition,

@@ -1,24 +1,48 @@
 import type { AnyStateMachine } from 'xstate';
+import { toDirectedGraph, type DirectedGraphNode } from 'xstate/graph';
 
 /**
- * Renders an XState v5 machine as a Mermaid `stateDiagram-v2` by walking its state nodes (no
- * maintained package does this for v5). Deterministic output: the docs check compares it byte for byte.
+ * Renders an XState v5 machine as a Mermaid `stateDiagram-v2`, built on xstate's own
+ * `toDirectedGraph` (no maintained package does this for v5). Deterministic output: the docs
+ * check compares it byte for byte.
  */
 
-interface GraphNode {
+/** The parts of xstate's StateNode this module reads. */
+interface GraphStateNode {
   key: string;
   path: string[];
   type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
   description?: string;
-  states: Record<string, GraphNode>;
-  initial?: { target: readonly GraphNode[] };
-  transitions: Map<string, readonly GraphTransition[]>;
+  initial?: { target: readonly GraphStateNode[] };
   always?: readonly GraphTransition[];
 }
 interface GraphTransition {
   eventType: string;
+  description?: string;
   guard?: unknown;
-  target?: readonly GraphNode[];
+  target?: readonly GraphStateNode[];
+}
+interface Graph {
+  node: GraphStateNode;
+  children: Graph[];
+  /** One per (transition, target); a targetless transition points back at its source. */
+  edges: { transition: GraphTransition; target: GraphStateNode; targetless: boolean }[];
+}
+
+/** xstate's directed graph, plus the eventless `always` transitions it leaves out. */
+function graphOf(machine: AnyStateMachine): Graph {
+  const convert = (g: DirectedGraphNode): Graph => {
+    const node = g.stateNode as unknown as GraphStateNode;
+    const edges = g.edges.map((e) => {
+      const transition = e.transition as unknown as GraphTransition;
+      return { transition, target: e.target as unknown as GraphStateNode, targetless: !transition.target?.length };
+    });
+    for (const t of node.always ?? []) {
+      for (const target of t.target?.length ? t.target : [node]) edges.push({ transition: t, target, targetless: !t.target?.length });
+    }
+    return { node, children: g.children.map(convert), edges };
+  };
+  return convert(toDirectedGraph(machine));
 }
 
 export interface MachineTransition {
@@ -29,11 +53,13 @@ export interface MachineTransition {
   guard?: string;
   /** Dotted target paths; empty for a targetless transition (actions only). */
   targets: string[];
+  /** The transition's `description` (what the event means here). */
+  description?: string;
 }
 
 export interface MachineState {
   path: string;
-  type: GraphNode['type'];
+  type: GraphStateNode['type'];
   description?: string;
 }
 
@@ -57,38 +83,41 @@ export function describeGuard(guard: unknown): string | undefined {
   return obj.type ?? 'inline';
 }
 
-const dotted = (n: GraphNode): string => n.path.join('.');
+const dotted = (n: GraphStateNode): string => n.path.join('.');
 /** Mermaid ends a statement at `;` and starts a comment at `%%`: keep free text on one safe line. */
 const text = (s: string): string => s.replace(/\s+/g, ' ').replace(/;/g, ',').replace(/%%/g, '%');
-const mermaidId = (n: GraphNode): string => n.path.join('__');
+const mermaidId = (n: GraphStateNode): string => n.path.join('__');
 
-function walk(node: GraphNode, visit: (n: GraphNode) => void): void {
-  visit(node);
-  for (const child of Object.values(node.states)) walk(child, visit);
+function walk(g: Graph, visit: (g: Graph) => void): void {
+  visit(g);
+  for (const child of g.children) walk(child, visit);
 }
 
 /** Every state below the root, depth first in definition order. */
 export function listStates(machine: AnyStateMachine): MachineState[] {
   const out: MachineState[] = [];
-  walk(machine.root as unknown as GraphNode, (n) => {
+  walk(graphOf(machine), ({ node: n }) => {
     if (n.path.length === 0) return;
     out.push({ path: dotted(n), type: n.type, ...(n.description ? { description: n.description } : {}) });
   });
   return out;
 }
 
-/** Every transition (including eventless `always`), in definition order. */
+/** Every transition (including eventless `always`), in definition order; one entry per transition. */
 export function listTransitions(machine: AnyStateMachine): MachineTransition[] {
   const out: MachineTransition[] = [];
-  walk(machine.root as unknown as GraphNode, (n) => {
-    const all = [...n.transitions.values()].flat().concat(n.always ?? []);
-    for (const t of all) {
+  walk(graphOf(machine), (g) => {
+    const seen = new Set<GraphTransition>();
+    for (const { transition: t } of g.edges) {
+      if (seen.has(t)) continue;
+      seen.add(t);
       const guard = describeGuard(t.guard);
       out.push({
-        source: dotted(n),
+        source: dotted(g.node),
         event: t.eventType === '' ? '(always)' : t.eventType,
         ...(guard ? { guard } : {}),
         targets: (t.target ?? []).map(dotted),
+        ...(t.description ? { description: t.description } : {}),
       });
     }
   });
@@ -96,44 +125,43 @@ export function listTransitions(machine: AnyStateMachine): MachineTransition[] {
 }
 
 export function toMermaid(machine: AnyStateMachine): string {
-  const root = machine.root as unknown as GraphNode;
+  const root = graphOf(machine);
   const lines: string[] = ['stateDiagram-v2'];
-  const byPath = new Map<string, GraphNode>();
-  walk(root, (n) => byPath.set(dotted(n), n));
 
-  const renderScope = (scope: GraphNode, indent: string): void => {
-    const children = Object.values(scope.states);
-    if (scope.type === 'parallel') {
-      children.forEach((region, i) => {
+  const renderScope = (scope: Graph, indent: string): void => {
+    if (scope.node.type === 'parallel') {
+      scope.children.forEach((region, i) => {
         if (i > 0) lines.push(`${indent}--`);
         renderState(region, indent);
       });
       return;
     }
-    for (const target of scope.initial?.target ?? []) lines.push(`${indent}[*] --> ${mermaidId(target)}`);
-    for (const child of children) renderState(child, indent);
-    for (const child of children) {
-      if (child.type === 'final') lines.push(`${indent}${mermaidId(child)} --> [*]`);
+    for (const target of scope.node.initial?.target ?? []) lines.push(`${indent}[*] --> ${mermaidId(target)}`);
+    for (const child of scope.children) renderState(child, indent);
+    for (const child of scope.children) {
+      if (child.node.type === 'final') lines.push(`${indent}${mermaidId(child.node)} --> [*]`);
     }
   };
 
-  const renderState = (n: GraphNode, indent: string): void => {
+  const renderState = (g: Graph, indent: string): void => {
+    const n = g.node;
     const id = mermaidId(n);
     if (n.path.length > 1 || id !== n.key) lines.push(`${indent}state "${n.key}" as ${id}`);
     if (n.description) lines.push(`${indent}${id} : ${text(n.description)}`);
-    if (Object.keys(n.states).length > 0) {
+    if (g.children.length > 0) {
       lines.push(`${indent}state ${id} {`);
-      renderScope(n, `${indent}  `);
+      renderScope(g, `${indent}  `);
       lines.push(`${indent}}`);
     }
   };
 
   renderScope(root, '  ');
-  for (const t of listTransitions(machine)) {
-    const from = mermaidId(byPath.get(t.source)!);
-    const label = text(`${t.event}${t.guard ? ` [${t.guard}]` : ''}`);
-    const targets = t.targets.length > 0 ? t.targets : [t.source];
-    for (const target of targets) lines.push(`  ${from} --> ${mermaidId(byPath.get(target)!)} : ${label}`);
-  }
+  walk(root, (g) => {
+    for (const { transition: t, target } of g.edges) {
+      const event = t.eventType === '' ? '(always)' : t.eventType;
+      const guard = describeGuard(t.guard);
+      lines.push(`  ${mermaidId(g.node)} --> ${mermaidId(target)} : ${text(`${event}${guard ? ` [${guard}]` : ''}`)}`);
+    }
+  });
   return `${lines.join('\n')}\n`;
 }

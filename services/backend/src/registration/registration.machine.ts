@@ -2,7 +2,8 @@
  * The registration saga as a PURE state machine: no I/O, no clocks, no randomness. Effects are named
  * actions the saga runtime executes (`saga.send` → queue, `saga.effect` → createUser), time comes in
  * on every event as `at`, and timeouts are token-checked timers kept in context (no `after`).
- * This definition is the source of docs/state-charts/registration.md and of the model-based tests.
+ * This definition is the source of docs/sagas/registration.md and of the model-based tests; the
+ * `description` of states and transitions is what the generated docs print.
  */
 import {
   ACCOUNT_CREATION_QUEUE,
@@ -176,10 +177,15 @@ export const registrationMachine = setup({
         }),
       },
       on: {
-        CODE_SENT: { guard: 'isPendingReply', target: 'awaitingCode', actions: 'codeSent' },
-        CODE_REQUEST_FAILED: { guard: 'isPendingReply', target: 'failed' },
+        CODE_SENT: {
+          guard: 'isPendingReply',
+          target: 'awaitingCode',
+          actions: 'codeSent',
+          description: 'The verifier stored the code and mailed it',
+        },
+        CODE_REQUEST_FAILED: { guard: 'isPendingReply', target: 'failed', description: 'The verifier gave up mailing the code' },
         'saga.timeout': [
-          { guard: timerDue('request'), target: 'requestTimedOut' },
+          { guard: timerDue('request'), target: 'requestTimedOut', description: 'A durable timer fired (Redis key expiry or the sweep)' },
           { guard: timerDue('expiry'), target: 'expired' },
         ],
       },
@@ -189,6 +195,7 @@ export const registrationMachine = setup({
       on: {
         CODE_SUBMITTED: {
           target: 'verifyingCode',
+          description: 'The user submitted a code (POST …/verification); only its HMAC digest travels',
           actions: [
             'startVerification',
             {
@@ -205,7 +212,12 @@ export const registrationMachine = setup({
             },
           ],
         },
-        RESEND_REQUESTED: { guard: 'canResend', target: 'requestingCode', actions: 'requestNewCode' },
+        RESEND_REQUESTED: {
+          guard: 'canResend',
+          target: 'requestingCode',
+          actions: 'requestNewCode',
+          description: 'The user asked for a new code (POST …/resend); the old one stops being valid',
+        },
         'saga.timeout': { guard: timerDue('expiry'), target: 'expired' },
       },
     },
@@ -215,6 +227,7 @@ export const registrationMachine = setup({
         CODE_CONFIRMED: {
           guard: 'isPendingReply',
           target: 'creatingUser',
+          description: 'The verifier matched the code',
           actions: [
             'codeConfirmed',
             {
@@ -234,9 +247,14 @@ export const registrationMachine = setup({
             },
           ],
         },
-        CODE_INVALID: { guard: 'isPendingReply', target: 'awaitingCode', actions: 'codeInvalid' },
-        CODE_LOCKED: { guard: 'isPendingReply', target: 'locked' },
-        CODE_EXPIRED: { guard: 'isPendingReply', target: 'expired' },
+        CODE_INVALID: {
+          guard: 'isPendingReply',
+          target: 'awaitingCode',
+          actions: 'codeInvalid',
+          description: 'Wrong code; the reply says how many attempts are left',
+        },
+        CODE_LOCKED: { guard: 'isPendingReply', target: 'locked', description: 'Too many wrong codes: the verifier locked the registration' },
+        CODE_EXPIRED: { guard: 'isPendingReply', target: 'expired', description: 'The verifier no longer has a code (its TTL ended)' },
         'saga.timeout': [
           { guard: timerDue('request'), target: 'awaitingCode', actions: 'verifierTimedOut' },
           { guard: timerDue('expiry'), target: 'expired' },
@@ -246,8 +264,12 @@ export const registrationMachine = setup({
     creatingUser: {
       description: 'Code confirmed, inserting the user',
       on: {
-        USER_CREATED: { target: 'completed', actions: assign({ userId: ({ event }) => event.userId }) },
-        USER_CONFLICT: { target: 'emailTaken' },
+        USER_CREATED: {
+          target: 'completed',
+          actions: assign({ userId: ({ event }) => event.userId }),
+          description: 'The createUser effect inserted the user',
+        },
+        USER_CONFLICT: { target: 'emailTaken', description: 'The createUser effect found the e-mail taken (unique index)' },
       },
     },
     completed: { type: 'final', description: 'User created', entry: 'clearSecrets' },
