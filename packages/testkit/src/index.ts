@@ -17,3 +17,4 @@ export { pingMongo } from './mongodb.infra.js';
 export { pingAmqp } from './rabbitmq.infra.js';
 export { mailApiAnswers, smtpBanner } from './smtp.infra.js';
 export { FERRETDB_VERSION, ensureFerretdb } from './ferretdb.installer.js';
+export { DEBIAN_CHROMIUM, ensureChromium, findChromium } from './chromium.js';
