@@ -5,3 +5,4 @@ export * from './code-digest.js';
 export * from './errors.js';
 export * from './registration.http.js';
 export * from './health.http.js';
+export * from './messaging.catalogue.js';
