@@ -6,6 +6,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { renderAsyncApi } from './asyncapi.document.js';
 import { renderSagaDoc } from './saga-doc.render.js';
 import { SAGA_DOCS } from './saga-docs.registry.js';
 
@@ -17,6 +18,7 @@ const GENERATED_DIRS = ['docs/sagas'];
 export async function renderDocs(entries = SAGA_DOCS): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const entry of entries) files.set(`docs/sagas/${entry.definition.name}.md`, renderSagaDoc(entry));
+  files.set('docs/asyncapi.yaml', renderAsyncApi());
   return files;
 }
 

@@ -2,6 +2,7 @@
 import { describeStateOutputs, listStates, listTransitions, toMermaid, type SagaOutput } from '@ashchat/saga';
 import type { TSchema } from '@sinclair/typebox';
 import type { SagaDocEntry } from './saga-docs.registry.js';
+import { renderSagaFlow } from './saga-flow.render.js';
 
 export const DOCS_COMMAND = 'pnpm run docs';
 export const DOCS_CHECK_COMMAND = 'pnpm docs:check';
@@ -105,6 +106,15 @@ export function renderSagaDoc(entry: SagaDocEntry): string {
     '',
     '```mermaid',
     toMermaid(def.machine).trimEnd(),
+    '```',
+    '',
+    '## Message flow',
+    '',
+    'Derived from the machine and the contracts\' messaging catalogue (`packages/contracts/src/messaging.catalogue.ts`);',
+    'the queues and messages are specified in [asyncapi.yaml](../asyncapi.yaml).',
+    '',
+    '```mermaid',
+    renderSagaFlow(entry).trimEnd(),
     '```',
     '',
     '## States',
