@@ -146,7 +146,8 @@ export function toMermaid(machine: AnyStateMachine): string {
   const renderState = (g: Graph, indent: string): void => {
     const n = g.node;
     const id = mermaidId(n);
-    if (n.path.length > 1 || id !== n.key) lines.push(`${indent}state "${n.key}" as ${id}`);
+    // Declared with its name even when id = name: Mermaid then draws name AND description, not just the description.
+    if (n.path.length > 1 || id !== n.key || n.description) lines.push(`${indent}state "${n.key}" as ${id}`);
     if (n.description) lines.push(`${indent}${id} : ${text(n.description)}`);
     if (g.children.length > 0) {
       lines.push(`${indent}state ${id} {`);
