@@ -1,8 +1,12 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** A copy of `schema` that says what it means where it is used (CloneType would keep the old description). */
+export const described = <T extends TSchema>(schema: T, description: string): T => CloneType({ ...schema, description });
 
 export const Uuid = Type.String({
   pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
   description: 'Lower-case UUID',
+  examples: ['3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90'],
 });
 export const Email = Type.String({
   minLength: 3,
@@ -10,6 +14,7 @@ export const Email = Type.String({
   // Deliberately simple: the mail round trip is the real check.
   pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
   description: 'E-mail address',
+  examples: ['ada@example.org'],
 });
 // Any script is welcome; control characters and markup-ish characters are not. No `\p{…}` classes:
 // TypeBox compiles patterns without the `u` flag, where they would not mean what they say.
@@ -17,11 +22,21 @@ export const Nickname = Type.String({
   minLength: 2,
   maxLength: 32,
   pattern: '^[^\\s<>&"\\\\/\\u0000-\\u001f\\u007f]([^<>&"\\\\/\\u0000-\\u001f\\u007f]*[^\\s<>&"\\\\/\\u0000-\\u001f\\u007f])?$',
+  description: 'Display name: 2–32 characters in any script; no markup characters (<>&"\\/), no control characters, no surrounding spaces',
+  examples: ['Ada Lovelace'],
 });
 /** BCP 47-ish language tag: `en`, `de`, `pt-BR`. Unknown languages fall back to English. */
-export const LanguageTag = Type.String({ pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$', maxLength: 35 });
-/** Milliseconds since the Unix epoch. */
-export const EpochMs = Type.Integer({ minimum: 0 });
-export const IsoDateTime = Type.String({ format: 'date-time' });
+export const LanguageTag = Type.String({
+  pattern: '^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$',
+  maxLength: 35,
+  description: 'BCP 47 language tag; languages without translations fall back to English',
+  examples: ['en', 'pt-BR'],
+});
+export const EpochMs = Type.Integer({ minimum: 0, description: 'Milliseconds since the Unix epoch', examples: [1767225600000] });
+export const IsoDateTime = Type.String({
+  format: 'date-time',
+  description: 'Date and time (RFC 3339, UTC)',
+  examples: ['2026-01-01T12:10:00.000Z'],
+});
 
 export type Uuid = Static<typeof Uuid>;

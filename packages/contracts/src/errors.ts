@@ -36,12 +36,23 @@ export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
 /** Shape of every error body (compatible with Fastify's default error shape). */
 export const ErrorResponse = Type.Object(
   {
-    statusCode: Type.Integer(),
-    code: Type.String({ description: 'Stable machine-readable code from the error catalogue' }),
-    error: Type.String({ description: 'HTTP reason phrase' }),
-    message: Type.String(),
-    details: Type.Optional(Type.Unknown()),
+    statusCode: Type.Integer({ description: 'The HTTP status of the response, repeated', examples: [404] }),
+    // Typed as a string (clients must tolerate codes added later); documented as the catalogue.
+    code: Type.String({ enum: ERROR_CODES, description: 'Stable machine-readable code from the error catalogue' }),
+    error: Type.String({ description: 'HTTP reason phrase', examples: ['Not Found'] }),
+    message: Type.String({ description: 'Human-readable explanation (English); not meant to be parsed', examples: ['No such registration.'] }),
+    details: Type.Optional(
+      Type.Unknown({
+        description:
+          'More about the refusal, where the code has more to say: `VALIDATION_FAILED` lists `[{ in, path, message }]`; ' +
+          '`INVALID_CODE` has `attemptsLeft`, `RATE_LIMITED` `retryAfterMs`, `RESEND_COOLDOWN` `resendAvailableAt`, `REGISTRATION_FAILED` `reason`',
+      }),
+    ),
   },
-  { $id: 'ErrorResponse' },
+  {
+    $id: 'ErrorResponse',
+    description: 'Every refusal and failure: the `code` decides the HTTP status (see the error catalogue).',
+    examples: [{ statusCode: 404, code: 'REGISTRATION_NOT_FOUND', error: 'Not Found', message: 'No such registration.' }],
+  },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
