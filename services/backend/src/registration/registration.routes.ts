@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import {
   CreateRegistrationBody,
   ErrorResponse,
@@ -8,6 +9,7 @@ import {
   VerifyRegistrationBody,
 } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
+import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
 import { normalizeEmail } from '../users/email.js';
 import type { RegistrationRateLimits, RegistrationRoute } from './registration.rate-limit.js';
 import type { Registration, RegistrationService } from './registration.service.js';
@@ -18,7 +20,27 @@ export interface RegistrationRoutesOptions {
   limits: RegistrationRateLimits;
 }
 
-const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
+/** The schemas the routes refer to by `$ref` (listed once in the OpenAPI document). */
+const SHARED_SCHEMAS = [ErrorResponse, CreateRegistrationBody, VerifyRegistrationBody, RegistrationAccepted, RegistrationView];
+
+const TAGS = ['registration'];
+
+/** Refusals of every route that loads a registration by id. */
+const LOADED = ['REGISTRATION_NOT_FOUND', 'RATE_LIMITED', 'INTERNAL_ERROR'] as const;
+/** Refusals of a registration that does not (or not yet, or no longer) take a code. */
+const NOT_AWAITING_CODE = [
+  'REGISTRATION_PENDING',
+  'VERIFICATION_IN_PROGRESS',
+  'REGISTRATION_BUSY',
+  'REGISTRATION_ALREADY_COMPLETED',
+  'REGISTRATION_EXPIRED',
+  'REGISTRATION_FAILED',
+  'REGISTRATION_LOCKED',
+] as const;
+
+const registrationHeader = {
+  location: Type.String({ description: 'The status URL of the new registration (same as `statusUrl`)' }),
+};
 
 /**
  * The registration REST API. Thin on purpose: the contract schemas validate, the rate limits run
@@ -26,6 +48,7 @@ const errors = { '4xx': ErrorResponse, '5xx': ErrorResponse };
  */
 export default async function registrationRoutes(app: FastifyInstance, opts: RegistrationRoutesOptions): Promise<void> {
   const { service, limits } = opts;
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
   /** Loads the registration and counts the request against the IP and its e-mail (or the id when unknown). */
   async function limited(route: RegistrationRoute, ip: string, id: string): Promise<Registration> {
@@ -38,7 +61,22 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
   app.post<{ Body: CreateRegistrationBody }>(
     '/v1/registrations',
     {
-      schema: { body: CreateRegistrationBody, response: { 202: RegistrationAccepted, ...errors } },
+      schema: {
+        operationId: 'createRegistration',
+        tags: TAGS,
+        summary: 'Start a registration',
+        description: [
+          'Hashes the password and has a six-digit code mailed to the address. Answers at once: poll',
+          '`statusUrl` (also the `Location`) until `awaiting-code`, then submit the code. The answer is the',
+          'same whether or not the address already has an account (the mail tells its owner instead), so the',
+          'API reveals no accounts. Limited per client IP and per e-mail address.',
+        ].join(' '),
+        body: Type.Ref(CreateRegistrationBody),
+        response: {
+          202: Type.Ref(RegistrationAccepted, { description: 'Started; a code is on its way', headers: registrationHeader }),
+          ...errorResponses([...BODY_ERRORS, 'RATE_LIMITED', 'INTERNAL_ERROR']),
+        },
+      },
       preHandler: async (request) => limits.check('create', request.ip, normalizeEmail(request.body.email)),
     },
     async (request, reply) => {
@@ -49,14 +87,43 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
 
   app.get<{ Params: RegistrationParams }>(
     '/v1/registrations/:id',
-    { schema: { params: RegistrationParams, response: { 200: RegistrationView, ...errors } } },
+    {
+      schema: {
+        operationId: 'getRegistration',
+        tags: TAGS,
+        summary: 'Read a registration',
+        description: 'Where the registration stands, for clients to poll. Limited per client IP and per e-mail address (more generously than the other routes).',
+        params: RegistrationParams,
+        response: {
+          200: Type.Ref(RegistrationView, { description: 'The registration' }),
+          ...errorResponses(['VALIDATION_FAILED', ...LOADED]),
+        },
+      },
+    },
     async (request) => toRegistrationView(await limited('status', request.ip, request.params.id)),
   );
 
   app.post<{ Params: RegistrationParams; Body: VerifyRegistrationBody }>(
     '/v1/registrations/:id/verification',
     {
-      schema: { params: RegistrationParams, body: VerifyRegistrationBody, response: { 200: RegistrationView, 202: RegistrationView, ...errors } },
+      schema: {
+        operationId: 'verifyRegistration',
+        tags: TAGS,
+        summary: 'Submit the mailed code',
+        description: [
+          'Has the code checked and waits (a few seconds at most) for the verdict. A right code creates the',
+          'account (200, `completed`); a wrong one is refused with `INVALID_CODE` and `details.attemptsLeft`',
+          'until the registration locks. A code submitted while another is being checked is refused, not',
+          'queued: wait for the first verdict. Limited per client IP and per e-mail address.',
+        ].join(' '),
+        params: RegistrationParams,
+        body: Type.Ref(VerifyRegistrationBody),
+        response: {
+          200: Type.Ref(RegistrationView, { description: 'The code was right: the account exists (`completed`)' }),
+          202: Type.Ref(RegistrationView, { description: 'The code is still being checked (`verifying`): poll the status' }),
+          ...errorResponses([...BODY_ERRORS, ...LOADED, ...NOT_AWAITING_CODE, 'INVALID_CODE', 'VERIFIER_UNAVAILABLE']),
+        },
+      },
       preHandler: async (request) => {
         await limited('verify', request.ip, request.params.id);
       },
@@ -70,7 +137,20 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
   app.post<{ Params: RegistrationParams }>(
     '/v1/registrations/:id/resend',
     {
-      schema: { params: RegistrationParams, response: { 202: RegistrationView, ...errors } },
+      schema: {
+        operationId: 'resendRegistrationCode',
+        tags: TAGS,
+        summary: 'Mail a new code',
+        description: [
+          'Has a new code mailed; the previous one stops being valid. Allowed after a cooldown and a',
+          'limited number of times (`resendAvailableAt`, `resendsLeft`). Limited per client IP and per e-mail address.',
+        ].join(' '),
+        params: RegistrationParams,
+        response: {
+          202: Type.Ref(RegistrationView, { description: 'A new code is on its way (`pending`)' }),
+          ...errorResponses([...BODY_ERRORS, ...LOADED, ...NOT_AWAITING_CODE, 'RESEND_LIMIT_REACHED', 'RESEND_COOLDOWN']),
+        },
+      },
       preHandler: async (request) => {
         await limited('resend', request.ip, request.params.id);
       },

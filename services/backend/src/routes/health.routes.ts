@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { HealthResponse, ReadinessResponse } from '@ashchat/contracts';
 import { checkReadiness } from '@ashchat/service-kit';
 
@@ -14,12 +15,37 @@ export interface HealthRoutesOptions {
  */
 async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptions): Promise<void> {
   const timeoutMs = opts.checkTimeoutMs ?? 1_000;
+  app.addSchema(HealthResponse);
+  app.addSchema(ReadinessResponse);
 
-  app.get('/health', { schema: { response: { 200: HealthResponse } } }, async () => ({ status: 'ok' as const }));
+  app.get(
+    '/health',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['health'],
+        summary: 'Liveness',
+        description: 'Answers while the process runs, whatever its dependencies do: restart the instance when it stops answering.',
+        response: { 200: Type.Ref(HealthResponse, { description: 'The process is alive' }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
 
   app.get(
     '/ready',
-    { schema: { response: { 200: ReadinessResponse, 503: ReadinessResponse } } },
+    {
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['health'],
+        summary: 'Readiness',
+        description: `Pings MongoDB, Redis and RabbitMQ now (each bounded by ${timeoutMs} ms): route traffic to the instance only while it answers 200.`,
+        response: {
+          200: Type.Ref(ReadinessResponse, { description: 'Every dependency answered' }),
+          503: Type.Ref(ReadinessResponse, { description: 'At least one dependency did not answer; `checks` names it' }),
+        },
+      },
+    },
     async (request, reply) => {
       const { body, failures } = await checkReadiness(
         {
