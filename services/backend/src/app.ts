@@ -7,6 +7,7 @@ import mongoPlugin from './plugins/mongo.plugin.js';
 import redisPlugin from './plugins/redis.plugin.js';
 import amqpPlugin from './plugins/amqp.plugin.js';
 import errorHandlerPlugin from './plugins/error-handler.plugin.js';
+import openApiPlugin from './docs/openapi.plugin.js';
 import healthRoutes from './routes/health.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 
@@ -54,6 +55,8 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   const { config } = opts;
   app.decorate('config', config);
   await app.register(errorHandlerPlugin);
+  // Before any route: the OpenAPI document collects the routes registered after it.
+  await app.register(openApiPlugin);
   await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
   await app.register(redisPlugin, { uri: config.REDIS_URI });
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
