@@ -8,6 +8,7 @@ import redisPlugin from './plugins/redis.plugin.js';
 import amqpPlugin from './plugins/amqp.plugin.js';
 import errorHandlerPlugin from './plugins/error-handler.plugin.js';
 import openApiPlugin from './docs/openapi.plugin.js';
+import sagaPagesPlugin from './docs/saga-pages.plugin.js';
 import healthRoutes from './routes/health.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 
@@ -61,6 +62,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(redisPlugin, { uri: config.REDIS_URI });
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
   await app.register(healthRoutes);
+  await app.register(sagaPagesPlugin);
   await app.register(registrationPlugin, {
     config,
     ...(opts.logger ? { logger: opts.logger } : {}),
