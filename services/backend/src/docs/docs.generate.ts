@@ -68,7 +68,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   if (check) {
     const drift = await checkDocs(files);
     if (drift.length > 0) {
-      process.stderr.write(`docs/ is out of date with the code:\n${drift.map((d) => `  ${d.path}: ${d.problem}`).join('\n')}\nRun: pnpm docs\n`);
+      process.stderr.write(`docs/ is out of date with the code:\n${drift.map((d) => `  ${d.path}: ${d.problem}`).join('\n')}\nRun: pnpm run docs\n`);
       process.exitCode = 1;
     } else process.stdout.write(`docs/ is current (${files.size} generated files).\n`);
   } else {
