@@ -91,3 +91,15 @@ t.test('timer helpers are pure and token-based', async (t) => {
   t.equal(isTimerDue(c2, ev('t7', 300), 'b'), false, 'other timer');
   t.equal(isTimerDue(c2, { type: 'X' }, 'a'), false);
 });
+
+t.test('delays and eventless transitions get readable labels', async (t) => {
+  const m = setup({}).createMachine({
+    id: 'timed',
+    initial: 'a',
+    states: { a: { after: { 500: 'b' } }, b: { always: 'c' }, c: { type: 'final' } },
+  });
+  const out = toMermaid(m);
+  t.match(out, /\n {2}a --> b : after 500ms\n/);
+  t.match(out, /\n {2}b --> c : \(always\)\n/);
+  t.same(listTransitions(m).map((x) => x.event), ['after 500ms', '(always)']);
+});

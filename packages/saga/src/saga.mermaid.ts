@@ -84,6 +84,12 @@ export function describeGuard(guard: unknown): string | undefined {
 }
 
 const dotted = (n: GraphStateNode): string => n.path.join('.');
+/** `xstate.after.<delay>.<state id>` (an `after` delay) reads as `after <delay>ms`; eventless as `(always)`. */
+const eventLabel = (eventType: string): string => {
+  if (eventType === '') return '(always)';
+  const delay = /^xstate\.after\.([^.]+)\./.exec(eventType)?.[1];
+  return delay === undefined ? eventType : `after ${/^\d+$/.test(delay) ? `${delay}ms` : delay}`;
+};
 /** Mermaid ends a statement at `;` and starts a comment at `%%`: keep free text on one safe line. */
 const text = (s: string): string => s.replace(/\s+/g, ' ').replace(/;/g, ',').replace(/%%/g, '%');
 const mermaidId = (n: GraphStateNode): string => n.path.join('__');
@@ -114,7 +120,7 @@ export function listTransitions(machine: AnyStateMachine): MachineTransition[] {
       const guard = describeGuard(t.guard);
       out.push({
         source: dotted(g.node),
-        event: t.eventType === '' ? '(always)' : t.eventType,
+        event: eventLabel(t.eventType),
         ...(guard ? { guard } : {}),
         targets: (t.target ?? []).map(dotted),
         ...(t.description ? { description: t.description } : {}),
@@ -159,7 +165,7 @@ export function toMermaid(machine: AnyStateMachine): string {
   renderScope(root, '  ');
   walk(root, (g) => {
     for (const { transition: t, target } of g.edges) {
-      const event = t.eventType === '' ? '(always)' : t.eventType;
+      const event = eventLabel(t.eventType);
       const guard = describeGuard(t.guard);
       lines.push(`  ${mermaidId(g.node)} --> ${mermaidId(target)} : ${text(`${event}${guard ? ` [${guard}]` : ''}`)}`);
     }
