@@ -13,6 +13,11 @@ export const ERROR_CATALOGUE = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  // First 401: the error handler maps a bare 401 (e.g. from @fastify/jwt) to it.
+  UNAUTHENTICATED: { status: 401, message: 'Sign in first: a valid access token is required.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The e-mail address or the password is wrong.' },
+  INVALID_REFRESH_TOKEN: { status: 401, message: 'The refresh token is not valid; sign in again.' },
+  SESSION_BUSY: { status: 409, message: 'The session is being refreshed; retry shortly.' },
   REGISTRATION_NOT_FOUND: { status: 404, message: 'No such registration.' },
   REGISTRATION_EXPIRED: { status: 410, message: 'The registration expired; start again.' },
   REGISTRATION_LOCKED: { status: 423, message: 'Too many wrong codes; the registration is locked.' },

@@ -4,5 +4,7 @@ export * from './verification.messages.js';
 export * from './code-digest.js';
 export * from './errors.js';
 export * from './registration.http.js';
+export * from './auth.http.js';
+export * from './users.http.js';
 export * from './health.http.js';
 export * from './messaging.catalogue.js';

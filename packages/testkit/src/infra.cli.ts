@@ -8,7 +8,7 @@ import { testSecret } from './test-helpers.js';
 const USAGE = `Usage:
   ashchat-infra exec [--fresh] [--no-docker] -- <command> [args...]
       Find or start MongoDB, RabbitMQ, Redis and SMTP, run <command> with MONGODB_URI, AMQP_URI,
-      REDIS_URI, SMTP_URI, MAIL_API_URL (and VERIFICATION_CODE_SECRET if unset) exported, then
+      REDIS_URI, SMTP_URI, MAIL_API_URL (and VERIFICATION_CODE_SECRET, JWT_SECRET if unset) exported, then
       stop what was started and exit with the command's exit code.
   ashchat-infra up [--fresh] [--no-docker]
       Find or start everything, print the env lines, keep running until Ctrl-C.
@@ -109,6 +109,7 @@ async function exec(command: string[], opts: CliOptions): Promise<never> {
     ...resolved.env,
     // Both services of one run must share the secret that digests verification codes.
     VERIFICATION_CODE_SECRET: process.env.VERIFICATION_CODE_SECRET || testSecret(),
+    JWT_SECRET: process.env.JWT_SECRET || testSecret(),
   };
   const child: ChildProcess = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env });
   let signals = 0;

@@ -19,6 +19,10 @@ export async function testEnv(overrides: Record<string, string> = {}): Promise<R
     AMQP_URI: infra.amqpUri,
     REDIS_URI: infra.redisUri,
     VERIFICATION_CODE_SECRET: randomBytes(32).toString('hex'),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    // Test files share one Redis and sign in from 127.0.0.1: tests of the limits set their own.
+    AUTH_RATE_LIMIT_PER_IP: '1000000',
+    AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
     LOG_LEVEL: 'silent',
     ...overrides,
   };

@@ -10,6 +10,8 @@ import errorHandlerPlugin from './plugins/error-handler.plugin.js';
 import openApiPlugin from './docs/openapi.plugin.js';
 import sagaPagesPlugin from './docs/saga-pages.plugin.js';
 import healthRoutes from './routes/health.routes.js';
+import authPlugin from './auth/auth.plugin.js';
+import sessionRoutes from './auth/session.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 
 declare module 'fastify' {
@@ -61,6 +63,8 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
   await app.register(redisPlugin, { uri: config.REDIS_URI });
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
+  // Before every route plugin: routes use `app.authenticate` as their preHandler.
+  await app.register(authPlugin, { config });
   await app.register(healthRoutes);
   await app.register(sagaPagesPlugin);
   await app.register(registrationPlugin, {
@@ -68,6 +72,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...opts.registration,
   });
+  await app.register(sessionRoutes);
 }
 
 export const buildApp = fp(backendApp, {

@@ -39,6 +39,18 @@ export const BackendConfigSchema = Type.Object({
   REGISTRATION_STATUS_RATE_LIMIT_PER_IP: Type.Integer({ default: 600, minimum: 1 }),
   /** Per e-mail address and window for GET /v1/registrations/:id. */
   REGISTRATION_STATUS_RATE_LIMIT_PER_EMAIL: Type.Integer({ default: 120, minimum: 1 }),
+  /** Keys (HS256) the access tokens; at least 32 characters, never shared with another purpose. */
+  JWT_SECRET: SecretVar({ minLength: 32 }),
+  /** Lifetime of an access token; short, since only a refresh notices a revoked session's JWT expiring. */
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ default: 900, minimum: 10, maximum: 900 }),
+  /** Lifetime of a refresh token (each refresh issues a new one with a fresh lifetime). */
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),
+  /** Fixed window of the sign-in and refresh rate limits. */
+  AUTH_RATE_LIMIT_WINDOW_MS: Type.Integer({ default: 60_000, minimum: 1_000 }),
+  /** Sign-ins and refreshes per client IP and window. */
+  AUTH_RATE_LIMIT_PER_IP: Type.Integer({ default: 30, minimum: 1 }),
+  /** Sign-ins per account (e-mail address) and window, whatever the IP: slows password guessing. */
+  AUTH_RATE_LIMIT_PER_ACCOUNT: Type.Integer({ default: 10, minimum: 1 }),
   /**
    * Prefix of the queues used (`<ns>.ACCOUNT_CREATION_QUEUE`, …); empty = the contract names. Must
    * equal the verifier's QUEUE_NAMESPACE. Lets environments or test runs share one broker.

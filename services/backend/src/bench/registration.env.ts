@@ -92,6 +92,7 @@ export async function startRegistrationEnv(o: RegistrationEnvOptions): Promise<R
         AMQP_URI: infra.amqpUri,
         REDIS_URI: redis.uri,
         VERIFICATION_CODE_SECRET: secret,
+        JWT_SECRET: testSecret(),
         QUEUE_NAMESPACE: namespace,
         LOG_LEVEL: 'warn',
         ARGON2_MEMORY_KIB: String(o.argon2.memoryCost),

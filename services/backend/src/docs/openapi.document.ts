@@ -14,6 +14,7 @@ const OFFLINE_ENV: Readonly<Record<string, string>> = {
   AMQP_URI: 'amqp://127.0.0.1:1',
   // Required by the configuration; never used to key anything, since no request is served.
   VERIFICATION_CODE_SECRET: 'openapi-document-offline-not-a-secret-0000',
+  JWT_SECRET: 'openapi-document-offline-not-a-jwt-secret-0000',
   LOG_LEVEL: 'silent',
 };
 

@@ -88,7 +88,9 @@ t.test('every API route is documented with its request and response schemas', as
     t.same(Object.keys(operation.responses).sort(), statuses.map((s) => s.toUpperCase()).sort(), `${name} documents every status it declares`);
     for (const status of statuses) {
       const response = operation.responses[status.toUpperCase()];
-      t.ok(response?.content?.['application/json']?.schema, `${name} ${status} has a body schema`);
+      // 204 No Content has no body to describe.
+      if (status === '204') t.notOk(response?.content, `${name} 204 has no body`);
+      else t.ok(response?.content?.['application/json']?.schema, `${name} ${status} has a body schema`);
       t.not(response?.description, 'Default Response', `${name} ${status} says what it means`);
       if (Number(status) >= 400 && !NOT_ERROR_BODIES.has(`${name} ${status}`)) {
         t.equal(response?.content?.['application/json']?.schema?.$ref, '#/components/schemas/ErrorResponse', `${name} ${status} is an ErrorResponse`);

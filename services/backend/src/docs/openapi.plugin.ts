@@ -10,6 +10,8 @@ export const DOCS_PREFIX = '/docs';
 /** The route groups, in the order the document lists them; every documented route names one. */
 export const OPENAPI_TAGS = [
   { name: 'registration', description: 'Sign-up: start a registration, confirm the e-mail with the mailed code, resend it.' },
+  { name: 'sessions', description: 'Sign-in and sign-out: access tokens (JWT), single-use refresh tokens, one session per device.' },
+  { name: 'users', description: 'The signed-in user’s account, and finding other users by nickname.' },
   { name: 'health', description: 'Probes for orchestrators: liveness and readiness.' },
 ] as const;
 
@@ -66,7 +68,9 @@ async function openApiPlugin(app: FastifyInstance): Promise<void> {
       info: { title: 'AshChat backend', version: packageJson.version, description: DESCRIPTION },
       tags: OPENAPI_TAGS.map((tag) => ({ ...tag })),
       // Filled from the schemas registered with addSchema (see buildLocalReference).
-      components: {},
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token of POST /v1/sessions' } },
+      },
     },
     // Pages under /docs (Swagger UI's own routes and any other documentation page) are not API.
     transform: ({ schema, url }) => ({ schema: isDocsPage(url) ? { ...schema, hide: true } : schema, url }),

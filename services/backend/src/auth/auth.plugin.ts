@@ -1,0 +1,113 @@
+import fp from 'fastify-plugin';
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { BackendConfig } from '../config.js';
+import { AppError } from '../errors/app-error.js';
+import { createRateLimiter } from '../rate-limit/rate-limiter.js';
+import { createPasswordHasher } from '../security/password.hasher.js';
+import { createUserRepository, type UserRepository } from '../users/user.repository.js';
+import { createAuthRateLimits, type AuthRateLimits } from './auth.rate-limit.js';
+import { createFamilyLock } from './family.lock.js';
+import { createSessionRepository } from './session.repository.js';
+import { createSessionService, type AccessTokenClaims, type SessionService } from './session.service.js';
+
+/** What the plugin decorates the instance with (`app.auth`). */
+export interface AuthModule {
+  sessions: SessionService;
+  users: UserRepository;
+  limits: AuthRateLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: AuthModule;
+    /** preHandler: a valid access token of an active session, else 401 UNAUTHENTICATED. */
+    authenticate: (request: FastifyRequest) => Promise<void>;
+  }
+  interface FastifyRequest {
+    /** The signed-in user; set by `app.authenticate` (empty on routes without it). */
+    userId: string;
+    /** The session (refresh-token family) of the access token; set by `app.authenticate`. */
+    sessionId: string;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: AccessTokenClaims;
+    user: AccessTokenClaims;
+  }
+}
+
+export interface AuthPluginOptions {
+  config: BackendConfig;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+const DAY_MS = 86_400_000;
+
+/**
+ * Sessions and authentication: access tokens are short-lived HS256 JWTs (`sub` = user, `sid` =
+ * session); refresh tokens are opaque, single-use and stored as digests (`sessions`). Every
+ * authenticated request also checks that its session is still active, so a logout takes effect at
+ * once rather than when the access token expires.
+ */
+async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promise<void> {
+  const { config } = opts;
+  await app.register(fastifyJwt, {
+    secret: config.JWT_SECRET,
+    sign: { algorithm: 'HS256', expiresIn: config.ACCESS_TOKEN_TTL_SECONDS },
+    verify: { algorithms: ['HS256'] },
+  });
+
+  const sessionRepository = createSessionRepository(app.mongo.db);
+  // Created by the first sign-in, not at start-up: the service boots (and reports not ready) while
+  // MongoDB is away, and the app built offline for the OpenAPI document never touches the database.
+  let indexes: Promise<void> | undefined;
+  const indexesReady = (): Promise<void> =>
+    (indexes ??= sessionRepository.ensureIndexes().catch((err: unknown) => {
+      indexes = undefined;
+      throw err;
+    }));
+  const users = createUserRepository(app.mongo.db);
+  const sessions = createSessionService({
+    sessions: sessionRepository,
+    users,
+    hasher: createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }),
+    withFamilyLock: createFamilyLock(app.redis, { ttlMs: 5_000, waitMs: 5_000 }),
+    signAccessToken: (claims) => app.jwt.sign(claims),
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlMs: config.REFRESH_TOKEN_TTL_DAYS * DAY_MS,
+    indexesReady,
+    onReuse: (s) => app.log.warn({ sessionId: s.familyId, userId: s.userId }, 'refresh token reused: session revoked'),
+  });
+  const limits = createAuthRateLimits(createRateLimiter(app.redis), {
+    windowMs: config.AUTH_RATE_LIMIT_WINDOW_MS,
+    perIp: config.AUTH_RATE_LIMIT_PER_IP,
+    perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+  });
+
+  app.decorate('auth', { sessions, users, limits });
+  app.decorateRequest('userId', '');
+  app.decorateRequest('sessionId', '');
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || !BEARER.test(header)) throw new AppError('UNAUTHENTICATED');
+    let claims: AccessTokenClaims;
+    try {
+      claims = await request.jwtVerify<AccessTokenClaims>();
+    } catch {
+      throw new AppError('UNAUTHENTICATED');
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new AppError('UNAUTHENTICATED');
+    if (!(await sessions.isActive(claims.sub, claims.sid))) throw new AppError('UNAUTHENTICATED');
+    request.userId = claims.sub;
+    request.sessionId = claims.sid;
+  });
+}
+
+export default fp(authPlugin, {
+  name: 'auth',
+  fastify: '5.x',
+  dependencies: ['error-handler', 'mongo', 'redis'],
+});

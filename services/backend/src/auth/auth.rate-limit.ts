@@ -1,0 +1,34 @@
+import { AppError } from '../errors/app-error.js';
+import { rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
+
+export interface AuthRateLimitSettings {
+  windowMs: number;
+  perIp: number;
+  perAccount: number;
+}
+
+export interface AuthRateLimits {
+  /** A sign-in: counted against the client IP and the account (normalised e-mail), known or not. */
+  login(ip: string, emailNormalized: string): Promise<void>;
+  /** A refresh: counted against the client IP. */
+  refresh(ip: string): Promise<void>;
+}
+
+/** Throws 429 RATE_LIMITED with Retry-After; counted in Redis so the limits hold across instances. */
+export function createAuthRateLimits(limiter: RateLimiter, s: AuthRateLimitSettings): AuthRateLimits {
+  const ipRule = { limit: s.perIp, windowMs: s.windowMs };
+  async function hit(entries: Parameters<RateLimiter['hit']>[0]): Promise<void> {
+    const decision = await limiter.hit(entries);
+    if (decision.allowed) return;
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1_000));
+    throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs: decision.retryAfterMs } });
+  }
+  return {
+    login: (ip, emailNormalized) =>
+      hit([
+        { key: rateLimitKey('auth:login:ip', ip), rule: ipRule },
+        { key: rateLimitKey('auth:login:account', emailNormalized), rule: { limit: s.perAccount, windowMs: s.windowMs } },
+      ]),
+    refresh: (ip) => hit([{ key: rateLimitKey('auth:refresh:ip', ip), rule: ipRule }]),
+  };
+}

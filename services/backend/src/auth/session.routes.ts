@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { CreateSessionBody, ErrorResponse, RefreshSessionBody, SessionTokens } from '@ashchat/contracts';
+import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
+import { normalizeEmail } from '../users/email.js';
+
+const SHARED_SCHEMAS = [CreateSessionBody, RefreshSessionBody, SessionTokens];
+const TAGS = ['sessions'];
+const BEARER_AUTH = [{ bearerAuth: [] }];
+
+/** Sign-in, refresh and sign-out. Thin: the contract schemas validate, the session service decides. */
+export default async function sessionRoutes(app: FastifyInstance): Promise<void> {
+  if (!app.getSchema('ErrorResponse')) app.addSchema(ErrorResponse);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  const { sessions, limits } = app.auth;
+
+  app.post<{ Body: CreateSessionBody }>(
+    '/v1/sessions',
+    {
+      schema: {
+        operationId: 'createSession',
+        tags: TAGS,
+        summary: 'Sign in',
+        description: [
+          'Checks the e-mail address and password and starts a session for this device: a short-lived',
+          'access token (JWT) and a single-use refresh token. Every failure answers the same',
+          '`INVALID_CREDENTIALS`, whether or not the address has an account. Limited per client IP and per account.',
+        ].join(' '),
+        body: Type.Ref(CreateSessionBody),
+        response: {
+          201: Type.Ref(SessionTokens, { description: 'Signed in' }),
+          ...errorResponses([...BODY_ERRORS, 'INVALID_CREDENTIALS', 'RATE_LIMITED', 'INTERNAL_ERROR']),
+        },
+      },
+      preHandler: async (request) => limits.login(request.ip, normalizeEmail(request.body.email)),
+    },
+    async (request, reply) => reply.code(201).send(await sessions.login(request.body)),
+  );
+
+  app.post<{ Body: RefreshSessionBody }>(
+    '/v1/sessions/refresh',
+    {
+      schema: {
+        operationId: 'refreshSession',
+        tags: TAGS,
+        summary: 'Exchange a refresh token for new tokens',
+        description: [
+          'Answers a new access token and a new refresh token; the one presented stops working. Presenting',
+          'a refresh token that was already exchanged ends the whole session (it was likely stolen):',
+          'of two concurrent refreshes with the same token, one succeeds and the other ends the session.',
+          'Limited per client IP.',
+        ].join(' '),
+        body: Type.Ref(RefreshSessionBody),
+        response: {
+          201: Type.Ref(SessionTokens, { description: 'New tokens' }),
+          ...errorResponses([...BODY_ERRORS, 'INVALID_REFRESH_TOKEN', 'SESSION_BUSY', 'RATE_LIMITED', 'INTERNAL_ERROR']),
+        },
+      },
+      preHandler: async (request) => limits.refresh(request.ip),
+    },
+    async (request, reply) => reply.code(201).send(await sessions.refresh(request.body.refreshToken)),
+  );
+
+  app.delete(
+    '/v1/sessions/current',
+    {
+      schema: {
+        operationId: 'deleteCurrentSession',
+        tags: TAGS,
+        summary: 'Sign out this device',
+        description: 'Ends the session of the access token: its refresh token and access tokens stop working at once.',
+        security: BEARER_AUTH,
+        response: {
+          204: Type.Null({ description: 'Signed out' }),
+          ...errorResponses(['UNAUTHENTICATED', 'SESSION_BUSY', 'INTERNAL_ERROR']),
+        },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request, reply) => {
+      await sessions.revokeSession(request.sessionId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/v1/sessions',
+    {
+      schema: {
+        operationId: 'deleteAllSessions',
+        tags: TAGS,
+        summary: 'Sign out everywhere',
+        description: 'Ends every session of the signed-in user, on every device, this one included.',
+        security: BEARER_AUTH,
+        response: {
+          204: Type.Null({ description: 'Signed out everywhere' }),
+          ...errorResponses(['UNAUTHENTICATED', 'SESSION_BUSY', 'INTERNAL_ERROR']),
+        },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request, reply) => {
+      await sessions.revokeAllSessions(request.userId);
+      return reply.code(204).send();
+    },
+  );
+}

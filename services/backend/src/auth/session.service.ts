@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionTokens } from '@ashchat/contracts';
+import { AppError } from '../errors/app-error.js';
+import type { PasswordHasher } from '../security/password.hasher.js';
+import type { UserRepository } from '../users/user.repository.js';
+import type { WithFamilyLock } from './family.lock.js';
+import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
+import type { SessionDocument, SessionRepository } from './session.repository.js';
+
+/** What an access token says: the user (`sub`) and the session (`sid`, the token family). */
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+}
+
+export interface SessionServiceDeps {
+  sessions: SessionRepository;
+  users: UserRepository;
+  hasher: PasswordHasher;
+  withFamilyLock: WithFamilyLock;
+  /** Signs an access token (the JWT plugin's signer, with its lifetime). */
+  signAccessToken: (claims: AccessTokenClaims) => string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlMs: number;
+  /** Resolves once the sessions' indexes exist (the unique token hash matters before any insert). */
+  indexesReady: () => Promise<void>;
+  /** Told about a refresh token presented again after its rotation (a stolen token, likely). */
+  onReuse?: (session: SessionDocument) => void;
+  now?: () => Date;
+}
+
+export interface SessionService {
+  /** Checks the credentials and starts a session: INVALID_CREDENTIALS, the same for every failure. */
+  login(input: { email: string; password: string; deviceName?: string | undefined }): Promise<SessionTokens>;
+  /** Rotates the refresh token; a rotated token presented again revokes its whole family. */
+  refresh(refreshToken: string): Promise<SessionTokens>;
+  /** Whether the session (token family) is active and belongs to the user. */
+  isActive(userId: string, sessionId: string): Promise<boolean>;
+  revokeSession(sessionId: string): Promise<void>;
+  /** Ends every session of the user (logout everywhere; a password change). */
+  revokeAllSessions(userId: string): Promise<void>;
+}
+
+export function createSessionService(d: SessionServiceDeps): SessionService {
+  const now = d.now ?? (() => new Date());
+  // Verified against for unknown e-mail addresses, so they cost as much time as a wrong password.
+  let dummyHash: Promise<string> | undefined;
+  const getDummyHash = (): Promise<string> => (dummyHash ??= d.hasher.hash(newRefreshToken()));
+
+  async function issue(userId: string, familyId: string, deviceName: string | null): Promise<SessionTokens> {
+    const refreshToken = newRefreshToken();
+    const createdAt = now();
+    await d.sessions.insert({
+      _id: randomUUID(),
+      familyId,
+      userId,
+      tokenHash: hashRefreshToken(refreshToken),
+      status: 'active',
+      deviceName,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + d.refreshTokenTtlMs),
+    });
+    return {
+      accessToken: d.signAccessToken({ sub: userId, sid: familyId }),
+      refreshToken,
+      expiresIn: d.accessTokenTtlSeconds,
+      tokenType: 'Bearer',
+    };
+  }
+
+  return {
+    async login({ email, password, deviceName }) {
+      const user = await d.users.findByEmail(email);
+      if (!user) {
+        await d.hasher.verify(await getDummyHash(), password);
+        throw new AppError('INVALID_CREDENTIALS');
+      }
+      if (!(await d.hasher.verify(user.passwordHash, password))) throw new AppError('INVALID_CREDENTIALS');
+      await d.indexesReady();
+      return issue(user._id, randomUUID(), deviceName ?? null);
+    },
+
+    async refresh(refreshToken) {
+      const tokenHash = hashRefreshToken(refreshToken);
+      const found = await d.sessions.findByTokenHash(tokenHash);
+      if (!found) throw new AppError('INVALID_REFRESH_TOKEN');
+      return d.withFamilyLock(found.familyId, async () => {
+        // Read again under the lock: a concurrent refresh may have rotated it meanwhile.
+        const current = await d.sessions.findByTokenHash(tokenHash);
+        if (!current || current.status === 'revoked') throw new AppError('INVALID_REFRESH_TOKEN');
+        if (current.status === 'rotated') {
+          await d.sessions.revokeFamily(current.familyId);
+          d.onReuse?.(current);
+          throw new AppError('INVALID_REFRESH_TOKEN');
+        }
+        if (current.expiresAt.getTime() <= now().getTime()) {
+          await d.sessions.revokeFamily(current.familyId);
+          throw new AppError('INVALID_REFRESH_TOKEN');
+        }
+        // The new token first: the family never lacks an active token, so its access tokens keep working.
+        const tokens = await issue(current.userId, current.familyId, current.deviceName);
+        await d.sessions.markRotated(current._id);
+        return tokens;
+      });
+    },
+
+    async isActive(userId, sessionId) {
+      const active = await d.sessions.findActiveInFamily(sessionId, now());
+      return active !== null && active.userId === userId;
+    },
+
+    async revokeSession(sessionId) {
+      await d.withFamilyLock(sessionId, () => d.sessions.revokeFamily(sessionId));
+    },
+
+    async revokeAllSessions(userId) {
+      for (const familyId of await d.sessions.activeFamiliesOf(userId)) {
+        await d.withFamilyLock(familyId, () => d.sessions.revokeFamily(familyId));
+      }
+    },
+  };
+}
