@@ -12,6 +12,7 @@ import sagaPagesPlugin from './docs/saga-pages.plugin.js';
 import healthRoutes from './routes/health.routes.js';
 import authPlugin from './auth/auth.plugin.js';
 import sessionRoutes from './auth/session.routes.js';
+import userRoutes from './users/user.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 
 declare module 'fastify' {
@@ -73,6 +74,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
     ...opts.registration,
   });
   await app.register(sessionRoutes);
+  await app.register(userRoutes);
 }
 
 export const buildApp = fp(backendApp, {

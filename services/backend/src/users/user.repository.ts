@@ -1,19 +1,31 @@
 import type { Collection, Db } from 'mongodb';
 import { normalizeEmail } from './email.js';
+import { escapeRegExp, normalizeNickname } from './nickname.js';
 
 export interface UserDocument {
   _id: string;
   email: string;
   emailNormalized: string;
   nickname: string;
+  /** normalizeNickname(nickname), for the prefix search; set on every write of the nickname. */
+  nicknameNormalized?: string;
   preferredLanguage: string;
+  /** Free text the user wrote about themselves; absent until they write one. */
+  description?: string;
   passwordHash: string;
   /** The registration that created the user: makes creation idempotent on retry. */
   registrationId: string;
   createdAt: Date;
 }
 
-export type NewUser = Omit<UserDocument, 'createdAt'>;
+export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description'>;
+export type ProfileChanges = Partial<Pick<UserDocument, 'nickname' | 'preferredLanguage' | 'description'>>;
+
+/** Where a nickname search page ended: the next page starts after it. */
+export interface NicknamePosition {
+  nicknameNormalized: string;
+  id: string;
+}
 export type InsertUserResult = { outcome: 'created' | 'already-created'; user: UserDocument } | { outcome: 'email-taken' };
 
 export interface UserRepository {
@@ -22,6 +34,11 @@ export interface UserRepository {
   insert(user: NewUser, now: Date): Promise<InsertUserResult>;
   findByEmail(email: string): Promise<UserDocument | null>;
   existsByEmail(emailNormalized: string): Promise<boolean>;
+  findById(id: string): Promise<UserDocument | null>;
+  /** Sets the given fields (and the normalised nickname with the nickname); null if no such user. */
+  updateProfile(id: string, changes: ProfileChanges): Promise<UserDocument | null>;
+  /** Users whose normalised nickname starts with `prefix` (normalised too), by nickname then id, after `after`. */
+  searchByNickname(prefix: string, limit: number, after?: NicknamePosition): Promise<UserDocument[]>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -31,9 +48,10 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
   return {
     async ensureIndexes() {
       await users.createIndex({ emailNormalized: 1 }, { unique: true, name: 'users_email_unique' });
+      await users.createIndex({ nicknameNormalized: 1, _id: 1 }, { name: 'users_nickname' });
     },
     async insert(user, now) {
-      const doc: UserDocument = { ...user, createdAt: now };
+      const doc: UserDocument = { ...user, nicknameNormalized: normalizeNickname(user.nickname), createdAt: now };
       try {
         await users.insertOne(doc);
         return { outcome: 'created', user: doc };
@@ -56,6 +74,33 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
     },
     async existsByEmail(emailNormalized) {
       return (await users.countDocuments({ emailNormalized }, { limit: 1 })) > 0;
+    },
+    findById(id) {
+      return users.findOne({ _id: id });
+    },
+    async updateProfile(id, changes) {
+      const set: Partial<UserDocument> = { ...changes };
+      if (changes.nickname !== undefined) set.nicknameNormalized = normalizeNickname(changes.nickname);
+      await users.updateOne({ _id: id }, { $set: set });
+      return users.findOne({ _id: id });
+    },
+    searchByNickname(prefix, limit, after) {
+      // Anchored and escaped: a prefix match that can use the index, whatever the user typed.
+      const match = { $regex: `^${escapeRegExp(normalizeNickname(prefix))}` };
+      const filter = after
+        ? {
+            $and: [
+              { nicknameNormalized: match },
+              {
+                $or: [
+                  { nicknameNormalized: { $gt: after.nicknameNormalized } },
+                  { nicknameNormalized: after.nicknameNormalized, _id: { $gt: after.id } },
+                ],
+              },
+            ],
+          }
+        : { nicknameNormalized: match };
+      return users.find(filter).sort({ nicknameNormalized: 1, _id: 1 }).limit(limit).toArray();
     },
   };
 }

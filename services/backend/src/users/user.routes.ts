@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { ErrorResponse, MeView, UpdateMeBody, UserSearchPage, UserSearchQuery } from '@ashchat/contracts';
+import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
+import { createUserService } from './user.service.js';
+
+const SHARED_SCHEMAS = [MeView, UpdateMeBody, UserSearchPage];
+const TAGS = ['users'];
+const BEARER_AUTH = [{ bearerAuth: [] }];
+const DEFAULT_LIMIT = 20;
+
+/** The signed-in user's account and the nickname search; every route needs an access token. */
+export default async function userRoutes(app: FastifyInstance): Promise<void> {
+  if (!app.getSchema('ErrorResponse')) app.addSchema(ErrorResponse);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  const service = createUserService(app.auth.users);
+
+  app.get(
+    '/v1/me',
+    {
+      schema: {
+        operationId: 'getMe',
+        tags: TAGS,
+        summary: 'Read my account',
+        description: 'The signed-in user’s own account, e-mail address included.',
+        security: BEARER_AUTH,
+        response: {
+          200: Type.Ref(MeView, { description: 'My account' }),
+          ...errorResponses(['UNAUTHENTICATED', 'INTERNAL_ERROR']),
+        },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request) => service.getMe(request.userId),
+  );
+
+  app.patch<{ Body: UpdateMeBody }>(
+    '/v1/me',
+    {
+      schema: {
+        operationId: 'updateMe',
+        tags: TAGS,
+        summary: 'Change my profile',
+        description: 'Changes the nickname, the preferred language and/or the description (at least one); answers the account as changed.',
+        security: BEARER_AUTH,
+        body: Type.Ref(UpdateMeBody),
+        response: {
+          200: Type.Ref(MeView, { description: 'My account, changed' }),
+          ...errorResponses([...BODY_ERRORS, 'UNAUTHENTICATED', 'INTERNAL_ERROR']),
+        },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request) => service.updateMe(request.userId, request.body),
+  );
+
+  app.get<{ Querystring: UserSearchQuery }>(
+    '/v1/users',
+    {
+      schema: {
+        operationId: 'searchUsers',
+        tags: TAGS,
+        summary: 'Find users by nickname',
+        description: [
+          'Users whose nickname starts with `query` (case-insensitive), ordered by nickname, one page at a',
+          'time: pass `nextCursor` back as `cursor` for the next. Answers ids and nicknames only, never e-mail addresses.',
+        ].join(' '),
+        security: BEARER_AUTH,
+        querystring: UserSearchQuery,
+        response: {
+          200: Type.Ref(UserSearchPage, { description: 'One page of users' }),
+          ...errorResponses(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'INTERNAL_ERROR']),
+        },
+      },
+      preHandler: app.authenticate,
+    },
+    async (request) => service.search(request.query.query, request.query.limit ?? DEFAULT_LIMIT, request.query.cursor),
+  );
+}

@@ -1,0 +1,69 @@
+import type { MeView, UpdateMeBody, UserSearchPage } from '@ashchat/contracts';
+import { AppError } from '../errors/app-error.js';
+import type { NicknamePosition, UserDocument, UserRepository } from './user.repository.js';
+
+export interface UserService {
+  getMe(userId: string): Promise<MeView>;
+  updateMe(userId: string, changes: UpdateMeBody): Promise<MeView>;
+  search(query: string, limit: number, cursor?: string): Promise<UserSearchPage>;
+}
+
+const toMeView = (u: UserDocument): MeView => ({
+  id: u._id,
+  email: u.email,
+  nickname: u.nickname,
+  preferredLanguage: u.preferredLanguage,
+  description: u.description ?? '',
+  createdAt: u.createdAt.toISOString(),
+});
+
+/** Opaque to clients: where the previous page ended, as base64url JSON. */
+export function encodeCursor(p: NicknamePosition): string {
+  return Buffer.from(JSON.stringify([p.nicknameNormalized, p.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): NicknamePosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') {
+    throw new AppError('VALIDATION_FAILED', { details: [{ in: 'querystring', path: '/cursor', message: 'is not a cursor this API answered' }] });
+  }
+  return { nicknameNormalized: parsed[0], id: parsed[1] };
+}
+
+export function createUserService(users: UserRepository): UserService {
+  async function load(userId: string): Promise<UserDocument> {
+    const user = await users.findById(userId);
+    // A valid token of a user who no longer exists: as good as no token.
+    if (!user) throw new AppError('UNAUTHENTICATED');
+    return user;
+  }
+  return {
+    async getMe(userId) {
+      return toMeView(await load(userId));
+    },
+    async updateMe(userId, changes) {
+      const updated = await users.updateProfile(userId, changes);
+      if (!updated) throw new AppError('UNAUTHENTICATED');
+      return toMeView(updated);
+    },
+    async search(query, limit, cursor) {
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const found = await users.searchByNickname(query, limit + 1, after);
+      const page = found.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        // Only what anyone may see: never the e-mail address.
+        items: page.map((u) => ({ id: u._id, nickname: u.nickname })),
+        nextCursor:
+          found.length > limit && last?.nicknameNormalized !== undefined
+            ? encodeCursor({ nicknameNormalized: last.nicknameNormalized, id: last._id })
+            : null,
+      };
+    },
+  };
+}
