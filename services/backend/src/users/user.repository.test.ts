@@ -47,3 +47,26 @@ t.test('two registrations racing for one email end with exactly one user', async
   t.same(outcomes.map((o) => o.outcome).sort(), ['created', 'email-taken', 'email-taken']);
   t.equal(await db.collection('users').countDocuments(), 1);
 });
+
+t.test('the nickname search: prefixes of the normalised nickname, literal, in order, after a position', async (t) => {
+  const { mongodbUri } = await getInfra();
+  const client = await MongoClient.connect(mongodbUri);
+  const db = client.db(uniqueName('users_search'));
+  t.teardown(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+  const users = createUserRepository(db);
+  // A user written before nicknameNormalized existed: ensureIndexes gives it one.
+  await db.collection('users').insertOne({ ...user('old', 'old@example.org'), nickname: 'Ｏld Timer', createdAt: new Date() } as never);
+  await users.ensureIndexes();
+  for (const [id, nickname] of [['b', 'Ola'], ['a', 'OLA'], ['c', 'o.la'], ['d', 'Bob']] as const) {
+    await users.insert({ ...user(id, `${id}@example.org`), nickname }, new Date());
+  }
+  const ids = (docs: Array<{ _id: string }>) => docs.map((d) => d._id);
+  t.same(ids(await users.searchByNickname('o', 10)), ['c', 'a', 'b', 'old'], 'by normalised nickname, then id');
+  t.same(ids(await users.searchByNickname('OL', 10)), ['a', 'b', 'old'], 'case-insensitive; the full-width Ｏ folds to O');
+  t.same(ids(await users.searchByNickname('o.', 10)), ['c'], 'a dot is a dot');
+  t.same(ids(await users.searchByNickname('ola', 10, { nicknameNormalized: 'ola', id: 'a' })), ['b'], 'after a position');
+  t.same(ids(await users.searchByNickname('o', 1)), ['c'], 'limited');
+});

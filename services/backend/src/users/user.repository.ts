@@ -49,6 +49,10 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
     async ensureIndexes() {
       await users.createIndex({ emailNormalized: 1 }, { unique: true, name: 'users_email_unique' });
       await users.createIndex({ nicknameNormalized: 1, _id: 1 }, { name: 'users_nickname' });
+      // Users created before the field existed would be invisible to the search: give them theirs.
+      for await (const u of users.find({ nicknameNormalized: { $exists: false } }, { projection: { nickname: 1 } })) {
+        await users.updateOne({ _id: u._id, nicknameNormalized: { $exists: false } }, { $set: { nicknameNormalized: normalizeNickname(u.nickname) } });
+      }
     },
     async insert(user, now) {
       const doc: UserDocument = { ...user, nicknameNormalized: normalizeNickname(user.nickname), createdAt: now };

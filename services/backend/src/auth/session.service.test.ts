@@ -1,0 +1,82 @@
+import t from 'tap';
+import { MongoClient } from 'mongodb';
+import { Redis } from 'ioredis';
+import { getInfra, uniqueName } from '@ashchat/testkit';
+import type { Teardown } from '../app.test-support.js';
+import { createPasswordHasher } from '../security/password.hasher.js';
+import { createUserRepository } from '../users/user.repository.js';
+import { createFamilyLock } from './family.lock.js';
+import { createSessionRepository } from './session.repository.js';
+import { createSessionService } from './session.service.js';
+
+const DAY_MS = 86_400_000;
+
+async function setup(t: Teardown) {
+  const { mongodbUri, redisUri } = await getInfra();
+  const client = await MongoClient.connect(mongodbUri);
+  const db = client.db(uniqueName('sessions_test'));
+  const redis = new Redis(redisUri);
+  t.teardown(async () => {
+    await db.dropDatabase();
+    await client.close();
+    await redis.quit();
+  });
+  const hasher = createPasswordHasher({ memoryCost: 1_024, timeCost: 1, parallelism: 1 });
+  const users = createUserRepository(db);
+  const sessions = createSessionRepository(db);
+  await sessions.ensureIndexes();
+  let now = new Date('2026-01-01T00:00:00Z');
+  const reused: string[] = [];
+  const service = createSessionService({
+    sessions,
+    users,
+    hasher,
+    withFamilyLock: createFamilyLock(redis, { ttlMs: 5_000, waitMs: 5_000, keyPrefix: uniqueName('lock') }),
+    signAccessToken: (claims) => JSON.stringify(claims),
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlMs: 30 * DAY_MS,
+    indexesReady: async () => undefined,
+    onReuse: (s) => reused.push(s.familyId),
+    now: () => now,
+  });
+  await users.insert(
+    { _id: 'u1', email: 'ada@example.org', emailNormalized: 'ada@example.org', nickname: 'Ada', preferredLanguage: 'en', passwordHash: await hasher.hash('right password'), registrationId: 'r1' },
+    now,
+  );
+  return { service, reused, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+t.test('a refresh token expires after its lifetime, and each refresh starts a new one', async (t) => {
+  const { service, advance } = await setup(t);
+  const first = await service.login({ email: 'ada@example.org', password: 'right password' });
+  advance(29 * DAY_MS);
+  const second = await service.refresh(first.refreshToken);
+  advance(29 * DAY_MS);
+  const sid = (JSON.parse(second.accessToken) as { sid: string }).sid;
+  t.equal(await service.isActive('u1', sid), true, 'sliding: 58 days in, the second token is 29 days old');
+  const third = await service.refresh(second.refreshToken);
+  advance(30 * DAY_MS + 1);
+  await t.rejects(service.refresh(third.refreshToken), { code: 'INVALID_REFRESH_TOKEN' }, 'unused for 30 days: expired');
+  t.equal(await service.isActive('u1', sid), false, 'and the session with it');
+});
+
+t.test('isActive is false for another user’s session; revokeAllSessions ends every session', async (t) => {
+  const { service, reused } = await setup(t);
+  const a = await service.login({ email: 'ada@example.org', password: 'right password' });
+  const b = await service.login({ email: 'ada@example.org', password: 'right password', deviceName: 'phone' });
+  const sidA = (JSON.parse(a.accessToken) as { sid: string }).sid;
+  const sidB = (JSON.parse(b.accessToken) as { sid: string }).sid;
+  t.not(sidA, sidB, 'one session per sign-in');
+  t.equal(await service.isActive('someone-else', sidA), false);
+  await service.revokeAllSessions('u1');
+  t.equal(await service.isActive('u1', sidA), false);
+  t.equal(await service.isActive('u1', sidB), false);
+  await t.rejects(service.refresh(b.refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
+  t.same(reused, [], 'a revoked token is refused without being taken for a reuse');
+});
+
+t.test('unknown e-mail and wrong password fail alike, after an argon2 verification', async (t) => {
+  const { service } = await setup(t);
+  await t.rejects(service.login({ email: 'nobody@example.org', password: 'right password' }), { code: 'INVALID_CREDENTIALS' });
+  await t.rejects(service.login({ email: 'ada@example.org', password: 'wrong password' }), { code: 'INVALID_CREDENTIALS' });
+});
