@@ -33,6 +33,18 @@ export const ERROR_CATALOGUE = {
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
   // Listed after NOT_READY: the error handler maps a bare 503 to the first code with that status.
   VERIFIER_UNAVAILABLE: { status: 503, message: 'The code could not be checked right now; submit it again.' },
+  // Chat. Conversations the caller is not a member of answer CONVERSATION_NOT_FOUND: their existence stays hidden.
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation.' },
+  MESSAGE_NOT_FOUND: { status: 404, message: 'No such message in this conversation.' },
+  MEMBER_NOT_FOUND: { status: 404, message: 'The user is not a member of this conversation.' },
+  MEMBERS_NOT_FOUND: { status: 404, message: 'Some of the members are not users.' },
+  SELF_CONVERSATION: { status: 400, message: 'A direct conversation needs another user.' },
+  INVALID_CURSOR: { status: 400, message: 'The cursor is not valid; start from the first page.' },
+  NOT_CONVERSATION_OWNER: { status: 403, message: 'Only the owner of the group may do this.' },
+  NOT_MESSAGE_SENDER: { status: 403, message: 'Only the sender may change a message.' },
+  DIRECT_CONVERSATION_FIXED: { status: 409, message: 'A direct conversation keeps its two members.' },
+  OWNER_CANNOT_LEAVE: { status: 409, message: 'The owner cannot leave a group that has other members.' },
+  MESSAGE_DELETED: { status: 409, message: 'The message was deleted.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -4,6 +4,8 @@ export * from './verification.messages.js';
 export * from './code-digest.js';
 export * from './errors.js';
 export * from './registration.http.js';
+export * from './messages.http.js';
+export * from './conversations.http.js';
 export * from './auth.http.js';
 export * from './users.http.js';
 export * from './health.http.js';

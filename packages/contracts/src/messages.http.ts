@@ -1,0 +1,139 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { described, IsoDateTime, Uuid } from './common.schema.js';
+
+const EXAMPLE_CONVERSATION_ID = '665f1c2ab3d4e5f6a7b8c9d0';
+const EXAMPLE_MESSAGE_ID = '665f1c9eb3d4e5f6a7b8c9e1';
+const EXAMPLE_USER_ID = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
+
+/** Server-assigned ids of conversations and messages: 24 lower-case hex digits. */
+export const ObjectIdString = Type.String({
+  pattern: '^[0-9a-f]{24}$',
+  description: 'Server-assigned id (24 lower-case hex digits)',
+  examples: [EXAMPLE_CONVERSATION_ID],
+});
+
+/** An opaque pagination cursor: pass back the `nextCursor` of the previous page as it is. */
+export const PageCursor = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'Opaque cursor: the `nextCursor` of the previous page, passed back unchanged',
+  examples: ['eyJpZCI6IjY2NWYxYzllYjNkNGU1ZjZhN2I4YzllMSJ9'],
+});
+
+export const PageLimit = Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Items per page, 1–100', examples: [50] });
+
+const MessageBodyText = Type.String({
+  minLength: 1,
+  maxLength: 4000,
+  pattern: '\\S',
+  description: 'The text of the message, 1–4000 characters, not only whitespace',
+  examples: ['Hello, Ada!'],
+});
+
+export const ClientMessageId = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_.:-]+$',
+  description:
+    'Chosen by the client, unique per conversation and sender (a UUID will do): sending again with the same id returns the stored message instead of a second one',
+  examples: ['c0a8012e-5b1f-4c3a-9d2e-7f6a5b4c3d2e'],
+});
+
+export const MessageView = Type.Object(
+  {
+    id: described(ObjectIdString, 'Identifies the message; ids grow with the time of sending'),
+    conversationId: described(ObjectIdString, 'The conversation the message belongs to'),
+    senderId: described(Uuid, 'The user who sent it'),
+    clientMessageId: ClientMessageId,
+    body: Type.Union([MessageBodyText, Type.Null()], { description: 'The text; null once the message is deleted' }),
+    createdAt: IsoDateTime,
+    editedAt: Type.Union([IsoDateTime, Type.Null()], { description: 'When the sender last edited it; null if never' }),
+    deletedAt: Type.Union([IsoDateTime, Type.Null()], { description: 'When the sender deleted it; null unless deleted' }),
+  },
+  {
+    $id: 'MessageView',
+    description: 'A message as members of its conversation see it.',
+    examples: [
+      {
+        id: EXAMPLE_MESSAGE_ID,
+        conversationId: EXAMPLE_CONVERSATION_ID,
+        senderId: EXAMPLE_USER_ID,
+        clientMessageId: 'c0a8012e-5b1f-4c3a-9d2e-7f6a5b4c3d2e',
+        body: 'Hello, Ada!',
+        createdAt: '2026-01-01T12:00:00.000Z',
+        editedAt: null,
+        deletedAt: null,
+      },
+    ],
+  },
+);
+export type MessageView = Static<typeof MessageView>;
+
+export const SendMessageBody = Type.Object(
+  { body: MessageBodyText, clientMessageId: ClientMessageId },
+  {
+    $id: 'SendMessageBody',
+    additionalProperties: false,
+    description: 'A new message. The sender is the authenticated user.',
+    examples: [{ body: 'Hello, Ada!', clientMessageId: 'c0a8012e-5b1f-4c3a-9d2e-7f6a5b4c3d2e' }],
+  },
+);
+export type SendMessageBody = Static<typeof SendMessageBody>;
+
+export const EditMessageBody = Type.Object(
+  { body: MessageBodyText },
+  { $id: 'EditMessageBody', additionalProperties: false, description: 'The new text of an own message.', examples: [{ body: 'Hello again, Ada!' }] },
+);
+export type EditMessageBody = Static<typeof EditMessageBody>;
+
+export const MessageParams = Type.Object(
+  {
+    id: described(ObjectIdString, 'The conversation'),
+    messageId: described(ObjectIdString, 'The message'),
+  },
+  { additionalProperties: false },
+);
+export type MessageParams = Static<typeof MessageParams>;
+
+export const ListMessagesQuery = Type.Object(
+  {
+    before: Type.Optional(described(PageCursor, 'Continue below this cursor (the `nextCursor` of the previous page); omit for the newest messages')),
+    limit: Type.Optional(PageLimit),
+  },
+  { additionalProperties: false },
+);
+export type ListMessagesQuery = Static<typeof ListMessagesQuery>;
+
+export const MessagePage = Type.Object(
+  {
+    items: Type.Array(Type.Ref(MessageView), { description: 'Messages, newest first' }),
+    nextCursor: Type.Union([PageCursor, Type.Null()], { description: 'Pass as `before` for older messages; null on the last page' }),
+  },
+  {
+    $id: 'MessagePage',
+    description:
+      'One page of a conversation, newest first. Walking the pages with `nextCursor` visits every message that existed when the walk began exactly once, whatever is sent meanwhile.',
+  },
+);
+export type MessagePage = Static<typeof MessagePage>;
+
+export const MarkReadBody = Type.Object(
+  { upTo: described(ObjectIdString, 'The newest message read; the read marker never moves back') },
+  { $id: 'MarkReadBody', additionalProperties: false, description: 'Marks the conversation read up to a message.', examples: [{ upTo: EXAMPLE_MESSAGE_ID }] },
+);
+export type MarkReadBody = Static<typeof MarkReadBody>;
+
+export const ReadState = Type.Object(
+  {
+    conversationId: described(ObjectIdString, 'The conversation'),
+    lastReadMessageId: Type.Union([ObjectIdString, Type.Null()], { description: 'The read marker: the newest message read; null if none' }),
+    unreadCount: Type.Integer({ minimum: 0, description: 'Messages of others after the read marker (deleted ones excluded)', examples: [0] }),
+  },
+  {
+    $id: 'ReadState',
+    description: 'Where the user has read a conversation up to.',
+    examples: [{ conversationId: EXAMPLE_CONVERSATION_ID, lastReadMessageId: EXAMPLE_MESSAGE_ID, unreadCount: 0 }],
+  },
+);
+export type ReadState = Static<typeof ReadState>;
