@@ -14,6 +14,7 @@ import authPlugin from './auth/auth.plugin.js';
 import sessionRoutes from './auth/session.routes.js';
 import userRoutes from './users/user.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
+import chatPlugin from './chat/chat.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -75,6 +76,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   });
   await app.register(sessionRoutes);
   await app.register(userRoutes);
+  await app.register(chatPlugin);
 }
 
 export const buildApp = fp(backendApp, {

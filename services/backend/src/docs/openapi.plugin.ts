@@ -12,6 +12,8 @@ export const OPENAPI_TAGS = [
   { name: 'registration', description: 'Sign-up: start a registration, confirm the e-mail with the mailed code, resend it.' },
   { name: 'sessions', description: 'Sign-in and sign-out: access tokens (JWT), single-use refresh tokens, one session per device.' },
   { name: 'users', description: 'The signed-in user’s account, and finding other users by nickname.' },
+  { name: 'conversations', description: 'Direct conversations and groups: start one, list mine with unread counts, add and remove members.' },
+  { name: 'messages', description: 'Messages of a conversation: send (idempotent), page through, edit, delete, mark read.' },
   { name: 'health', description: 'Probes for orchestrators: liveness and readiness.' },
 ] as const;
 

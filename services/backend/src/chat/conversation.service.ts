@@ -1,0 +1,131 @@
+import { ObjectId } from 'mongodb';
+import type { ConversationView, CreateConversationBody } from '@ashchat/contracts';
+import { AppError } from '../errors/app-error.js';
+import type { ChatUsers } from './chat.users.js';
+import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
+import { toConversationView } from './chat.view.js';
+import { directKey, type ConversationDocument, type ConversationRepository, type MembershipDocument } from './conversation.repository.js';
+import type { MessageRepository } from './message.repository.js';
+
+export interface ChatServiceDeps {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  users: ChatUsers;
+  /** Resolves once the indexes exist: the idempotent writes rest on the unique ones. */
+  indexesReady?: () => Promise<void>;
+  clock?: () => Date;
+}
+
+export interface ConversationService {
+  /** A direct conversation is found or created (`created` false when it existed); a group is always new. */
+  create(userId: string, body: CreateConversationBody): Promise<{ created: boolean; conversation: ConversationView }>;
+  list(userId: string, before: string | undefined, limit: number): Promise<{ items: ConversationView[]; nextCursor: string | null }>;
+  addMembers(userId: string, conversationId: string, members: readonly string[]): Promise<ConversationView>;
+  removeMember(userId: string, conversationId: string, memberId: string): Promise<void>;
+}
+
+/** The conversation, if `userId` is a member; otherwise CONVERSATION_NOT_FOUND, as if it did not exist. */
+export async function requireMember(
+  conversations: ConversationRepository,
+  conversationId: string,
+  userId: string,
+): Promise<{ conversation: ConversationDocument; membership: MembershipDocument }> {
+  const id = new ObjectId(conversationId);
+  const membership = await conversations.membership(id, userId);
+  const conversation = membership ? await conversations.findById(id) : null;
+  if (!membership || !conversation) throw new AppError('CONVERSATION_NOT_FOUND');
+  return { conversation, membership };
+}
+
+export function createConversationService(deps: ChatServiceDeps): ConversationService {
+  const { conversations, messages, users } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  async function assertUsers(ids: readonly string[]): Promise<void> {
+    const missing = await users.missing(ids);
+    if (missing.length > 0) throw new AppError('MEMBERS_NOT_FOUND', { details: { userIds: missing } });
+  }
+
+  /** The caller's view of the given memberships (one conversation each), in their order. */
+  async function views(userId: string, memberships: readonly MembershipDocument[]): Promise<ConversationView[]> {
+    const ids = memberships.map((m) => m.conversationId);
+    const [docs, membersOf, markers] = await Promise.all([conversations.findByIds(ids), conversations.membersOf(ids), conversations.readMarkers(userId, ids)]);
+    const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
+    const result = await Promise.all(
+      memberships.map(async (m) => {
+        const key = m.conversationId.toHexString();
+        const conversation = byId.get(key);
+        if (!conversation) return null;
+        const [lastMessage, unreadCount] = await Promise.all([
+          messages.latest(m.conversationId),
+          messages.countUnread(m.conversationId, userId, markers.get(key)),
+        ]);
+        return toConversationView({ conversation, members: membersOf.get(key) ?? [], lastActivityAt: m.lastActivityAt, lastMessage, unreadCount });
+      }),
+    );
+    return result.filter((v): v is ConversationView => v !== null);
+  }
+
+  async function viewOf(userId: string, conversationId: ObjectId): Promise<ConversationView> {
+    const membership = await conversations.membership(conversationId, userId);
+    const [view] = membership ? await views(userId, [membership]) : [];
+    if (!view) throw new AppError('CONVERSATION_NOT_FOUND');
+    return view;
+  }
+
+  return {
+    async create(userId, body) {
+      await deps.indexesReady?.();
+      const now = clock();
+      const _id = new ObjectId();
+      if (body.type === 'direct') {
+        const other = body.members[0] ?? '';
+        if (other === userId) throw new AppError('SELF_CONVERSATION');
+        await assertUsers([other]);
+        const { outcome, conversation } = await conversations.insert({ _id, key: directKey(userId, other), type: 'direct', name: null, ownerId: null, createdAt: now });
+        // Also on 'existing': completes a create that stopped between the two writes.
+        await conversations.addMembers(conversation._id, [userId, other], conversation.createdAt);
+        return { created: outcome === 'created', conversation: await viewOf(userId, conversation._id) };
+      }
+      const others = [...new Set(body.members)].filter((id) => id !== userId);
+      await assertUsers(others);
+      const { conversation } = await conversations.insert({ _id, key: `group:${_id.toHexString()}`, type: 'group', name: body.name, ownerId: userId, createdAt: now });
+      await conversations.addMembers(conversation._id, [userId, ...others], now);
+      return { created: true, conversation: await viewOf(userId, conversation._id) };
+    },
+
+    async list(userId, before, limit) {
+      const after = before === undefined ? undefined : decodeActivityCursor(before);
+      const page = await conversations.pageForUser(userId, after, limit + 1);
+      const more = page.length > limit;
+      const shown = page.slice(0, limit);
+      const last = shown.at(-1);
+      return {
+        items: await views(userId, shown),
+        nextCursor: more && last ? encodeActivityCursor({ lastActivityAt: last.lastActivityAt, conversationId: last.conversationId }) : null,
+      };
+    },
+
+    async addMembers(userId, conversationId, members) {
+      const { conversation } = await requireMember(conversations, conversationId, userId);
+      if (conversation.type === 'direct') throw new AppError('DIRECT_CONVERSATION_FIXED');
+      if (conversation.ownerId !== userId) throw new AppError('NOT_CONVERSATION_OWNER');
+      const added = [...new Set(members)].filter((id) => id !== userId);
+      await assertUsers(added);
+      await conversations.addMembers(conversation._id, added, clock());
+      return viewOf(userId, conversation._id);
+    },
+
+    async removeMember(userId, conversationId, memberId) {
+      const { conversation } = await requireMember(conversations, conversationId, userId);
+      if (conversation.type === 'direct') throw new AppError('DIRECT_CONVERSATION_FIXED');
+      const leaving = memberId === userId;
+      if (!leaving && conversation.ownerId !== userId) throw new AppError('NOT_CONVERSATION_OWNER');
+      if (leaving && conversation.ownerId === userId) {
+        const members = (await conversations.membersOf([conversation._id])).get(conversation._id.toHexString()) ?? [];
+        if (members.some((id) => id !== userId)) throw new AppError('OWNER_CANNOT_LEAVE');
+      }
+      if (!(await conversations.removeMember(conversation._id, memberId))) throw new AppError('MEMBER_NOT_FOUND');
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { ObjectId } from 'mongodb';
+import type { MessagePage, MessageView, ReadState, SendMessageBody } from '@ashchat/contracts';
+import { AppError } from '../errors/app-error.js';
+import { decodeMessageCursor, encodeMessageCursor } from './chat.cursor.js';
+import { toMessageView } from './chat.view.js';
+import type { ChatServiceDeps } from './conversation.service.js';
+import { requireMember } from './conversation.service.js';
+import type { MessageDocument } from './message.repository.js';
+
+export interface MessageService {
+  /** Sends once per clientMessageId: a retry answers `created: false` with the stored message. */
+  send(userId: string, conversationId: string, body: SendMessageBody): Promise<{ created: boolean; message: MessageView }>;
+  list(userId: string, conversationId: string, before: string | undefined, limit: number): Promise<MessagePage>;
+  edit(userId: string, conversationId: string, messageId: string, body: string): Promise<MessageView>;
+  remove(userId: string, conversationId: string, messageId: string): Promise<MessageView>;
+  markRead(userId: string, conversationId: string, upTo: string): Promise<ReadState>;
+}
+
+export function createMessageService(deps: ChatServiceDeps): MessageService {
+  const { conversations, messages } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  /** The caller's own message in a conversation the caller is a member of. */
+  async function ownMessage(userId: string, conversationId: string, messageId: string): Promise<MessageDocument> {
+    const { conversation } = await requireMember(conversations, conversationId, userId);
+    const message = await messages.findById(conversation._id, new ObjectId(messageId));
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
+    return message;
+  }
+
+  return {
+    async send(userId, conversationId, body) {
+      const { conversation } = await requireMember(conversations, conversationId, userId);
+      await deps.indexesReady?.();
+      const { outcome, message } = await messages.insert(
+        { conversationId: conversation._id, senderId: userId, clientMessageId: body.clientMessageId, body: body.body },
+        clock(),
+      );
+      // With the stored time, also on a retry: completes a send that stopped before this write.
+      await conversations.touch(conversation._id, message.createdAt);
+      return { created: outcome === 'created', message: toMessageView(message) };
+    },
+
+    async list(userId, conversationId, before, limit) {
+      const beforeId = before === undefined ? undefined : decodeMessageCursor(before);
+      const { conversation } = await requireMember(conversations, conversationId, userId);
+      const page = await messages.page(conversation._id, beforeId, limit + 1);
+      const shown = page.slice(0, limit);
+      const last = shown.at(-1);
+      return { items: shown.map(toMessageView), nextCursor: page.length > limit && last ? encodeMessageCursor(last._id) : null };
+    },
+
+    async edit(userId, conversationId, messageId, body) {
+      const message = await ownMessage(userId, conversationId, messageId);
+      const edited = await messages.edit(message.conversationId, message._id, body, clock());
+      if (!edited) throw new AppError('MESSAGE_DELETED');
+      return toMessageView(edited);
+    },
+
+    async remove(userId, conversationId, messageId) {
+      const message = await ownMessage(userId, conversationId, messageId);
+      const deleted = await messages.softDelete(message.conversationId, message._id, clock());
+      if (!deleted) throw new AppError('MESSAGE_NOT_FOUND');
+      return toMessageView(deleted);
+    },
+
+    async markRead(userId, conversationId, upTo) {
+      const { conversation } = await requireMember(conversations, conversationId, userId);
+      const message = await messages.findById(conversation._id, new ObjectId(upTo));
+      if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+      const marker = await conversations.markRead(conversation._id, userId, message._id);
+      return {
+        conversationId: conversation._id.toHexString(),
+        lastReadMessageId: marker.toHexString(),
+        unreadCount: await messages.countUnread(conversation._id, userId, marker),
+      };
+    },
+  };
+}
