@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   INVALID_CREDENTIALS: { status: 401, message: 'The e-mail address or the password is wrong.' },
   INVALID_REFRESH_TOKEN: { status: 401, message: 'The refresh token is not valid; sign in again.' },
   SESSION_BUSY: { status: 409, message: 'The session is being refreshed; retry shortly.' },
+  PROFILE_BUSY: { status: 409, message: 'The profile is being changed; retry shortly.' },
   REGISTRATION_NOT_FOUND: { status: 404, message: 'No such registration.' },
   REGISTRATION_EXPIRED: { status: 410, message: 'The registration expired; start again.' },
   REGISTRATION_LOCKED: { status: 423, message: 'Too many wrong codes; the registration is locked.' },

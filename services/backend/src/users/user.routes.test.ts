@@ -41,6 +41,19 @@ t.test('PATCH /v1/me changes the given fields only', async (t) => {
   t.same((await search(app, headers.authorization, { query: 'ada' })).json().items, [], 'and forgets the old one');
 });
 
+t.test('concurrent PATCHes of different fields all stick (no lost update on FerretDB)', async (t) => {
+  const app = await buildTestApp(t);
+  const user = await createTestUser(app);
+  const { headers } = await loginAs(app, user);
+  for (let round = 0; round < 5; round++) {
+    const patches = [{ nickname: `Round ${round}` }, { description: `round ${round}` }, { preferredLanguage: round % 2 === 0 ? 'de' : 'fr' }];
+    const answers = await Promise.all(patches.map((payload) => app.inject({ method: 'PATCH', url: '/v1/me', headers, payload })));
+    t.same(answers.map((a) => a.statusCode), [200, 200, 200]);
+    const me = (await app.inject({ method: 'GET', url: '/v1/me', headers })).json();
+    t.match(me, { nickname: `Round ${round}`, description: `round ${round}`, preferredLanguage: round % 2 === 0 ? 'de' : 'fr' }, `round ${round}`);
+  }
+});
+
 t.test('PATCH /v1/me refuses invalid bodies with 400 VALIDATION_FAILED and anonymous callers with 401', async (t) => {
   const app = await buildTestApp(t);
   const user = await createTestUser(app);

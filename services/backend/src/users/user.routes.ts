@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ErrorResponse, MeView, UpdateMeBody, UserSearchPage, UserSearchQuery } from '@ashchat/contracts';
+import { createFamilyLock } from '../auth/family.lock.js';
 import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
 import { createUserService } from './user.service.js';
 
@@ -13,7 +14,10 @@ const DEFAULT_LIMIT = 20;
 export default async function userRoutes(app: FastifyInstance): Promise<void> {
   if (!app.getSchema('ErrorResponse')) app.addSchema(ErrorResponse);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  const service = createUserService(app.auth.users);
+  const service = createUserService(
+    app.auth.users,
+    createFamilyLock(app.redis, { keyPrefix: 'user-profile-lock', ttlMs: 5_000, waitMs: 5_000, busy: 'PROFILE_BUSY' }),
+  );
 
   app.get(
     '/v1/me',
@@ -46,7 +50,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
         body: Type.Ref(UpdateMeBody),
         response: {
           200: Type.Ref(MeView, { description: 'My account, changed' }),
-          ...errorResponses([...BODY_ERRORS, 'UNAUTHENTICATED', 'INTERNAL_ERROR']),
+          ...errorResponses([...BODY_ERRORS, 'UNAUTHENTICATED', 'PROFILE_BUSY', 'INTERNAL_ERROR']),
         },
       },
       preHandler: app.authenticate,

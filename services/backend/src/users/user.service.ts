@@ -1,4 +1,5 @@
 import type { MeView, UpdateMeBody, UserSearchPage } from '@ashchat/contracts';
+import type { WithFamilyLock } from '../auth/family.lock.js';
 import { AppError } from '../errors/app-error.js';
 import type { NicknamePosition, UserDocument, UserRepository } from './user.repository.js';
 
@@ -35,7 +36,11 @@ export function decodeCursor(cursor: string): NicknamePosition {
   return { nicknameNormalized: parsed[0], id: parsed[1] };
 }
 
-export function createUserService(users: UserRepository): UserService {
+/**
+ * `withUserLock` serialises the profile changes of one user: FerretDB rewrites the whole document on
+ * updateOne without isolation, so two concurrent PATCHes of different fields could lose one.
+ */
+export function createUserService(users: UserRepository, withUserLock: WithFamilyLock): UserService {
   async function load(userId: string): Promise<UserDocument> {
     const user = await users.findById(userId);
     // A valid token of a user who no longer exists: as good as no token.
@@ -47,7 +52,7 @@ export function createUserService(users: UserRepository): UserService {
       return toMeView(await load(userId));
     },
     async updateMe(userId, changes) {
-      const updated = await users.updateProfile(userId, changes);
+      const updated = await withUserLock(userId, () => users.updateProfile(userId, changes));
       if (!updated) throw new AppError('UNAUTHENTICATED');
       return toMeView(updated);
     },
