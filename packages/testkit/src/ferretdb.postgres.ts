@@ -52,6 +52,9 @@ export async function ferretdbPostgres(ctx: ServiceContext, port: number, epheme
   }
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
+  // FerretDB's default pool (50) lets two instances exhaust a stock PostgreSQL (max_connections
+  // 100): tests then fail at random with "too many clients". The tests' concurrency needs far fewer.
+  if (!url.searchParams.has('pool_max_conns')) url.searchParams.set('pool_max_conns', ephemeral ? '8' : '20');
   return {
     url: url.toString(),
     database,
@@ -70,12 +73,16 @@ export async function ferretdbPostgres(ctx: ServiceContext, port: number, epheme
   };
 }
 
-/** Databases of ephemeral instances whose run was killed before it could drop them (their data dir is gone too). */
+/**
+ * Databases of ephemeral instances whose run was killed before it could drop them. The PostgreSQL
+ * server is shared by every checkout on the machine, so a database counts as stale only when no
+ * server listens on its port any more (another checkout's live instance has no data dir here).
+ */
 async function dropStale(admin: pg.Client, ctx: ServiceContext): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^${DB_PREFIX}_[0-9]+$'`);
   for (const { datname } of rows) {
     const port = datname.slice(DB_PREFIX.length + 1);
-    if (existsSync(join(ctx.repoRoot, '.infra', `ferretdb-${port}`))) continue;
+    if (existsSync(join(ctx.repoRoot, '.infra', `ferretdb-${port}`)) || (await isTcpOpen(Number(port)))) continue;
     await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
   }
 }
