@@ -1,0 +1,161 @@
+// `pnpm bench:rest`: authenticated GET /v1/conversations req/s against a bare Fastify hello-world,
+// both served by one Node process on this machine, both loaded by autocannon in its own process.
+// A benchmark, not a test (tap does not pick up *.bench.ts).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { getInfra, testSecret, uniqueName } from '@ashchat/testkit';
+import { buildApp, fastifyOptions } from '../app.js';
+import { loadBackendConfig } from '../config.js';
+import { createPasswordHasher } from '../security/password.hasher.js';
+import { createUserRepository } from '../users/user.repository.js';
+import { claimBenchRedisDb } from './bench.redis.js';
+import { runHttpLoad, type HttpLoadResult } from './autocannon.child.js';
+import { fmt, formatTable } from './bench.stats.js';
+
+const TARGET = 0.6;
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    conversations: { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const durationSeconds = Number(values.duration);
+const connections = Number(values.connections);
+const conversationCount = Number(values.conversations);
+for (const [name, n] of Object.entries({ duration: durationSeconds, connections, conversations: conversationCount })) {
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`--${name} must be a positive integer\n`);
+    process.exit(2);
+  }
+}
+const log = (line: string): void => void process.stderr.write(`[bench:rest] ${line}\n`);
+
+async function json<T>(res: Response, what: string): Promise<T> {
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Warm-up then a measured autocannon run against one URL. */
+async function measure(url: string, headers: Record<string, string> = {}): Promise<HttpLoadResult> {
+  await runHttpLoad({ url, headers, connections, durationSeconds: Math.max(1, Math.ceil(durationSeconds / 5)) });
+  return runHttpLoad({ url, headers, connections, durationSeconds });
+}
+
+const infra = await getInfra();
+const namespace = uniqueName('bench-rest');
+const logger = pino({ level: 'warn' }, pino.destination(2));
+const redis = await claimBenchRedisDb(infra.redisUri, (m) => logger.warn(m));
+const config = loadBackendConfig({
+  envFile: false,
+  env: {
+    MONGODB_URI: infra.mongodbUri,
+    MONGODB_DB: namespace.replace(/[^A-Za-z0-9_-]/g, '_'),
+    AMQP_URI: infra.amqpUri,
+    REDIS_URI: redis.uri,
+    VERIFICATION_CODE_SECRET: testSecret(),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    QUEUE_NAMESPACE: namespace,
+    LOG_LEVEL: 'warn',
+  },
+});
+const app = Fastify(fastifyOptions(config, { logger: undefined, loggerInstance: logger.child({ service: 'backend' }) }));
+const hello = Fastify({ logger: false });
+let exitCode = 0;
+try {
+  await app.register(buildApp, { config });
+  await app.ready();
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+
+  log(`seeding: one user with ${conversationCount} direct conversations of 5 messages each`);
+  const users = createUserRepository(app.mongo.db);
+  await users.ensureIndexes();
+  const hasher = createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM });
+  const password = randomBytes(12).toString('base64url');
+  const passwordHash = await hasher.hash(password);
+  const newUser = (i: number) => {
+    const email = `bench-${i}-${randomUUID().slice(0, 8)}@example.com`;
+    return { _id: randomUUID(), email, emailNormalized: email, nickname: `bench${i}`, preferredLanguage: 'en', passwordHash, registrationId: randomUUID() };
+  };
+  const me = newUser(0);
+  await users.insert(me, new Date());
+  const session = await json<{ accessToken: string }>(
+    await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: me.email, password }) }),
+    'login',
+  );
+  const auth = { authorization: `Bearer ${session.accessToken}` };
+  for (let i = 1; i <= conversationCount; i += 1) {
+    const other = newUser(i);
+    await users.insert(other, new Date());
+    const conversation = await json<{ id: string }>(
+      await fetch(`${base}/v1/conversations`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'direct', members: [other._id] }),
+      }),
+      'create conversation',
+    );
+    for (let m = 0; m < 5; m += 1) {
+      await json(
+        await fetch(`${base}/v1/conversations/${conversation.id}/messages`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ body: `message ${m}`, clientMessageId: randomUUID() }),
+        }),
+        'send message',
+      );
+    }
+  }
+  const listed = await json<{ items?: unknown[] }>(await fetch(`${base}/v1/conversations`, { headers: auth }), 'list');
+  log(`GET /v1/conversations returns ${listed.items?.length ?? '?'} conversations`);
+
+  log(`authenticated GET /v1/conversations: ${connections} connections, ${durationSeconds} s`);
+  const ours = await measure(`${base}/v1/conversations`, auth);
+
+  hello.get('/', async () => ({ hello: 'world' }));
+  const helloBase = await hello.listen({ host: '127.0.0.1', port: 0 });
+  log(`bare Fastify hello-world: ${connections} connections, ${durationSeconds} s`);
+  const baseline = await measure(helloBase);
+
+  const ratio = ours.requestsPerSecond / baseline.requestsPerSecond;
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, loadAverage1m: loadavg()[0] },
+    options: { connections, durationSeconds, conversations: conversationCount },
+    runs: { conversations: ours, helloWorld: baseline },
+    target: { name: 'GET /v1/conversations req/s ÷ hello-world req/s', ratio, target: TARGET, pass: ratio >= TARGET },
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    process.stdout.write(
+      `AshChat REST benchmark, ${report.date}\n${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}\n\n` +
+        formatTable([
+          ['run', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'],
+          ...(
+            [
+              ['authenticated GET /v1/conversations', ours],
+              ['bare Fastify hello-world', baseline],
+            ] as const
+          ).map(([name, r]) => [name, String(connections), fmt(r.requestsPerSecond), fmt(r.latencyP50Ms), fmt(r.latencyP99Ms), String(r.requests), String(r.non2xx), String(r.errors)]),
+        ]) +
+        `\n\n${report.target.name}: ${fmt(ratio, 2)} (target >= ${TARGET}) ${report.target.pass ? 'PASS' : 'MISS'}\n`,
+    );
+  }
+  if (ours.non2xx > 0 || ours.errors > 0) {
+    log(`${ours.non2xx} non-2xx answers and ${ours.errors} errors: the measured route did not answer cleanly`);
+    exitCode = 1;
+  }
+} catch (err) {
+  log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  exitCode = 1;
+} finally {
+  await hello.close();
+  await app.mongo?.db.dropDatabase().catch(() => undefined);
+  await app.close();
+  await redis.release();
+}
+process.exit(exitCode);
