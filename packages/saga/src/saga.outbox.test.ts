@@ -32,9 +32,13 @@ t.test('the outbox entry is written with the snapshot and published after, exact
   t.equal(received[0]!.messageId, correlationIdOf(id, requestId), 'stable message id lets consumers dedupe');
   t.match(received[0]!.replyTo, /^saga-test-replies-/);
 
-  const doc = await h.collection.findOne({ _id: id });
-  t.same(doc!.outbox, [], 'entry pulled once confirmed');
-  t.equal(doc!.outboxPending, false);
+  // Removal rides on the next write or a flush after relayGraceMs / 2 (saga.removals.ts); no write follows here.
+  const doc = await waitFor('the confirmed entry removed', async () => {
+    const d = await h.collection.findOne({ _id: id });
+    return d && d.outbox.length === 0 ? d : undefined;
+  });
+  t.same(doc.outbox, [], 'entry removed once confirmed');
+  t.equal(doc.outboxPending, false);
   t.equal(await rt.relayOnce(), 0, 'nothing left for the relay');
 });
 
