@@ -65,7 +65,8 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
   await app.register(redisPlugin, { uri: config.REDIS_URI });
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
-  // Before every route plugin: routes use `app.authenticate` as their preHandler.
+  // Before every route plugin: routes use `app.authenticate` as their onRequest hook, so a request
+  // without a valid token gets 401 before its body is parsed or validated.
   await app.register(authPlugin, { config });
   await app.register(healthRoutes);
   await app.register(sagaPagesPlugin);

@@ -21,7 +21,7 @@ export interface AuthModule {
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthModule;
-    /** preHandler: a valid access token of an active session, else 401 UNAUTHENTICATED. */
+    /** onRequest hook: a valid access token of an active session, else 401 UNAUTHENTICATED. */
     authenticate: (request: FastifyRequest) => Promise<void>;
   }
   interface FastifyRequest {

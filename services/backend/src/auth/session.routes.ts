@@ -75,7 +75,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
           ...errorResponses(['UNAUTHENTICATED', 'SESSION_BUSY', 'INTERNAL_ERROR']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request, reply) => {
       await sessions.revokeSession(request.sessionId);
@@ -97,7 +97,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
           ...errorResponses(['UNAUTHENTICATED', 'SESSION_BUSY', 'INTERNAL_ERROR']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request, reply) => {
       await sessions.revokeAllSessions(request.userId);

@@ -44,7 +44,7 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
           ...errorResponses([...BODY_ERRORS, ...SIGNED_IN, 'SELF_CONVERSATION', 'MEMBERS_NOT_FOUND']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request, reply) => {
       const { created, conversation } = await service.create(request.userId, request.body);
@@ -67,7 +67,7 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
           ...errorResponses(['VALIDATION_FAILED', 'INVALID_CURSOR', ...SIGNED_IN]),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.list(request.userId, request.query.before, request.query.limit ?? DEFAULT_LIMIT),
   );
@@ -88,7 +88,7 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
           ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY, 'MEMBERS_NOT_FOUND', 'NOT_CONVERSATION_OWNER', 'DIRECT_CONVERSATION_FIXED']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.addMembers(request.userId, request.params.id, request.body.members),
   );
@@ -111,7 +111,7 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
           ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY, 'MEMBER_NOT_FOUND', 'NOT_CONVERSATION_OWNER', 'OWNER_CANNOT_LEAVE', 'DIRECT_CONVERSATION_FIXED']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => {
       await service.removeMember(request.userId, request.params.id, request.params.userId);

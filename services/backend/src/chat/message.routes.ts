@@ -38,7 +38,7 @@ export default function messageRoutes(app: FastifyInstance, service: MessageServ
           ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY]),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request, reply) => {
       const { created, message } = await service.send(request.userId, request.params.id, request.body);
@@ -63,7 +63,7 @@ export default function messageRoutes(app: FastifyInstance, service: MessageServ
           ...errorResponses(['VALIDATION_FAILED', 'INVALID_CURSOR', ...MEMBER_ONLY]),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.list(request.userId, request.params.id, request.query.before, request.query.limit ?? DEFAULT_LIMIT),
   );
@@ -84,7 +84,7 @@ export default function messageRoutes(app: FastifyInstance, service: MessageServ
           ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY, 'MESSAGE_NOT_FOUND', 'NOT_MESSAGE_SENDER', 'MESSAGE_DELETED']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.edit(request.userId, request.params.id, request.params.messageId, request.body.body),
   );
@@ -104,7 +104,7 @@ export default function messageRoutes(app: FastifyInstance, service: MessageServ
           ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY, 'MESSAGE_NOT_FOUND', 'NOT_MESSAGE_SENDER']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.remove(request.userId, request.params.id, request.params.messageId),
   );
@@ -125,7 +125,7 @@ export default function messageRoutes(app: FastifyInstance, service: MessageServ
           ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY, 'MESSAGE_NOT_FOUND']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.markRead(request.userId, request.params.id, request.body.upTo),
   );

@@ -33,7 +33,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
           ...errorResponses(['UNAUTHENTICATED', 'INTERNAL_ERROR']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.getMe(request.userId),
   );
@@ -53,7 +53,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
           ...errorResponses([...BODY_ERRORS, 'UNAUTHENTICATED', 'PROFILE_BUSY', 'INTERNAL_ERROR']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.updateMe(request.userId, request.body),
   );
@@ -76,7 +76,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
           ...errorResponses(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'INTERNAL_ERROR']),
         },
       },
-      preHandler: app.authenticate,
+      onRequest: app.authenticate,
     },
     async (request) => service.search(request.query.query, request.query.limit ?? DEFAULT_LIMIT, request.query.cursor),
   );
