@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createRedisLock } from '@ashchat/service-kit';
 import type { Redis } from 'ioredis';
 import { SagaConflictError } from './saga.errors.js';
-
-/** Deletes the lock only if we still own it (a lock that expired and was re-taken is not ours). */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface SagaLockOptions {
   keyPrefix: string;
@@ -26,23 +23,12 @@ export type WithSagaLock = <T>(sagaId: string, fn: () => Promise<T>) => Promise<
  * second line of defence if a lock ever expires while held.
  */
 export function createSagaLock(redis: Redis, o: SagaLockOptions): WithSagaLock {
-  return async function withSagaLock<T>(sagaId: string, fn: () => Promise<T>): Promise<T> {
-    const key = `${o.keyPrefix}:${o.machine}:${sagaId}`;
-    const token = randomBytes(12).toString('hex');
-    const giveUpAt = Date.now() + o.waitMs;
-    let delay = 5;
-    while ((await redis.set(key, token, 'PX', o.ttlMs, 'NX')) !== 'OK') {
-      if (Date.now() > giveUpAt) throw new SagaConflictError(sagaId, `write lock not obtained within ${o.waitMs} ms`);
-      // Back-off with jitter: waiting for another writer's short critical section, not polling state.
-      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 100);
-    }
-    try {
-      return await fn();
-    } finally {
-      await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
-    }
-  };
+  const withLock = createRedisLock(redis, {
+    ttlMs: o.ttlMs,
+    waitMs: o.waitMs,
+    onTimeout: (key) => new SagaConflictError(key.slice(`${o.keyPrefix}:${o.machine}:`.length), `write lock not obtained within ${o.waitMs} ms`),
+  });
+  return (sagaId, fn) => withLock(`${o.keyPrefix}:${o.machine}:${sagaId}`, fn);
 }
 
 /** For deployments on real MongoDB that rely on OCC alone. */

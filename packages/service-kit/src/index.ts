@@ -8,3 +8,4 @@ export {
 } from './graceful-shutdown.js';
 export { checkReadiness, type ReadinessCheck, type ReadinessResult } from './readiness.js';
 export { closeRedis, createRedisClient } from './redis.connection.js';
+export { createRedisLock, type RedisLockOptions, type WithRedisLock } from './redis.lock.js';

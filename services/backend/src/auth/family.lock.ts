@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createRedisLock } from '@ashchat/service-kit';
 import type { Redis } from 'ioredis';
 import type { ErrorCode } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
-
-/** Deletes the lock only if we still own it (a lock that expired and was re-taken is not ours). */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface FamilyLockOptions {
   /** Upper bound of one critical section (read token → write tokens). */
@@ -22,26 +19,11 @@ export type WithFamilyLock = <T>(familyId: string, fn: () => Promise<T>) => Prom
  * Serialises every write to one session family across instances. FerretDB applies updateOne as an
  * unisolated read-modify-write, so a conditional update (`{ _id, status: 'active' }`) can match for
  * two concurrent refreshes of the same token; the lock makes "read the token, then rotate it" one
- * step. Same pattern as the saga lock (SET NX PX + compare-and-delete). Also serialises profile
+ * step (service-kit's Redis lock, as the saga uses). Also serialises profile
  * changes per user (another prefix), for the same reason.
  */
 export function createFamilyLock(redis: Redis, o: FamilyLockOptions): WithFamilyLock {
   const prefix = o.keyPrefix ?? 'session-family-lock';
-  return async function withFamilyLock<T>(familyId: string, fn: () => Promise<T>): Promise<T> {
-    const key = `${prefix}:${familyId}`;
-    const token = randomBytes(12).toString('hex');
-    const giveUpAt = Date.now() + o.waitMs;
-    let delay = 5;
-    while ((await redis.set(key, token, 'PX', o.ttlMs, 'NX')) !== 'OK') {
-      if (Date.now() > giveUpAt) throw new AppError(o.busy ?? 'SESSION_BUSY');
-      // Back-off with jitter: waiting for another writer's short critical section.
-      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 100);
-    }
-    try {
-      return await fn();
-    } finally {
-      await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
-    }
-  };
+  const withLock = createRedisLock(redis, { ttlMs: o.ttlMs, waitMs: o.waitMs, onTimeout: () => new AppError(o.busy ?? 'SESSION_BUSY') });
+  return (familyId, fn) => withLock(`${prefix}:${familyId}`, fn);
 }
