@@ -10,3 +10,4 @@ export * from './auth.http.js';
 export * from './users.http.js';
 export * from './health.http.js';
 export * from './messaging.catalogue.js';
+export * from './chat.events.js';

@@ -1,0 +1,152 @@
+import type { Redis } from 'ioredis';
+
+/** Anything sent to a user: a chat event, or a signal between instances (`session.revoked`). */
+export interface UserEvent {
+  type: string;
+}
+
+export type UserEventListener = (event: UserEvent) => void;
+
+export interface UserEventBus {
+  /** Sends one event to each user, on every instance; resolves once Redis has taken it. */
+  publish(userIds: readonly string[], event: UserEvent): Promise<void>;
+  /**
+   * Calls `listener` with each event published to the user from now on, from any instance.
+   * Resolves (with the function that stops it) once Redis has confirmed the subscription: only
+   * events published after that are sure to arrive.
+   */
+  watch(userId: string, listener: UserEventListener): Promise<() => void>;
+  /**
+   * Called whenever events may have been lost: the subscriber connection dropped (Redis pub/sub
+   * does not replay). Whoever keeps state derived from events must throw it away then.
+   */
+  onGap(listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface UserEventBusOptions {
+  /** Publishes; shared with the rest of the app. */
+  redis: Redis;
+  /** Prefix of the channels (`<ns>:user:<id>`): Redis pub/sub ignores database numbers. */
+  namespace: string;
+  logger: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * Cross-instance delivery: one Redis channel per user, subscribed by an instance while something
+ * there watches the user (a WebSocket, a cached inbox). Publishing to N members is one pipelined
+ * round trip. Fire-and-forget by nature, so the bus reports gaps and readers keep the database as
+ * the truth (a client resumes from its last message id; caches are dropped).
+ */
+export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
+  const prefix = `${o.namespace || 'ashchat'}:user:`;
+  const subscriber = o.redis.duplicate({ connectionName: 'ashchat-backend-events', enableOfflineQueue: true });
+  const listeners = new Map<string, Set<UserEventListener>>();
+  const pending = new Map<string, Promise<unknown>>();
+  const gapListeners = new Set<() => void>();
+  let closed = false;
+  let connectedOnce = false;
+
+  const gap = (): void => {
+    for (const listener of gapListeners) {
+      try {
+        listener();
+      } catch (err) {
+        o.logger.warn({ err }, 'event gap listener failed');
+      }
+    }
+  };
+  // 'close' when the connection goes; 'ready' when it is back (ioredis re-subscribes by itself):
+  // anything published in between is lost, so report both edges.
+  subscriber.on('close', () => {
+    if (!closed) gap();
+  });
+  subscriber.on('ready', () => {
+    if (connectedOnce) gap();
+    connectedOnce = true;
+  });
+  subscriber.on('error', (err: Error) => o.logger.warn({ err: err.message }, 'event subscriber connection error'));
+  subscriber.on('message', (channel: string, payload: string) => {
+    const set = listeners.get(channel);
+    if (!set) return;
+    let event: UserEvent;
+    try {
+      event = JSON.parse(payload) as UserEvent;
+      if (typeof event !== 'object' || event === null || typeof event.type !== 'string') throw new Error('no type');
+    } catch {
+      o.logger.warn({ channel }, 'malformed user event dropped');
+      return;
+    }
+    for (const listener of [...set]) {
+      try {
+        listener(event);
+      } catch (err) {
+        o.logger.warn({ err, type: event.type }, 'user event listener failed');
+      }
+    }
+  });
+
+  /** Subscribes or unsubscribes after any change already under way for the channel. */
+  function chain(channel: string, step: () => Promise<unknown>): Promise<unknown> {
+    const next = (pending.get(channel) ?? Promise.resolve()).catch(() => undefined).then(step);
+    pending.set(channel, next);
+    void next.finally(() => {
+      if (pending.get(channel) === next) pending.delete(channel);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  return {
+    async publish(userIds, event) {
+      if (userIds.length === 0) return;
+      const payload = JSON.stringify(event);
+      const pipeline = o.redis.pipeline();
+      for (const userId of new Set(userIds)) pipeline.publish(prefix + userId, payload);
+      const results = await pipeline.exec();
+      const failed = results?.find(([err]) => err);
+      if (failed?.[0]) throw failed[0];
+    },
+
+    async watch(userId, listener) {
+      if (closed) throw new Error('user event bus closed');
+      const channel = prefix + userId;
+      let set = listeners.get(channel);
+      const first = !set;
+      if (!set) listeners.set(channel, (set = new Set()));
+      set.add(listener);
+      try {
+        // Every watcher waits for the subscription, including those joining one under way.
+        await (first ? chain(channel, () => subscriber.subscribe(channel)) : (pending.get(channel) ?? Promise.resolve()));
+      } catch (err) {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(channel);
+        throw err;
+      }
+      let stopped = false;
+      return () => {
+        if (stopped) return;
+        stopped = true;
+        const current = listeners.get(channel);
+        if (!current?.delete(listener) || current.size > 0) return;
+        listeners.delete(channel);
+        void chain(channel, async () => {
+          // Someone may have started watching again while this waited its turn.
+          if (!listeners.has(channel) && !closed) await subscriber.unsubscribe(channel);
+        }).catch((err: unknown) => o.logger.warn({ err: String(err) }, 'unsubscribe failed'));
+      };
+    },
+
+    onGap(listener) {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      gapListeners.clear();
+      await subscriber.quit().catch(() => subscriber.disconnect());
+    },
+  };
+}
