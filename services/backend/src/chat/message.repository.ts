@@ -24,6 +24,8 @@ export interface MessageRepository {
   /** Newest first, strictly below `beforeId` when given. */
   page(conversationId: ObjectId, beforeId: ObjectId | undefined, limit: number): Promise<MessageDocument[]>;
   latest(conversationId: ObjectId): Promise<MessageDocument | null>;
+  /** Oldest first, strictly above `afterId`: what a reconnecting client missed (resume). */
+  after(conversationId: ObjectId, afterId: ObjectId, limit: number): Promise<MessageDocument[]>;
   /** Messages of others after `afterId` (all when undefined), deleted ones excluded. */
   countUnread(conversationId: ObjectId, userId: string, afterId: ObjectId | undefined): Promise<number>;
   /** Sets the body and editedAt of a message that is not deleted; returns the message after the update, or null if it is gone or deleted. */
@@ -72,6 +74,10 @@ export function createMessageRepository(db: Db, collectionName = 'messages'): Me
     },
     latest(conversationId) {
       return messages.find({ conversationId }).sort({ conversationId: 1, _id: -1 }).limit(1).next();
+    },
+    after(conversationId, afterId, limit) {
+      // Same index as page(), walked forwards.
+      return messages.find({ conversationId, _id: { $gt: afterId } }).sort({ conversationId: 1, _id: 1 }).limit(limit).toArray();
     },
     countUnread(conversationId, userId, afterId) {
       const filter: Filter<MessageDocument> = {
