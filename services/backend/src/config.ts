@@ -61,6 +61,11 @@ export const BackendConfigSchema = Type.Object({
     pattern: '^([A-Za-z0-9][A-Za-z0-9_.:-]*)?$',
     errorMessage: 'must be letters, digits, "_", ".", ":" or "-" (at most 100, starting with a letter or digit)',
   }),
+  /**
+   * How long a user stays online after their instance last refreshed them (heartbeat every third
+   * of it): bounds how late a crashed instance's users are shown offline.
+   */
+  PRESENCE_TTL_MS: Type.Integer({ default: 30_000, minimum: 300, maximum: 600_000 }),
   /** Trust X-Forwarded-* (set when running behind a reverse proxy). */
   TRUST_PROXY: Type.Boolean({ default: false }),
 });
