@@ -66,6 +66,18 @@ export const BackendConfigSchema = Type.Object({
    * of it): bounds how late a crashed instance's users are shown offline.
    */
   PRESENCE_TTL_MS: Type.Integer({ default: 30_000, minimum: 300, maximum: 600_000 }),
+  /**
+   * How long an instance may serve a user's first conversation page from memory. Changes drop it
+   * at once on every instance (Redis pub/sub); this bounds staleness only if such an event is lost. 0 = off.
+   */
+  INBOX_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
+  /** Memory for cached conversation pages per instance (bytes of JSON). */
+  INBOX_CACHE_MAX_BYTES: Type.Integer({ default: 32 * 1024 * 1024, minimum: 0 }),
+  /**
+   * How long an instance may trust that a session is active without asking MongoDB. A logout or
+   * revocation drops it at once on every instance (Redis pub/sub); this bounds a lost event. 0 = off.
+   */
+  SESSION_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
   /** Trust X-Forwarded-* (set when running behind a reverse proxy). */
   TRUST_PROXY: Type.Boolean({ default: false }),
 });
