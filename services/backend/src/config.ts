@@ -78,6 +78,34 @@ export const BackendConfigSchema = Type.Object({
    * revocation drops it at once on every instance (Redis pub/sub); this bounds a lost event. 0 = off.
    */
   SESSION_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
+  /** WebSocket (/v1/ws): largest client frame accepted; a bigger one closes the connection with 1009. */
+  WS_MAX_FRAME_BYTES: Type.Integer({ default: 65_536, minimum: 1_024, maximum: 16_777_216 }),
+  /** Bytes a connection may have queued for sending; beyond that the client is too slow and is closed (4008). */
+  WS_SEND_BUFFER_BYTES: Type.Integer({ default: 1_048_576, minimum: 1_024 }),
+  /** Frames per second a connection may send on average (token bucket); more are refused with RATE_LIMITED. */
+  WS_MESSAGES_PER_SECOND: Type.Integer({ default: 20, minimum: 1, maximum: 10_000 }),
+  /** Frames a connection may send at once after a quiet spell (the token bucket's size). */
+  WS_MESSAGES_BURST: Type.Integer({ default: 40, minimum: 1, maximum: 100_000 }),
+  /** Refused frames in a row after which a connection is closed (4029) instead of answered. */
+  WS_RATE_LIMIT_STRIKES: Type.Integer({ default: 50, minimum: 1 }),
+  /** How long a new connection has to authenticate (header or first `auth` frame) before it is closed (4401). */
+  WS_AUTH_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 300_000 }),
+  /** How long before its access token expires a connection is sent `auth.expiring`. */
+  WS_AUTH_EXPIRY_NOTICE_MS: Type.Integer({ default: 60_000, minimum: 0, maximum: 600_000 }),
+  /** Protocol-level ping interval; a connection that missed the previous pong is dropped. */
+  WS_HEARTBEAT_INTERVAL_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 600_000 }),
+  /** One sweep over all connections (auth deadlines, token expiry, held events): its period. */
+  WS_SWEEP_INTERVAL_MS: Type.Integer({ default: 1_000, minimum: 10, maximum: 60_000 }),
+  /** After authentication, live events are held this long (or until the next client frame) so a `resume` loses nothing. */
+  WS_RESUME_HOLD_MS: Type.Integer({ default: 2_000, minimum: 0, maximum: 60_000 }),
+  /** Missed messages one `resume` replays at most; conversations with more are reported `incomplete`. */
+  WS_RESUME_MAX_MESSAGES: Type.Integer({ default: 1_000, minimum: 1, maximum: 100_000 }),
+  /** Live events held while a resume replays; more closes the connection as a slow consumer (4008). */
+  WS_RESUME_BUFFER_EVENTS: Type.Integer({ default: 1_000, minimum: 1, maximum: 100_000 }),
+  /** Repeats of the same typing frame within this window are acknowledged but not relayed. */
+  WS_TYPING_THROTTLE_MS: Type.Integer({ default: 1_000, minimum: 0, maximum: 60_000 }),
+  /** `expiresInMs` of typing events: a `start` not renewed within it counts as a `stop`. */
+  WS_TYPING_TTL_MS: Type.Integer({ default: 6_000, minimum: 1_000, maximum: 60_000 }),
   /** Trust X-Forwarded-* (set when running behind a reverse proxy). */
   TRUST_PROXY: Type.Boolean({ default: false }),
 });
