@@ -46,6 +46,9 @@ export const ERROR_CATALOGUE = {
   DIRECT_CONVERSATION_FIXED: { status: 409, message: 'A direct conversation keeps its two members.' },
   OWNER_CANNOT_LEAVE: { status: 409, message: 'The owner cannot leave a group that has other members.' },
   MESSAGE_DELETED: { status: 409, message: 'The message was deleted.' },
+  // WebSocket frames (/v1/ws): a frame whose `type` the protocol does not know; presence not served by this instance.
+  UNKNOWN_FRAME_TYPE: { status: 400, message: 'Unknown frame type.' },
+  PRESENCE_UNAVAILABLE: { status: 503, message: 'Presence is not available right now; retry later.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
