@@ -11,3 +11,4 @@ export * from './users.http.js';
 export * from './health.http.js';
 export * from './messaging.catalogue.js';
 export * from './chat.events.js';
+export * from './ws.frames.js';
