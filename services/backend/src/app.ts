@@ -16,6 +16,7 @@ import userRoutes from './users/user.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
 import userEventsPlugin from './realtime/user-events.plugin.js';
+import presencePlugin from './realtime/presence.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,6 +67,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
   await app.register(redisPlugin, { uri: config.REDIS_URI });
   await app.register(userEventsPlugin);
+  await app.register(presencePlugin);
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
   // Before every route plugin: routes use `app.authenticate` as their onRequest hook, so a request
   // without a valid token gets 401 before its body is parsed or validated.
