@@ -109,6 +109,9 @@ export const WsResumeResult = Type.Object(
     incomplete: Type.Array(ObjectIdString, {
       description: 'Conversations with more missed messages than one resume replays: page their history over REST',
     }),
+    skipped: Type.Array(ObjectIdString, {
+      description: 'Cursors left out: conversations that do not exist or the user is not (or no longer) a member of',
+    }),
   },
   { $id: 'WsResumeResult' },
 );

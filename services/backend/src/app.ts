@@ -16,6 +16,7 @@ import userRoutes from './users/user.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
 import userEventsPlugin from './realtime/user-events.plugin.js';
+import wsPlugin from './realtime/ws.plugin.js';
 import presencePlugin from './realtime/presence.plugin.js';
 
 declare module 'fastify' {
@@ -82,6 +83,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(sessionRoutes);
   await app.register(userRoutes);
   await app.register(chatPlugin);
+  await app.register(wsPlugin);
 }
 
 export const buildApp = fp(backendApp, {

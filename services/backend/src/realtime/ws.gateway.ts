@@ -1,0 +1,332 @@
+import { WebSocket, type RawData } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import { ERROR_CATALOGUE, WS_CLOSE_CODES, type WsClientFrame, type WsCloseName } from '@ashchat/contracts';
+import { AppError, isAppError } from '../errors/app-error.js';
+import type { TokenCheck } from './ws.auth.js';
+import { takeToken, WsConnection } from './ws.connection.js';
+import { parseFrame } from './ws.parse.js';
+import type { UserEvent, UserEventBus } from './user-events.bus.js';
+
+export interface WsGatewaySettings {
+  sendBufferBytes: number;
+  messagesPerSecond: number;
+  messagesBurst: number;
+  rateLimitStrikes: number;
+  authTimeoutMs: number;
+  authExpiryNoticeMs: number;
+  heartbeatIntervalMs: number;
+  sweepIntervalMs: number;
+  resumeHoldMs: number;
+  resumeBufferEvents: number;
+}
+
+/** What H2's presence plugin offers (`app.presence`); the gateway uses nothing else of it. */
+export interface WsPresence {
+  connect(userId: string): () => Promise<void>;
+  get(userIds: readonly string[]): Promise<UserEvent[]>;
+  watch(userIds: readonly string[], listener: (event: UserEvent) => void): Promise<() => void>;
+}
+
+/** How frame handlers talk back; the gateway owns sockets, limits and authentication. */
+export interface WsOutput {
+  send(conn: WsConnection, frame: object): boolean;
+  /** Sends, then waits while the socket's buffer is over half its bound (long replays). */
+  sendPaced(conn: WsConnection, frame: object): Promise<void>;
+  ack(conn: WsConnection, requestId: string | undefined, result: object): void;
+  fail(conn: WsConnection, requestId: string | undefined, error: AppError): void;
+  close(conn: WsConnection, name: WsCloseName, reason?: string): void;
+  deliver(conn: WsConnection, event: UserEvent): void;
+  /** Sends the held events (except those `skip` says the client has) and stops holding. */
+  flushHeld(conn: WsConnection, skip?: (event: UserEvent) => boolean): void;
+  authenticate(conn: WsConnection, token: string, requestId: string | undefined): Promise<void>;
+  readonly settings: WsGatewaySettings;
+}
+
+export type FrameHandler = (conn: WsConnection, frame: WsClientFrame) => Promise<void>;
+
+export interface WsGatewayDeps {
+  settings: WsGatewaySettings;
+  log: FastifyBaseLogger;
+  verifyToken: (token: string) => Promise<TokenCheck>;
+  bus: Pick<UserEventBus, 'watch'>;
+  presence: () => WsPresence | undefined;
+  handlers: (out: WsOutput) => FrameHandler;
+  now?: () => number;
+}
+
+/** Events a client receives as they are; anything else on the user's channel is internal. */
+const FORWARDED = new Set(['message.new', 'message.edited', 'message.deleted', 'receipt.updated', 'conversation.updated', 'typing', 'presence']);
+/** Frames a client may send before it is authenticated. */
+const OPEN_FRAMES = new Set<WsClientFrame['type']>(['auth', 'ping', 'registration.watch']);
+/** Frames waiting to be handled per connection; beyond, refused (the token bucket bounds it first). */
+const MAX_PENDING_FRAMES = 32;
+/** On shutdown, how long connections get to complete the close handshake before they are dropped. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+const kConnection = Symbol('ashchat.ws.connection');
+type TaggedSocket = WebSocket & { [kConnection]?: WsConnection };
+
+export interface WsGateway {
+  accept(socket: WebSocket, client: { bearer: string | undefined; ip: string }): void;
+  start(): void;
+  shutdown(): Promise<void>;
+  readonly stats: { connections: number; slowConsumersClosed: number; rateLimitClosed: number };
+}
+
+/**
+ * The connections of this instance. One sweep timer (auth deadlines, token expiry notices, holds)
+ * and one heartbeat timer serve every connection; socket listeners are shared functions that find
+ * their connection on the socket, so a connection costs its fields and little else.
+ */
+export function createWsGateway(deps: WsGatewayDeps): WsGateway {
+  const { settings: s, log } = deps;
+  const now = deps.now ?? Date.now;
+  const connections = new Set<WsConnection>();
+  const stats = { connections: 0, slowConsumersClosed: 0, rateLimitClosed: 0 };
+  let timers: NodeJS.Timeout[] = [];
+
+  function release(conn: WsConnection): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    connections.delete(conn);
+    stats.connections = connections.size;
+    conn.held = undefined;
+    conn.unwatch?.();
+    conn.unwatchPresence?.();
+    conn.stopRegistration?.();
+    conn.releasePresence?.().catch((err: unknown) => log.warn({ err: String(err) }, 'presence release failed'));
+  }
+
+  function close(conn: WsConnection, name: WsCloseName, reason = name.toLowerCase()): void {
+    if (name === 'SLOW_CONSUMER') stats.slowConsumersClosed += 1;
+    if (name === 'RATE_LIMITED') stats.rateLimitClosed += 1;
+    release(conn);
+    conn.socket.close(WS_CLOSE_CODES[name].code, reason);
+  }
+
+  function send(conn: WsConnection, frame: object): boolean {
+    const { socket } = conn;
+    if (conn.closed || socket.readyState !== WebSocket.OPEN) return false;
+    // Never queue without bound: a client that does not read is closed, and resumes later.
+    if (socket.bufferedAmount > s.sendBufferBytes) {
+      close(conn, 'SLOW_CONSUMER');
+      return false;
+    }
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  async function sendPaced(conn: WsConnection, frame: object): Promise<void> {
+    const { socket } = conn;
+    if (conn.closed || socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > s.sendBufferBytes) return close(conn, 'SLOW_CONSUMER');
+    const data = JSON.stringify(frame);
+    if (socket.bufferedAmount + data.length <= s.sendBufferBytes / 2) return socket.send(data);
+    // ws calls back once this frame went to the kernel (or the socket died): the buffer drained.
+    await new Promise<void>((resolve) => socket.send(data, () => resolve()));
+  }
+
+  const ack: WsOutput['ack'] = (conn, requestId, result) => {
+    send(conn, requestId === undefined ? { type: 'ack', result } : { type: 'ack', requestId, result });
+  };
+  const fail: WsOutput['fail'] = (conn, requestId, error) => {
+    const frame = { type: 'error', ...(requestId === undefined ? {} : { requestId }), code: error.code, message: ERROR_CATALOGUE[error.code].message };
+    send(conn, error.details === undefined ? frame : { ...frame, details: error.details });
+  };
+
+  function deliver(conn: WsConnection, event: UserEvent): void {
+    if (conn.closed) return;
+    if (event.type === 'session.revoked') {
+      if ((event as { sessionId?: unknown }).sessionId === conn.sessionId) close(conn, 'SESSION_REVOKED');
+      return;
+    }
+    if (!FORWARDED.has(event.type)) return;
+    if (conn.held) {
+      if (conn.held.length >= s.resumeBufferEvents) close(conn, 'SLOW_CONSUMER');
+      else conn.held.push(event);
+      return;
+    }
+    send(conn, event);
+  }
+
+  function flushHeld(conn: WsConnection, skip?: (event: UserEvent) => boolean): void {
+    const held = conn.held;
+    conn.held = undefined;
+    conn.holdUntil = 0;
+    for (const event of held ?? []) if (!skip?.(event)) send(conn, event);
+  }
+
+  async function authenticate(conn: WsConnection, token: string, requestId: string | undefined): Promise<void> {
+    const check = await deps.verifyToken(token);
+    if (conn.closed) return;
+    if (conn.userId !== undefined) {
+      // A renewal: refusing it leaves the connection as it was, until its current token expires.
+      if (!check.ok || check.userId !== conn.userId) return fail(conn, requestId, new AppError('UNAUTHENTICATED'));
+      conn.sessionId = check.sessionId;
+      conn.expiresAt = check.expiresAt;
+      conn.expiringSent = false;
+      send(conn, authOk(requestId, check.userId, check.expiresAt));
+      return;
+    }
+    if (!check.ok) return close(conn, check.close);
+    conn.userId = check.userId;
+    conn.sessionId = check.sessionId;
+    conn.expiresAt = check.expiresAt;
+    if (s.resumeHoldMs > 0) {
+      conn.held = [];
+      conn.holdUntil = now() + s.resumeHoldMs;
+    }
+    const userId = check.userId;
+    let unwatch: () => void;
+    try {
+      unwatch = await deps.bus.watch(userId, (event) => deliver(conn, event));
+    } catch (err) {
+      log.warn({ err: String(err) }, 'websocket: could not subscribe to user events');
+      return close(conn, 'INTERNAL_ERROR', 'events unavailable');
+    }
+    if (conn.closed) return unwatch();
+    conn.unwatch = unwatch;
+    conn.releasePresence = deps.presence()?.connect(userId);
+    send(conn, authOk(requestId, userId, check.expiresAt));
+  }
+
+  const out: WsOutput = { send, sendPaced, ack, fail, close, deliver, flushHeld, authenticate, settings: s };
+  const handle = deps.handlers(out);
+
+  async function dispatch(conn: WsConnection, frame: WsClientFrame): Promise<void> {
+    if (conn.closed) return;
+    // The next frame after authentication ends the hold, unless it is the resume the hold is for.
+    if (conn.holdUntil !== 0 && frame.type !== 'resume') flushHeld(conn);
+    try {
+      if (conn.userId === undefined && !OPEN_FRAMES.has(frame.type)) throw new AppError('UNAUTHENTICATED');
+      await handle(conn, frame);
+    } catch (err) {
+      if (!isAppError(err)) log.error({ err, frame: frame.type }, 'websocket frame failed');
+      fail(conn, frame.requestId, isAppError(err) ? err : new AppError('INTERNAL_ERROR'));
+    }
+  }
+
+  function enqueue(conn: WsConnection, task: () => Promise<void>): void {
+    conn.pending += 1;
+    conn.tail = conn.tail
+      .then(task)
+      .catch((err: unknown) => log.error({ err }, 'websocket task failed'))
+      .finally(() => {
+        conn.pending -= 1;
+      });
+  }
+
+  function onMessage(this: TaggedSocket, data: RawData, isBinary: boolean): void {
+    const conn = this[kConnection];
+    if (!conn || conn.closed) return;
+    conn.alive = true;
+    const parsed = isBinary ? undefined : parseFrame(rawText(data));
+    const requestId = parsed ? (parsed.ok ? parsed.frame.requestId : parsed.requestId) : undefined;
+    const wait = takeToken(conn, now(), s.messagesPerSecond, s.messagesBurst);
+    if (wait > 0 || conn.pending >= MAX_PENDING_FRAMES) {
+      conn.strikes += 1;
+      if (conn.strikes >= s.rateLimitStrikes) return close(conn, 'RATE_LIMITED');
+      return fail(conn, requestId, new AppError('RATE_LIMITED', { details: { retryAfterMs: Math.max(wait, 1) } }));
+    }
+    conn.strikes = 0;
+    if (!parsed) return fail(conn, undefined, new AppError('MALFORMED_JSON', { details: { reason: 'frames are JSON text, not binary' } }));
+    if (!parsed.ok) return fail(conn, requestId, parsed.error);
+    const frame = parsed.frame;
+    enqueue(conn, () => dispatch(conn, frame));
+  }
+
+  function onClose(this: TaggedSocket): void {
+    const conn = this[kConnection];
+    if (conn) release(conn);
+  }
+  function onPong(this: TaggedSocket): void {
+    const conn = this[kConnection];
+    if (conn) conn.alive = true;
+  }
+  function onError(this: TaggedSocket, err: Error): void {
+    // Protocol errors (oversized frame: 1009, bad UTF-8) already started the close handshake.
+    log.debug({ err: err.message }, 'websocket error');
+    if (this.readyState === WebSocket.OPEN) this.terminate();
+  }
+
+  function sweep(): void {
+    const t = now();
+    for (const conn of connections) {
+      if (conn.userId === undefined) {
+        if (!conn.stopRegistration && t >= conn.authDeadline) close(conn, 'UNAUTHENTICATED', 'authentication timeout');
+        continue;
+      }
+      if (t >= conn.expiresAt) {
+        close(conn, 'TOKEN_EXPIRED');
+        continue;
+      }
+      if (!conn.expiringSent && t >= conn.expiresAt - s.authExpiryNoticeMs) {
+        conn.expiringSent = true;
+        send(conn, { type: 'auth.expiring', expiresAt: new Date(conn.expiresAt).toISOString() });
+      }
+      if (conn.holdUntil !== 0 && t >= conn.holdUntil) flushHeld(conn);
+    }
+  }
+
+  function heartbeat(): void {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        release(conn);
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }
+
+  return {
+    stats,
+    accept(socket, client) {
+      const conn = new WsConnection(socket, client.ip, now(), s.authTimeoutMs, s.messagesBurst);
+      const tagged = socket as TaggedSocket;
+      tagged[kConnection] = conn;
+      // Replaces @fastify/websocket's error listener, whose closure keeps the request alive.
+      socket.removeAllListeners('error');
+      socket.on('error', onError);
+      socket.on('message', onMessage);
+      socket.on('close', onClose);
+      socket.on('pong', onPong);
+      connections.add(conn);
+      stats.connections = connections.size;
+      if (client.bearer !== undefined) {
+        const token = client.bearer;
+        enqueue(conn, () => authenticate(conn, token, undefined));
+      }
+    },
+    start() {
+      if (timers.length > 0) return;
+      timers = [setInterval(sweep, s.sweepIntervalMs), setInterval(heartbeat, s.heartbeatIntervalMs)];
+      for (const timer of timers) timer.unref();
+    },
+    async shutdown() {
+      for (const timer of timers) clearInterval(timer);
+      timers = [];
+      const sockets = [...connections].map((conn) => conn.socket);
+      for (const conn of [...connections]) close(conn, 'GOING_AWAY', 'server shutting down');
+      const open = sockets.filter((socket) => socket.readyState !== WebSocket.CLOSED);
+      if (open.length === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve)))),
+        new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
+      ]);
+      clearTimeout(timer);
+      for (const socket of open) if (socket.readyState !== WebSocket.CLOSED) socket.terminate();
+    },
+  };
+}
+
+function authOk(requestId: string | undefined, userId: string, expiresAt: number): object {
+  return { type: 'auth.ok', ...(requestId === undefined ? {} : { requestId }), userId, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}

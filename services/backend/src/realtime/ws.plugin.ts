@@ -1,0 +1,100 @@
+import fp from 'fastify-plugin';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+import { createRateLimiter } from '../rate-limit/rate-limiter.js';
+import { createRegistrationRateLimits } from '../registration/registration.rate-limit.js';
+import { createResumeReader } from './resume.reader.js';
+import { bearerFromProtocols, createTokenVerifier, selectProtocol } from './ws.auth.js';
+import { createWsGateway, type WsGateway, type WsPresence } from './ws.gateway.js';
+import { createFrameHandlers } from './ws.handlers.js';
+import { createRegistrationWatch } from './ws.registration.js';
+import { createResume } from './ws.resume.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The WebSocket connections of this instance (GET /v1/ws). */
+    wsGateway: WsGateway;
+  }
+}
+
+/** The route clients connect to; the protocol is described in realtime/README.md. */
+export const WS_PATH = '/v1/ws';
+
+/**
+ * The WebSocket gateway: GET /v1/ws upgraded by @fastify/websocket, authenticated with the access
+ * token (Sec-WebSocket-Protocol or a first `auth` frame), then forwarding the user's events
+ * (app.userEvents) and carrying out the client's frames through the chat services.
+ */
+async function wsPlugin(app: FastifyInstance): Promise<void> {
+  const c = app.config;
+  // Presence is optional: served only when its plugin is registered.
+  const presence = (): WsPresence | undefined => (app.hasDecorator('presence') ? app.presence : undefined);
+  const registrationLimits = createRegistrationRateLimits(createRateLimiter(app.redis), {
+    windowMs: c.REGISTRATION_RATE_LIMIT_WINDOW_MS,
+    perIp: c.REGISTRATION_RATE_LIMIT_PER_IP,
+    perEmail: c.REGISTRATION_RATE_LIMIT_PER_EMAIL,
+    statusPerIp: c.REGISTRATION_STATUS_RATE_LIMIT_PER_IP,
+    statusPerEmail: c.REGISTRATION_STATUS_RATE_LIMIT_PER_EMAIL,
+  });
+
+  const gateway = createWsGateway({
+    settings: {
+      sendBufferBytes: c.WS_SEND_BUFFER_BYTES,
+      messagesPerSecond: c.WS_MESSAGES_PER_SECOND,
+      messagesBurst: c.WS_MESSAGES_BURST,
+      rateLimitStrikes: c.WS_RATE_LIMIT_STRIKES,
+      authTimeoutMs: c.WS_AUTH_TIMEOUT_MS,
+      authExpiryNoticeMs: c.WS_AUTH_EXPIRY_NOTICE_MS,
+      heartbeatIntervalMs: c.WS_HEARTBEAT_INTERVAL_MS,
+      sweepIntervalMs: c.WS_SWEEP_INTERVAL_MS,
+      resumeHoldMs: c.WS_RESUME_HOLD_MS,
+      resumeBufferEvents: c.WS_RESUME_BUFFER_EVENTS,
+    },
+    log: app.log,
+    verifyToken: createTokenVerifier({ verify: (token) => app.jwt.verify(token), isActive: (u, s) => app.auth.sessions.isActive(u, s) }),
+    bus: app.userEvents,
+    presence,
+    handlers: createFrameHandlers({
+      chat: app.chat,
+      bus: app.userEvents,
+      presence,
+      resume: createResume(createResumeReader(app.chat.repositories), c.WS_RESUME_MAX_MESSAGES),
+      watchRegistration: createRegistrationWatch({ registration: app.registration, limits: registrationLimits, authTimeoutMs: c.WS_AUTH_TIMEOUT_MS, log: app.log }),
+      typingThrottleMs: c.WS_TYPING_THROTTLE_MS,
+      typingTtlMs: c.WS_TYPING_TTL_MS,
+    }),
+  });
+  app.decorate('wsGateway', gateway);
+  app.addHook('onReady', async () => gateway.start());
+  // Before @fastify/websocket's own preClose (registered below): clients learn why (1001) and may resume elsewhere.
+  app.addHook('preClose', async () => gateway.shutdown());
+
+  await app.register(async (scope) => {
+    await scope.register(websocket, {
+      options: {
+        maxPayload: c.WS_MAX_FRAME_BYTES,
+        handleProtocols: selectProtocol,
+        // The gateway tracks its connections; ws's own set would be a second reference to each.
+        clientTracking: false,
+      },
+    });
+    scope.route({
+      method: 'GET',
+      url: WS_PATH,
+      // A WebSocket endpoint, not REST: described in realtime/README.md, hidden from OpenAPI.
+      schema: { hide: true },
+      handler: async () => {
+        throw new AppError('ROUTE_NOT_FOUND');
+      },
+      // Nothing of the request is kept: the token (never logged) and the client's address.
+      wsHandler: (socket, request) => gateway.accept(socket, { bearer: bearerFromProtocols(request.headers['sec-websocket-protocol']), ip: request.ip }),
+    });
+  });
+}
+
+export default fp(wsPlugin, {
+  name: 'ws-gateway',
+  fastify: '5.x',
+  dependencies: ['error-handler', 'redis', 'user-events', 'auth', 'chat', 'registration'],
+});
