@@ -7,9 +7,17 @@ import { createRateLimiter } from '../rate-limit/rate-limiter.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { createUserRepository, type UserRepository } from '../users/user.repository.js';
 import { createAuthRateLimits, type AuthRateLimits } from './auth.rate-limit.js';
+import { createAccessTokenVerifier } from './access-token.verifier.js';
 import { createFamilyLock } from './family.lock.js';
 import { createSessionRepository } from './session.repository.js';
 import { createSessionService, type AccessTokenClaims, type SessionService } from './session.service.js';
+import { createUserScopedCache } from '../realtime/user-scoped.cache.js';
+
+/** Sent to the user's channel when one of their sessions ends; never forwarded to clients. */
+export interface SessionRevokedEvent {
+  type: 'session.revoked';
+  sessionId: string;
+}
 
 /** What the plugin decorates the instance with (`app.auth`). */
 export interface AuthModule {
@@ -70,7 +78,20 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
       throw err;
     }));
   const users = createUserRepository(app.mongo.db);
+  const activeCache = createUserScopedCache<boolean>({
+    bus: app.userEvents,
+    invalidatedBy: (event) => event.type === 'session.revoked',
+    ttlMs: config.SESSION_CACHE_TTL_MS,
+    maxSize: 100_000,
+    maxUsers: 100_000,
+  });
+  app.addHook('onClose', async () => activeCache.close());
   const sessions = createSessionService({
+    activeCache,
+    async onRevoked(userId, sessionId) {
+      const event: SessionRevokedEvent = { type: 'session.revoked', sessionId };
+      await app.userEvents.publish([userId], event).catch((err: unknown) => app.log.warn({ err }, 'session revocation not published; other instances notice within SESSION_CACHE_TTL_MS'));
+    },
     sessions: sessionRepository,
     users,
     hasher: createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }),
@@ -87,19 +108,21 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
   });
 
+  // The instance's verifier directly (request.jwtVerify re-merges options and decodes twice per call).
+  const verifyAccessToken = createAccessTokenVerifier({ verify: (token) => app.jwt.verify(token), maxTokens: 10_000 });
   app.decorate('auth', { sessions, users, limits });
   app.decorateRequest('userId', '');
   app.decorateRequest('sessionId', '');
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    if (typeof header !== 'string' || !BEARER.test(header)) throw new AppError('UNAUTHENTICATED');
+    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    if (token === undefined) throw new AppError('UNAUTHENTICATED');
     let claims: AccessTokenClaims;
     try {
-      claims = await request.jwtVerify<AccessTokenClaims>();
+      claims = verifyAccessToken(token);
     } catch {
       throw new AppError('UNAUTHENTICATED');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new AppError('UNAUTHENTICATED');
     if (!(await sessions.isActive(claims.sub, claims.sid))) throw new AppError('UNAUTHENTICATED');
     request.userId = claims.sub;
     request.sessionId = claims.sid;
@@ -109,5 +132,5 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
 export default fp(authPlugin, {
   name: 'auth',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'redis'],
+  dependencies: ['error-handler', 'mongo', 'redis', 'user-events'],
 });

@@ -78,7 +78,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
       onRequest: app.authenticate,
     },
     async (request, reply) => {
-      await sessions.revokeSession(request.sessionId);
+      await sessions.revokeSession(request.userId, request.sessionId);
       return reply.code(204).send();
     },
   );

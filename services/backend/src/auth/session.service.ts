@@ -3,6 +3,7 @@ import type { SessionTokens } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../security/password.hasher.js';
 import type { UserRepository } from '../users/user.repository.js';
+import type { UserScopedCache } from '../realtime/user-scoped.cache.js';
 import type { WithFamilyLock } from './family.lock.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import type { SessionDocument, SessionRepository } from './session.repository.js';
@@ -24,6 +25,10 @@ export interface SessionServiceDeps {
   refreshTokenTtlMs: number;
   /** Resolves once the sessions' indexes exist (the unique token hash matters before any insert). */
   indexesReady: () => Promise<void>;
+  /** Remembers isActive answers; dropped for the user by `onRevoked` (and on every instance by its event). */
+  activeCache?: UserScopedCache<boolean>;
+  /** Told after a session was revoked (so other instances drop it and close its WebSockets). Never throws. */
+  onRevoked?: (userId: string, sessionId: string) => Promise<void>;
   /** Told about a refresh token presented again after its rotation (a stolen token, likely). */
   onReuse?: (session: SessionDocument) => void;
   now?: () => Date;
@@ -36,7 +41,7 @@ export interface SessionService {
   refresh(refreshToken: string): Promise<SessionTokens>;
   /** Whether the session (token family) is active and belongs to the user. */
   isActive(userId: string, sessionId: string): Promise<boolean>;
-  revokeSession(sessionId: string): Promise<void>;
+  revokeSession(userId: string, sessionId: string): Promise<void>;
   /** Ends every session of the user (logout everywhere; a password change). */
   revokeAllSessions(userId: string): Promise<void>;
 }
@@ -45,6 +50,11 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
   const now = d.now ?? (() => new Date());
   // Verified against for unknown e-mail addresses, so they cost as much time as a wrong password.
   let dummyHash: Promise<string> | undefined;
+  async function revokeFamily(userId: string, familyId: string): Promise<void> {
+    await d.sessions.revokeFamily(familyId);
+    d.activeCache?.invalidate(userId);
+    await d.onRevoked?.(userId, familyId);
+  }
   const getDummyHash = (): Promise<string> => (dummyHash ??= d.hasher.hash(newRefreshToken()));
 
   async function issue(userId: string, familyId: string, deviceName: string | null): Promise<SessionTokens> {
@@ -89,12 +99,12 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
         const current = await d.sessions.findByTokenHash(tokenHash);
         if (!current || current.status === 'revoked') throw new AppError('INVALID_REFRESH_TOKEN');
         if (current.status === 'rotated') {
-          await d.sessions.revokeFamily(current.familyId);
+          await revokeFamily(current.userId, current.familyId);
           d.onReuse?.(current);
           throw new AppError('INVALID_REFRESH_TOKEN');
         }
         if (current.expiresAt.getTime() <= now().getTime()) {
-          await d.sessions.revokeFamily(current.familyId);
+          await revokeFamily(current.userId, current.familyId);
           throw new AppError('INVALID_REFRESH_TOKEN');
         }
         // The new token first: the family never lacks an active token, so its access tokens keep working.
@@ -104,18 +114,21 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
       });
     },
 
-    async isActive(userId, sessionId) {
-      const active = await d.sessions.findActiveInFamily(sessionId, now());
-      return active !== null && active.userId === userId;
+    isActive(userId, sessionId) {
+      const check = async (): Promise<boolean> => {
+        const active = await d.sessions.findActiveInFamily(sessionId, now());
+        return active !== null && active.userId === userId;
+      };
+      return d.activeCache ? d.activeCache.get(userId, sessionId, check) : check();
     },
 
-    async revokeSession(sessionId) {
-      await d.withFamilyLock(sessionId, () => d.sessions.revokeFamily(sessionId));
+    async revokeSession(userId, sessionId) {
+      await d.withFamilyLock(sessionId, () => revokeFamily(userId, sessionId));
     },
 
     async revokeAllSessions(userId) {
       for (const familyId of await d.sessions.activeFamiliesOf(userId)) {
-        await d.withFamilyLock(familyId, () => d.sessions.revokeFamily(familyId));
+        await d.withFamilyLock(familyId, () => revokeFamily(userId, familyId));
       }
     },
   };

@@ -30,6 +30,8 @@ export interface UserEventBusOptions {
   /** Prefix of the channels (`<ns>:user:<id>`): Redis pub/sub ignores database numbers. */
   namespace: string;
   logger: { warn(obj: object, msg: string): void };
+  /** Name of the subscriber connection in CLIENT LIST. */
+  connectionName?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface UserEventBusOptions {
  */
 export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
   const prefix = `${o.namespace || 'ashchat'}:user:`;
-  const subscriber = o.redis.duplicate({ connectionName: 'ashchat-backend-events', enableOfflineQueue: true });
+  const subscriber = o.redis.duplicate({ connectionName: o.connectionName ?? 'ashchat-backend-events', enableOfflineQueue: true });
   const listeners = new Map<string, Set<UserEventListener>>();
   const pending = new Map<string, Promise<unknown>>();
   const gapListeners = new Set<() => void>();
@@ -56,14 +58,27 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
       }
     }
   };
-  // 'close' when the connection goes; 'ready' when it is back (ioredis re-subscribes by itself):
-  // anything published in between is lost, so report both edges.
+  // Set between losing the connection and ioredis having re-subscribed: no watch can be confirmed then.
+  let reconnecting = false;
   subscriber.on('close', () => {
-    if (!closed) gap();
+    if (closed) return;
+    reconnecting = true;
+    gap();
   });
   subscriber.on('ready', () => {
-    if (connectedOnce) gap();
-    connectedOnce = true;
+    if (!connectedOnce) {
+      connectedOnce = true;
+      return;
+    }
+    // The PING's answer comes after those of the re-subscriptions ioredis has just sent, so
+    // after it every channel is live again. Events published before then are lost: a second gap.
+    subscriber
+      .ping()
+      .catch(() => undefined)
+      .then(() => {
+        reconnecting = false;
+        gap();
+      });
   });
   subscriber.on('error', (err: Error) => o.logger.warn({ err: err.message }, 'event subscriber connection error'));
   subscriber.on('message', (channel: string, payload: string) => {
@@ -117,6 +132,8 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
       try {
         // Every watcher waits for the subscription, including those joining one under way.
         await (first ? chain(channel, () => subscriber.subscribe(channel)) : (pending.get(channel) ?? Promise.resolve()));
+        // Not confirmed while reconnecting: the caller decides (serve uncached, ask the client to retry).
+        if (reconnecting) throw new Error('user event bus is reconnecting');
       } catch (err) {
         set.delete(listener);
         if (set.size === 0) listeners.delete(channel);
