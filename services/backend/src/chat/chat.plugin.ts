@@ -1,5 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import type { ChatEvent } from '@ashchat/contracts';
+import { createUserScopedCache } from '../realtime/user-scoped.cache.js';
+import { changesInbox, createInboxReader } from './inbox.reader.js';
 import chatRoutes from './chat.routes.js';
 import { createChatUsers } from './chat.users.js';
 import { createConversationRepository, type ConversationRepository } from './conversation.repository.js';
@@ -12,6 +15,8 @@ export interface ChatModule {
   conversations: ConversationService;
   messages: MessageService;
   repositories: { conversations: ConversationRepository; messages: MessageRepository };
+  /** Hits and misses of the conversation-list cache on this instance. */
+  inboxCacheStats: { readonly hits: number; readonly misses: number; readonly users: number; readonly size: number };
   /** Resolves once every chat index exists (creating them if needed). */
   indexesReady: () => Promise<void>;
 }
@@ -37,21 +42,42 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
         throw err;
       },
     ));
-  const deps = { ...repositories, users: createChatUsers(app.mongo.db), indexesReady };
+  const { INBOX_CACHE_TTL_MS, INBOX_CACHE_MAX_BYTES } = app.config;
+  const inboxCache = createUserScopedCache<Buffer>({
+    bus: app.userEvents,
+    invalidatedBy: changesInbox,
+    ttlMs: INBOX_CACHE_TTL_MS,
+    maxSize: INBOX_CACHE_MAX_BYTES,
+    // A user with no page cached still holds a subscription; a page is at least a few hundred bytes.
+    maxUsers: Math.max(1, Math.floor(INBOX_CACHE_MAX_BYTES / 256)),
+    sizeOf: (json) => json.byteLength,
+  });
+  app.addHook('onClose', async () => inboxCache.close());
+  const events = {
+    async publish(userIds: readonly string[], event: ChatEvent): Promise<void> {
+      // Here at once, so this instance reads its own writes; other instances when the event arrives.
+      for (const userId of userIds) if (changesInbox(event, userId)) inboxCache.invalidate(userId);
+      // The write is stored: a lost event costs live delivery (clients resume from the database)
+      // and leaves other instances' caches stale for at most INBOX_CACHE_TTL_MS. Not a failed request.
+      await app.userEvents.publish(userIds, event).catch((err: unknown) => app.log.warn({ err, type: event.type }, 'chat event not published'));
+    },
+  };
+  const deps = { ...repositories, users: createChatUsers(app.mongo.db), indexesReady, events };
   const conversations = createConversationService(deps);
   const messages = createMessageService(deps);
-  app.decorate('chat', { conversations, messages, repositories, indexesReady });
+  app.decorate('chat', { conversations, messages, repositories, indexesReady, inboxCacheStats: inboxCache.stats });
   // Started when the instance is ready, without holding it up: MongoDB may still be on its way
   // (the service reports not-ready meanwhile). Creates and sends wait for them, since their
   // idempotency rests on the unique indexes; a failed attempt is retried by the next of those.
   app.addHook('onReady', async () => {
     indexesReady().catch((err: unknown) => app.log.warn({ err }, 'chat indexes not created yet; retrying on the next write'));
   });
-  await app.register(chatRoutes, { conversations, messages });
+  const inbox = createInboxReader({ conversations, cache: inboxCache });
+  await app.register(chatRoutes, { conversations, messages, inbox });
 }
 
 export default fp(chatPlugin, {
   name: 'chat',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'auth'],
+  dependencies: ['error-handler', 'mongo', 'auth', 'user-events'],
 });

@@ -17,10 +17,12 @@ import conversationRoutes from './conversation.routes.js';
 import messageRoutes from './message.routes.js';
 import type { ConversationService } from './conversation.service.js';
 import type { MessageService } from './message.service.js';
+import type { InboxReader } from './inbox.reader.js';
 
 export interface ChatRoutesOptions {
   conversations: ConversationService;
   messages: MessageService;
+  inbox: InboxReader;
 }
 
 /** The schemas the routes refer to by `$ref` (listed once in the OpenAPI document); MessageView before its users. */
@@ -42,6 +44,6 @@ const SHARED_SCHEMAS = [
 /** The chat REST API in one scope, so both route groups share the schemas. */
 export default async function chatRoutes(app: FastifyInstance, opts: ChatRoutesOptions): Promise<void> {
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  conversationRoutes(app, opts.conversations);
+  conversationRoutes(app, opts.conversations, opts.inbox);
   messageRoutes(app, opts.messages);
 }

@@ -12,6 +12,7 @@ import {
 } from '@ashchat/contracts';
 import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
 import type { ConversationService } from './conversation.service.js';
+import type { InboxReader } from './inbox.reader.js';
 
 const TAGS = ['conversations'];
 /** Every chat route takes the access token as a bearer token (the scheme is declared by the OpenAPI plugin). */
@@ -23,7 +24,7 @@ export const MEMBER_ONLY = [...SIGNED_IN, 'CONVERSATION_NOT_FOUND'] as const;
 const DEFAULT_LIMIT = 50;
 
 /** Conversations: create (direct: found or created), list mine, add and remove group members. */
-export default function conversationRoutes(app: FastifyInstance, service: ConversationService): void {
+export default function conversationRoutes(app: FastifyInstance, service: ConversationService, inbox: InboxReader): void {
   app.post<{ Body: CreateConversationBody }>(
     '/v1/conversations',
     {
@@ -69,7 +70,9 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
       },
       onRequest: app.authenticate,
     },
-    async (request) => service.list(request.userId, request.query.before, request.query.limit ?? DEFAULT_LIMIT),
+    // The page arrives as JSON text (see InboxReader), which Fastify sends as it is; it was built from the same views the schema describes.
+    async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(await inbox.page(request.userId, request.query.before, request.query.limit ?? DEFAULT_LIMIT)),
   );
 
   app.post<{ Params: ConversationParams; Body: AddMembersBody }>(

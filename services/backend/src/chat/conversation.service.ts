@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import type { ConversationView, CreateConversationBody } from '@ashchat/contracts';
+import type { ChatEvent, ConversationView, CreateConversationBody } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { ChatUsers } from './chat.users.js';
 import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
@@ -11,6 +11,8 @@ export interface ChatServiceDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
   users: ChatUsers;
+  /** Tells members (every device, every instance) about a change, after it is stored. Never throws. */
+  events?: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
   /** Resolves once the indexes exist: the idempotent writes rest on the unique ones. */
   indexesReady?: () => Promise<void>;
   clock?: () => Date;
@@ -66,6 +68,13 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
     return result.filter((v): v is ConversationView => v !== null);
   }
 
+  /** conversation.updated to the members now and to those who just left. */
+  async function announceMembers(conversationId: ObjectId, alsoTell: readonly string[] = []): Promise<void> {
+    if (!deps.events) return;
+    const members = (await conversations.membersOf([conversationId])).get(conversationId.toHexString()) ?? [];
+    await deps.events.publish([...members, ...alsoTell], { type: 'conversation.updated', conversationId: conversationId.toHexString(), members });
+  }
+
   async function viewOf(userId: string, conversationId: ObjectId): Promise<ConversationView> {
     const membership = await conversations.membership(conversationId, userId);
     const [view] = membership ? await views(userId, [membership]) : [];
@@ -85,12 +94,14 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
         const { outcome, conversation } = await conversations.insert({ _id, key: directKey(userId, other), type: 'direct', name: null, ownerId: null, createdAt: now });
         // Also on 'existing': completes a create that stopped between the two writes.
         await conversations.addMembers(conversation._id, [userId, other], conversation.createdAt);
+        if (outcome === 'created') await announceMembers(conversation._id);
         return { created: outcome === 'created', conversation: await viewOf(userId, conversation._id) };
       }
       const others = [...new Set(body.members)].filter((id) => id !== userId);
       await assertUsers(others);
       const { conversation } = await conversations.insert({ _id, key: `group:${_id.toHexString()}`, type: 'group', name: body.name, ownerId: userId, createdAt: now });
       await conversations.addMembers(conversation._id, [userId, ...others], now);
+      await announceMembers(conversation._id);
       return { created: true, conversation: await viewOf(userId, conversation._id) };
     },
 
@@ -113,6 +124,7 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
       const added = [...new Set(members)].filter((id) => id !== userId);
       await assertUsers(added);
       await conversations.addMembers(conversation._id, added, clock());
+      await announceMembers(conversation._id);
       return viewOf(userId, conversation._id);
     },
 
@@ -126,6 +138,7 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
         if (members.some((id) => id !== userId)) throw new AppError('OWNER_CANNOT_LEAVE');
       }
       if (!(await conversations.removeMember(conversation._id, memberId))) throw new AppError('MEMBER_NOT_FOUND');
+      await announceMembers(conversation._id, [memberId]);
     },
   };
 }

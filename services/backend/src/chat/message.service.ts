@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import type { MessagePage, MessageView, ReadState, SendMessageBody } from '@ashchat/contracts';
+import type { ChatEvent, MessagePage, MessageView, ReadState, SendMessageBody } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import { decodeMessageCursor, encodeMessageCursor } from './chat.cursor.js';
 import { toMessageView } from './chat.view.js';
@@ -20,6 +20,13 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
   const { conversations, messages } = deps;
   const clock = deps.clock ?? (() => new Date());
 
+  /** The event to every member of the conversation (the actor's other devices included). */
+  async function announce(conversationId: ObjectId, event: ChatEvent): Promise<void> {
+    if (!deps.events) return;
+    const members = (await conversations.membersOf([conversationId])).get(conversationId.toHexString()) ?? [];
+    await deps.events.publish(members, event);
+  }
+
   /** The caller's own message in a conversation the caller is a member of. */
   async function ownMessage(userId: string, conversationId: string, messageId: string): Promise<MessageDocument> {
     const { conversation } = await requireMember(conversations, conversationId, userId);
@@ -39,7 +46,10 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       );
       // With the stored time, also on a retry: completes a send that stopped before this write.
       await conversations.touch(conversation._id, message.createdAt);
-      return { created: outcome === 'created', message: toMessageView(message) };
+      const view = toMessageView(message);
+      // Also on a retry: the first attempt may have stopped before announcing (receivers drop duplicates by id).
+      await announce(conversation._id, { type: 'message.new', conversationId: view.conversationId, message: view });
+      return { created: outcome === 'created', message: view };
     },
 
     async list(userId, conversationId, before, limit) {
@@ -55,14 +65,18 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       const message = await ownMessage(userId, conversationId, messageId);
       const edited = await messages.edit(message.conversationId, message._id, body, clock());
       if (!edited) throw new AppError('MESSAGE_DELETED');
-      return toMessageView(edited);
+      const view = toMessageView(edited);
+      await announce(message.conversationId, { type: 'message.edited', conversationId: view.conversationId, message: view });
+      return view;
     },
 
     async remove(userId, conversationId, messageId) {
       const message = await ownMessage(userId, conversationId, messageId);
       const deleted = await messages.softDelete(message.conversationId, message._id, clock());
       if (!deleted) throw new AppError('MESSAGE_NOT_FOUND');
-      return toMessageView(deleted);
+      const view = toMessageView(deleted);
+      await announce(message.conversationId, { type: 'message.deleted', conversationId: view.conversationId, message: view });
+      return view;
     },
 
     async markRead(userId, conversationId, upTo) {
@@ -70,6 +84,7 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       const message = await messages.findById(conversation._id, new ObjectId(upTo));
       if (!message) throw new AppError('MESSAGE_NOT_FOUND');
       const marker = await conversations.markRead(conversation._id, userId, message._id);
+      await announce(conversation._id, { type: 'receipt.updated', conversationId: conversation._id.toHexString(), userId, lastReadMessageId: marker.toHexString() });
       return {
         conversationId: conversation._id.toHexString(),
         lastReadMessageId: marker.toHexString(),
