@@ -69,8 +69,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   });
 
   const sessionRepository = createSessionRepository(app.mongo.db);
-  // Created by the first sign-in, not at start-up: the service boots (and reports not ready) while
-  // MongoDB is away, and the app built offline for the OpenAPI document never touches the database.
+  // Started when the instance is ready, without holding it up (MongoDB may be away; the service
+  // reports not-ready meanwhile); a sign-in waits for them, since the token hash must be unique.
   let indexes: Promise<void> | undefined;
   const indexesReady = (): Promise<void> =>
     (indexes ??= sessionRepository.ensureIndexes().catch((err: unknown) => {
@@ -111,6 +111,17 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   // The instance's verifier directly (request.jwtVerify re-merges options and decodes twice per call).
   const verifyAccessToken = createAccessTokenVerifier({ verify: (token) => app.jwt.verify(token), maxTokens: 10_000 });
   app.decorate('auth', { sessions, users, limits });
+  let purge: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    indexesReady().catch((err: unknown) => app.log.warn({ err }, 'session indexes not created yet; retrying at the next sign-in'));
+    purge = setInterval(() => {
+      sessions.purgeExpired().then(
+        (deleted) => deleted > 0 && app.log.info({ deleted }, 'expired refresh tokens deleted'),
+        (err: unknown) => app.log.warn({ err }, 'expired refresh tokens not deleted; next try at the next interval'),
+      );
+    }, config.SESSION_PURGE_INTERVAL_MS).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(purge));
   app.decorateRequest('userId', '');
   app.decorateRequest('sessionId', '');
   app.decorate('authenticate', async (request: FastifyRequest) => {

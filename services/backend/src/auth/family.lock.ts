@@ -24,6 +24,6 @@ export type WithFamilyLock = <T>(familyId: string, fn: () => Promise<T>) => Prom
  */
 export function createFamilyLock(redis: Redis, o: FamilyLockOptions): WithFamilyLock {
   const prefix = o.keyPrefix ?? 'session-family-lock';
-  const withLock = createRedisLock(redis, { ttlMs: o.ttlMs, waitMs: o.waitMs, onTimeout: () => new AppError(o.busy ?? 'SESSION_BUSY') });
+  const withLock = createRedisLock(redis, { ttlMs: o.ttlMs, waitMs: o.waitMs, onTimeout: () => new AppError(o.busy ?? 'SESSION_BUSY', { headers: { 'retry-after': '1' } }) });
   return (familyId, fn) => withLock(`${prefix}:${familyId}`, fn);
 }

@@ -25,6 +25,8 @@ export interface SessionRepository {
   findActiveInFamily(familyId: string, now: Date): Promise<SessionDocument | null>;
   markRotated(id: string): Promise<void>;
   revokeFamily(familyId: string): Promise<void>;
+  /** Deletes tokens past their expiry (FerretDB has no TTL indexes); how many went. */
+  deleteExpired(now: Date): Promise<number>;
   /** Families of the user that still have an active token. */
   activeFamiliesOf(userId: string): Promise<string[]>;
 }
@@ -36,6 +38,7 @@ export function createSessionRepository(db: Db, collectionName = 'sessions'): Se
       await sessions.createIndex({ tokenHash: 1 }, { unique: true, name: 'sessions_token_hash_unique' });
       await sessions.createIndex({ familyId: 1, status: 1 }, { name: 'sessions_family' });
       await sessions.createIndex({ userId: 1, status: 1 }, { name: 'sessions_user' });
+      await sessions.createIndex({ expiresAt: 1 }, { name: 'sessions_expiry' });
     },
     async insert(session) {
       await sessions.insertOne(session);
@@ -51,6 +54,10 @@ export function createSessionRepository(db: Db, collectionName = 'sessions'): Se
     },
     async revokeFamily(familyId) {
       await sessions.updateMany({ familyId, status: { $ne: 'revoked' } }, { $set: { status: 'revoked' } });
+    },
+    async deleteExpired(now) {
+      // Rotated tokens stay until then too: reuse detection needs them for their whole lifetime.
+      return (await sessions.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
     },
     async activeFamiliesOf(userId) {
       const docs = await sessions.find({ userId, status: 'active' }, { projection: { familyId: 1 } }).toArray();

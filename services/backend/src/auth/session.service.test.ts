@@ -43,7 +43,7 @@ async function setup(t: Teardown) {
     { _id: 'u1', email: 'ada@example.org', emailNormalized: 'ada@example.org', nickname: 'Ada', preferredLanguage: 'en', passwordHash: await hasher.hash('right password'), registrationId: 'r1' },
     now,
   );
-  return { service, reused, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  return { service, reused, db, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
 
 t.test('a refresh token expires after its lifetime, and each refresh starts a new one', async (t) => {
@@ -79,4 +79,19 @@ t.test('unknown e-mail and wrong password fail alike, after an argon2 verificati
   const { service } = await setup(t);
   await t.rejects(service.login({ email: 'nobody@example.org', password: 'right password' }), { code: 'INVALID_CREDENTIALS' });
   await t.rejects(service.login({ email: 'ada@example.org', password: 'wrong password' }), { code: 'INVALID_CREDENTIALS' });
+});
+
+t.test('purgeExpired deletes the tokens past their expiry (rotated ones included) and keeps the rest', async (t) => {
+  const { service, db, advance } = await setup(t);
+  const old = await service.login({ email: 'ada@example.org', password: 'right password' });
+  await service.refresh(old.refreshToken);
+  advance(20 * DAY_MS);
+  const recent = await service.login({ email: 'ada@example.org', password: 'right password' });
+  t.equal(await service.purgeExpired(), 0, 'nothing has expired yet');
+  advance(10 * DAY_MS + 1);
+  t.equal(await service.purgeExpired(), 2, 'the first sign-in: its rotated token and its active one');
+  const left = await db.collection('sessions').find().toArray();
+  t.equal(left.length, 1);
+  t.equal(left[0]?.['familyId'], (JSON.parse(recent.accessToken) as { sid: string }).sid);
+  await t.rejects(service.refresh(old.refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
 });

@@ -42,6 +42,8 @@ export interface SessionService {
   /** Whether the session (token family) is active and belongs to the user. */
   isActive(userId: string, sessionId: string): Promise<boolean>;
   revokeSession(userId: string, sessionId: string): Promise<void>;
+  /** Deletes refresh tokens past their expiry; how many went. */
+  purgeExpired(): Promise<number>;
   /** Ends every session of the user (logout everywhere; a password change). */
   revokeAllSessions(userId: string): Promise<void>;
 }
@@ -124,6 +126,10 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
 
     async revokeSession(userId, sessionId) {
       await d.withFamilyLock(sessionId, () => revokeFamily(userId, sessionId));
+    },
+
+    purgeExpired() {
+      return d.sessions.deleteExpired(now());
     },
 
     async revokeAllSessions(userId) {

@@ -15,6 +15,8 @@ const RETRY_AFTER: ReadonlySet<ErrorCode> = new Set([
   'VERIFICATION_IN_PROGRESS',
   'REGISTRATION_BUSY',
   'VERIFIER_UNAVAILABLE',
+  'SESSION_BUSY',
+  'PROFILE_BUSY',
 ]);
 
 /**

@@ -101,13 +101,18 @@ t.test('GET /v1/users refuses invalid queries with 400 and anonymous callers wit
   const app = await buildTestApp(t);
   const user = await createTestUser(app);
   const { headers } = await loginAs(app, user);
-  const invalid: Array<Record<string, string>> = [{}, { query: '' }, { query: 'a', limit: '0' }, { query: 'a', limit: '51' }, { query: 'a', limit: 'many' }, { query: 'a', cursor: 'not-a-cursor' }, { query: 'a', other: '1' }];
+  const invalid: Array<Record<string, string>> = [{}, { query: '' }, { query: 'a', limit: '0' }, { query: 'a', limit: '51' }, { query: 'a', limit: 'many' }, { query: 'a', cursor: '' }, { query: 'a', other: '1' }];
   for (const query of invalid) {
     const res = await search(app, headers.authorization, query);
     t.equal(res.statusCode, 400, JSON.stringify(query));
     t.equal(res.json().code, 'VALIDATION_FAILED');
   }
   t.equal((await search(app, headers.authorization, { query: 'a', cursor: encodeCursor({ nicknameNormalized: 'a', id: 'b' }) })).statusCode, 200);
+  for (const cursor of ['not-a-cursor', Buffer.from('{"a":1}').toString('base64url')]) {
+    const res = await search(app, headers.authorization, { query: 'a', cursor });
+    t.equal(res.statusCode, 400, cursor);
+    t.equal(res.json().code, 'INVALID_CURSOR', 'the code every cursor of the API answers');
+  }
   const anonymous = await app.inject({ method: 'GET', url: '/v1/users', query: { query: 'a' } });
   t.equal(anonymous.statusCode, 401);
   t.equal(anonymous.json().code, 'UNAUTHENTICATED');
@@ -121,4 +126,16 @@ t.test('a signed-out session cannot read or change the account', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/v1/me', headers })).statusCode, 401);
   t.equal((await app.inject({ method: 'PATCH', url: '/v1/me', headers, payload: { nickname: 'Intruder' } })).statusCode, 401);
   t.equal((await search(app, headers.authorization, { query: 'a' })).statusCode, 401);
+});
+
+t.test('GET /v1/users: searches per user are limited, with Retry-After, and another user is not affected', async (t) => {
+  const app = await buildTestApp(t, { env: { USER_SEARCH_RATE_LIMIT_PER_MINUTE: '3' } });
+  const [ada, bob] = [await createTestUser(app), await createTestUser(app)];
+  const [adaAuth, bobAuth] = [(await loginAs(app, ada)).headers.authorization, (await loginAs(app, bob)).headers.authorization];
+  for (let i = 0; i < 3; i += 1) t.equal((await search(app, adaAuth, { query: 'a' })).statusCode, 200);
+  const limited = await search(app, adaAuth, { query: 'a' });
+  t.equal(limited.statusCode, 429);
+  t.equal(limited.json().code, 'RATE_LIMITED');
+  t.ok(Number(limited.headers['retry-after']) >= 1, 'Retry-After in seconds');
+  t.equal((await search(app, bobAuth, { query: 'a' })).statusCode, 200);
 });

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { ErrorResponse, MeView, UpdateMeBody, UserSearchPage, UserSearchQuery } from '@ashchat/contracts';
 import { createFamilyLock } from '../auth/family.lock.js';
 import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
-import { createUserService } from './user.service.js';
+import { createRateLimiter } from '../rate-limit/rate-limiter.js';
+import { createUserSearchLimit, createUserService } from './user.service.js';
 
 const SHARED_SCHEMAS = [MeView, UpdateMeBody, UserSearchPage];
 const TAGS = ['users'];
@@ -17,6 +18,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
   const service = createUserService(
     app.auth.users,
     createFamilyLock(app.redis, { keyPrefix: 'user-profile-lock', ttlMs: 5_000, waitMs: 5_000, busy: 'PROFILE_BUSY' }),
+    createUserSearchLimit(createRateLimiter(app.redis), { perWindow: app.config.USER_SEARCH_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
   );
 
   app.get(
@@ -73,11 +75,11 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
         querystring: UserSearchQuery,
         response: {
           200: Type.Ref(UserSearchPage, { description: 'One page of users' }),
-          ...errorResponses(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'INTERNAL_ERROR']),
+          ...errorResponses(['VALIDATION_FAILED', 'INVALID_CURSOR', 'UNAUTHENTICATED', 'RATE_LIMITED', 'INTERNAL_ERROR']),
         },
       },
       onRequest: app.authenticate,
     },
-    async (request) => service.search(request.query.query, request.query.limit ?? DEFAULT_LIMIT, request.query.cursor),
+    async (request) => service.search(request.userId, request.query.query, request.query.limit ?? DEFAULT_LIMIT, request.query.cursor),
   );
 }

@@ -1,12 +1,14 @@
 import type { MeView, UpdateMeBody, UserSearchPage } from '@ashchat/contracts';
 import type { WithFamilyLock } from '../auth/family.lock.js';
 import { AppError } from '../errors/app-error.js';
+import { rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { NicknamePosition, UserDocument, UserRepository } from './user.repository.js';
 
 export interface UserService {
   getMe(userId: string): Promise<MeView>;
   updateMe(userId: string, changes: UpdateMeBody): Promise<MeView>;
-  search(query: string, limit: number, cursor?: string): Promise<UserSearchPage>;
+  /** Counted against the searching user's limit (RATE_LIMITED with Retry-After beyond it). */
+  search(userId: string, query: string, limit: number, cursor?: string): Promise<UserSearchPage>;
 }
 
 const toMeView = (u: UserDocument): MeView => ({
@@ -31,7 +33,8 @@ export function decodeCursor(cursor: string): NicknamePosition {
     parsed = undefined;
   }
   if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') {
-    throw new AppError('VALIDATION_FAILED', { details: [{ in: 'querystring', path: '/cursor', message: 'is not a cursor this API answered' }] });
+    // The same refusal as the chat's cursors: clients handle one code for "start from the first page".
+    throw new AppError('INVALID_CURSOR');
   }
   return { nicknameNormalized: parsed[0], id: parsed[1] };
 }
@@ -40,7 +43,12 @@ export function decodeCursor(cursor: string): NicknamePosition {
  * `withUserLock` serialises the profile changes of one user: FerretDB rewrites the whole document on
  * updateOne without isolation, so two concurrent PATCHes of different fields could lose one.
  */
-export function createUserService(users: UserRepository, withUserLock: WithFamilyLock): UserService {
+export function createUserService(
+  users: UserRepository,
+  withUserLock: WithFamilyLock,
+  /** Throws RATE_LIMITED when the user searches too often (searches enumerate users). */
+  searchLimit: (userId: string) => Promise<void> = async () => undefined,
+): UserService {
   async function load(userId: string): Promise<UserDocument> {
     const user = await users.findById(userId);
     // A valid token of a user who no longer exists: as good as no token.
@@ -56,7 +64,8 @@ export function createUserService(users: UserRepository, withUserLock: WithFamil
       if (!updated) throw new AppError('UNAUTHENTICATED');
       return toMeView(updated);
     },
-    async search(query, limit, cursor) {
+    async search(userId, query, limit, cursor) {
+      await searchLimit(userId);
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       const found = await users.searchByNickname(query, limit + 1, after);
       const page = found.slice(0, limit);
@@ -70,5 +79,15 @@ export function createUserService(users: UserRepository, withUserLock: WithFamil
             : null,
       };
     },
+  };
+}
+
+/** Searches per user and window, counted in Redis so the limit holds across instances. */
+export function createUserSearchLimit(limiter: RateLimiter, o: { perWindow: number; windowMs: number }): (userId: string) => Promise<void> {
+  return async (userId) => {
+    const decision = await limiter.hit([{ key: rateLimitKey('users:search', userId), rule: { limit: o.perWindow, windowMs: o.windowMs } }]);
+    if (decision.allowed) return;
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1_000));
+    throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs: decision.retryAfterMs } });
   };
 }
