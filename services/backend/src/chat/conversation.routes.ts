@@ -61,7 +61,12 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
         tags: TAGS,
         security: BEARER_AUTH,
         summary: 'List my conversations',
-        description: 'The caller’s conversations, most recent activity first, each with its newest message and the caller’s unread count. Paginated with `nextCursor`.',
+        description: [
+          'The caller’s conversations, most recent activity first, each with its newest message and the caller’s unread count.',
+          'Paginated with `nextCursor`, which holds the position in the activity order: a page never repeats a conversation of an',
+          'earlier one, and a conversation that gets a message while you page moves to the top (it arrives as a `message.new`',
+          'event over the WebSocket, and the first page shows it) instead of appearing further down.',
+        ].join(' '),
         querystring: ListConversationsQuery,
         response: {
           200: Type.Ref(ConversationPage, { description: 'One page of conversations' }),
