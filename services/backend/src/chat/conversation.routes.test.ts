@@ -101,9 +101,12 @@ t.test('GET /v1/conversations: mine, by last activity, with unread counts and la
   t.match(page.items[0], { unreadCount: 0, lastMessage: { body: 'mine', senderId: eve.id } });
   t.match(page.items[1], { unreadCount: 2, lastMessage: { body: 'two' } });
   t.type(page.nextCursor, 'string');
+  // Activity while paging: an already-listed conversation moving to the top is not listed again.
+  await sendMessage(ada, ids[0] ?? '', 'three', 'm5');
   const second = (await eve.call('GET', `/v1/conversations?limit=2&before=${page.nextCursor}`)).json();
   t.same(second.items.map((c: { id: string }) => c.id), [ids[2]]);
   t.equal(second.nextCursor, null);
+  t.same((await eve.call('GET', '/v1/conversations?limit=1')).json().items.map((c: { id: string }) => c.id), [ids[0]], 'it is on top of the first page');
 
   t.same((await dee.call('GET', '/v1/conversations')).json().items.map((c: { id: string }) => c.id).includes(ids[0]), false, 'only my own');
   t.equal((await eve.call('GET', '/v1/conversations?limit=0')).json().code, 'VALIDATION_FAILED');
