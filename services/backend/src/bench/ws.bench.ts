@@ -81,8 +81,8 @@ const mongo = await MongoClient.connect(infra.mongodbUri);
 const children: NodeChild[] = [];
 let exitCode = 0;
 
-async function startServer(): Promise<{ server: NodeChild; base: string }> {
-  const server = spawnNode([here('../server.ts')], { env, openFiles });
+async function startServer(inspect = false): Promise<{ server: NodeChild; base: string }> {
+  const server = spawnNode([here('../server.ts')], { env, openFiles, inspect });
   children.push(server);
   const [, base] = await server.line(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   for (let i = 0; i < 600; i += 1) {
@@ -168,16 +168,16 @@ try {
   let idle: { opened: number; failed: number; baseline: number; loaded: number; perConnection: number; firstFailure?: string } | undefined;
   if (idleCount > 0) {
     log(`idle: a fresh backend, ${idleCount} authenticated connections`);
-    const fresh = await startServer();
+    // With the inspector, so each RSS sample follows a full GC (the inspector's own memory is in both samples).
+    const fresh = await startServer(true);
     const url = `${fresh.base.replace('http', 'ws')}/v1/ws`;
-    const pid = fresh.server.child.pid!;
     // Warms up the upgrade and authentication paths, so the baseline already holds their code.
     await runLoad<IdleResult>({ mode: 'idle', url, protocols: tokens.slice(0, 200).map(bearer), readyFrame: 'auth.ok', count: 200, concurrency: 50 });
-    const baseline = await medianRss(pid);
+    const baseline = await medianRss(fresh.server);
     await runLoad<IdleResult>(
       { mode: 'idle', url, protocols: tokens.slice(0, idleCount).map(bearer), readyFrame: 'auth.ok', count: idleCount, concurrency: 200 },
       async (r) => {
-        const loaded = await medianRss(pid);
+        const loaded = await medianRss(fresh.server);
         idle = { opened: r.opened, failed: r.failed, baseline, loaded, perConnection: (loaded - baseline) / Math.max(1, r.opened), ...(r.firstFailure ? { firstFailure: r.firstFailure } : {}) };
       },
     );
@@ -201,7 +201,7 @@ try {
     const row = (name: string, r: RoomResult) => [name, fmt(r.deliveredPerSecond, 0), fmt(r.latencyMs.p50), fmt(r.latencyMs.p99), String(r.sent), String(r.delivered), String(r.errors)];
     const kb = (b: number) => fmt(b / 1024, 1);
     process.stdout.write(
-      `AshChat WebSocket benchmark, ${report.date}\n${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}\n\n` +
+      `AshChat WebSocket benchmark, ${report.date}\n${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}, load average ${fmt(report.machine.loadAverage1m, 2)}\n\n` +
         `${ROOM_SIZE}-member room, every member sending (window ${opt.window}), ${opt.body}-byte bodies, ${opt.duration} s after ${opt.warmup} s warm-up\n` +
         formatTable([
           ['run', 'delivered/s', 'p50 ms', 'p99 ms', 'sent', 'delivered', 'errors'],

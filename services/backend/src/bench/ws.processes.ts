@@ -4,6 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
+import { WebSocket } from 'ws';
 
 export interface FdLimits {
   soft: number;
@@ -29,6 +30,8 @@ export interface NodeChild {
   line(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   /** The end of stderr, for error messages. */
   stderrTail(): string;
+  /** With `inspect`: runs a full garbage collection in the child (inspector protocol), so RSS samples hold live memory. */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,8 +40,8 @@ export interface NodeChild {
  * `openFiles` is above the current soft limit, a shell raises it (up to the hard limit) before
  * exec'ing node, so the child — same pid — can hold that many sockets.
  */
-export function spawnNode(args: string[], o: { env: Record<string, string>; openFiles?: number }): NodeChild {
-  const nodeArgs = ['--import', import.meta.resolve('tsx'), '--conditions=ashchat-source', ...args];
+export function spawnNode(args: string[], o: { env: Record<string, string>; openFiles?: number; inspect?: boolean }): NodeChild {
+  const nodeArgs = [...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), '--import', import.meta.resolve('tsx'), '--conditions=ashchat-source', ...args];
   const limits = fdLimits();
   const raise = o.openFiles !== undefined && limits !== undefined && limits.soft < o.openFiles;
   const child = raise
@@ -57,11 +60,37 @@ export function spawnNode(args: string[], o: { env: Record<string, string>; open
     if (seen.length > 500) seen.shift();
     for (const waiter of [...waiters]) waiter(l);
   });
-  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4_000)));
+  // The head (the inspector's address) and the tail (errors) of stderr.
+  let stderrHead = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    if (stderrHead.length < 1_000) stderrHead += d.toString();
+    stderr = (stderr + d.toString()).slice(-4_000);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  async function collectGarbage(): Promise<void> {
+    const url = /Debugger listening on (ws:\/\/\S+)/.exec(stderrHead)?.[1];
+    if (!url) throw new Error('the child was not started with inspect');
+    const socket = new WebSocket(url);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no answer to collectGarbage within 30 s')), 30_000);
+        socket.on('error', reject);
+        socket.on('open', () => socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+        socket.on('message', (data) => {
+          if ((JSON.parse(data.toString()) as { id?: number }).id !== 1) return;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    } finally {
+      socket.terminate();
+    }
+  }
 
   return {
     child,
+    collectGarbage,
     stderrTail: () => stderr,
     line(pattern, timeoutMs) {
       const already = seen.map((l) => l.match(pattern)).find((m) => m !== null);
@@ -109,12 +138,12 @@ export function rssOf(pid: number): number {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
 }
 
-/** The median of `count` RSS samples `intervalMs` apart: one GC in between does not decide the result. */
-export async function medianRss(pid: number, count = 5, intervalMs = 300): Promise<number> {
+/** The median of `count` RSS samples, each after a full GC: garbage of the set-up does not count. */
+export async function medianRss(child: NodeChild, count = 5): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < count; i += 1) {
-    if (i > 0) await new Promise((r) => setTimeout(r, intervalMs));
-    samples.push(rssOf(pid));
+    await child.collectGarbage();
+    samples.push(rssOf(child.child.pid!));
   }
   return samples.sort((a, b) => a - b)[Math.floor(count / 2)]!;
 }
