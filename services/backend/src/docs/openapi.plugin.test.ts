@@ -31,11 +31,13 @@ interface RouteSchema {
 const config = await testConfig();
 const app = Fastify(fastifyOptions(config, { logger: false }));
 // Copied at once: Fastify reuses a route's options object for its variants (`/docs` and `/docs/`).
-const endpoints: { method: string; url: string; schema: RouteSchema }[] = [];
+const endpoints: { method: string; url: string; schema: RouteSchema; websocket: boolean }[] = [];
 app.addHook('onRoute', (route) => {
   // HEAD twins of GET routes are Fastify's own (exposeHeadRoutes) and not documented.
   for (const method of [route.method].flat().filter((m) => m !== 'HEAD')) {
-    endpoints.push({ method: method.toLowerCase(), url: route.url, schema: (route.schema ?? {}) as RouteSchema });
+    const ws = route as { wsHandler?: unknown; websocket?: unknown };
+    const websocket = Boolean(ws.wsHandler ?? ws.websocket);
+    endpoints.push({ method: method.toLowerCase(), url: route.url, schema: (route.schema ?? {}) as RouteSchema, websocket });
   }
 });
 t.teardown(async () => {
@@ -49,7 +51,9 @@ const served = await app.inject({ method: 'GET', url: `${DOCS_PREFIX}/json` });
 const document = served.json() as { paths: Record<string, Record<string, Operation>> };
 
 const docsPages = endpoints.filter((e) => isDocsPage(e.url));
-const api = endpoints.filter((e) => !isDocsPage(e.url));
+// WebSocket endpoints are not REST operations: realtime/README.md describes their protocol.
+const websockets = endpoints.filter((e) => e.websocket);
+const api = endpoints.filter((e) => !isDocsPage(e.url) && !e.websocket);
 const openApiPath = (url: string): string => url.replace(/:(\w+)/g, '{$1}');
 /** The one failure status whose body is not an ErrorResponse: the readiness probe's own answer. */
 const NOT_ERROR_BODIES = new Set(['GET /ready 503']);
@@ -102,6 +106,11 @@ t.test('every API route is documented with its request and response schemas', as
 t.test('the document holds the API routes and nothing else', async (t) => {
   const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
   t.same(documented.sort(), api.map((e) => `${e.method} ${openApiPath(e.url)}`).sort());
+});
+
+t.test('the WebSocket endpoint is registered and left out of the document', async (t) => {
+  t.same(websockets.map((e) => `${e.method} ${e.url}`), ['get /v1/ws']);
+  t.notOk(document.paths['/v1/ws'], 'not an OpenAPI operation');
 });
 
 t.test("Swagger UI's own routes are registered and excluded from the document", async (t) => {
