@@ -3,7 +3,7 @@ import t from 'tap';
 import { WebSocket } from 'ws';
 import { WS_CLOSE_CODES, WS_SUBPROTOCOL, WS_BEARER_PREFIX } from '@ashchat/contracts';
 import { signedInUser } from '../chat/chat.test-support.js';
-import { authedWs, listeningApp, TestWsClient } from './ws.test-support.js';
+import { authedWs, connectWs, listeningApp, TestWsClient } from './ws.test-support.js';
 
 t.test('limits', async (t) => {
   const { app, url } = await listeningApp(t, {
@@ -73,4 +73,16 @@ t.test('limits', async (t) => {
     alive.send({ type: 'ping', requestId: 'still' });
     await alive.nextOf('pong', 'still');
   });
+});
+
+t.test('shutting down closes every connection with 1001, so clients reconnect elsewhere', async (t) => {
+  const { app, url } = await listeningApp(t);
+  const user = await signedInUser(app);
+  const authed = await authedWs(t, url, user.session.accessToken);
+  const pending = await connectWs(t, url);
+  // Dropped first: the teardown's drop comes after this close and would find the client closed.
+  await app.mongo.db.dropDatabase();
+  await app.close();
+  for (const client of [authed, pending]) t.equal((await client.closeCode()).code, WS_CLOSE_CODES.GOING_AWAY.code);
+  t.equal(app.wsGateway.stats.connections, 0);
 });
