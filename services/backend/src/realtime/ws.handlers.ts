@@ -3,7 +3,7 @@ import type { RegistrationView, ResumeCursor, TypingEvent, WsClientFrame } from 
 import { AppError } from '../errors/app-error.js';
 import type { ChatModule } from '../chat/chat.plugin.js';
 import type { WsConnection } from './ws.connection.js';
-import type { FrameHandler, WsOutput, WsPresence } from './ws.gateway.js';
+import type { FrameHandler, WsOutput, WsPresence } from './ws.types.js';
 import type { UserEventBus } from './user-events.bus.js';
 
 export interface FrameHandlerDeps {

@@ -5,7 +5,7 @@ import type { RegistrationRateLimits } from '../registration/registration.rate-l
 import type { RegistrationModule } from '../registration/registration.plugin.js';
 import { toRegistrationView } from '../registration/registration.view.js';
 import type { WsConnection } from './ws.connection.js';
-import type { WsOutput } from './ws.gateway.js';
+import type { WsOutput } from './ws.types.js';
 
 export interface RegistrationWatchDeps {
   registration: Pick<RegistrationModule, 'service' | 'runtime'>;

@@ -1,7 +1,7 @@
 import type { ResumeCursor } from '@ashchat/contracts';
 import type { ResumeReader } from './resume.reader.js';
 import type { WsConnection } from './ws.connection.js';
-import type { WsOutput } from './ws.gateway.js';
+import type { WsOutput } from './ws.types.js';
 import type { UserEvent } from './user-events.bus.js';
 
 /** Below every ObjectId: a cursor of null (nothing seen yet) covers the conversation from its start. */
