@@ -53,6 +53,11 @@ const paths: QueryPath[] = [
     command: { find: 'messages', filter: { conversationId: c, _id: { $lt: m } }, sort: { conversationId: 1, _id: -1 }, limit: 51 },
     ferretPushdown: true,
   },
+  {
+    name: 'messages: those after a cursor, oldest first (WebSocket resume)',
+    command: { find: 'messages', filter: { conversationId: c, _id: { $gt: m } }, sort: { conversationId: 1, _id: 1 }, limit: 101 },
+    ferretPushdown: true,
+  },
   { name: 'messages: the newest', command: { find: 'messages', filter: { conversationId: c }, sort: { conversationId: 1, _id: -1 }, limit: 1 }, ferretPushdown: true },
   { name: 'messages: one by id', command: { find: 'messages', filter: { conversationId: c, _id: m } }, ferretPushdown: true },
   {
