@@ -106,6 +106,11 @@ export const BackendConfigSchema = Type.Object({
   WS_TYPING_THROTTLE_MS: Type.Integer({ default: 1_000, minimum: 0, maximum: 60_000 }),
   /** `expiresInMs` of typing events: a `start` not renewed within it counts as a `stop`. */
   WS_TYPING_TTL_MS: Type.Integer({ default: 6_000, minimum: 1_000, maximum: 60_000 }),
+  /**
+   * How long an instance may trust a user's membership of a conversation (asked by every send).
+   * Member changes drop it at once on every instance; this bounds a lost event. 0 = off.
+   */
+  MEMBERSHIP_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
   /** Nickname searches per user and minute: a search enumerates users, so it is bounded like a sign-in. */
   USER_SEARCH_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   /** How often an instance deletes expired refresh tokens (FerretDB has no TTL indexes). */

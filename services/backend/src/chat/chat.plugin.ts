@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ChatEvent } from '@ashchat/contracts';
 import { createUserScopedCache } from '../realtime/user-scoped.cache.js';
 import { changesInbox, createInboxReader } from './inbox.reader.js';
+import { changesAccess, createAccessReader, type AccessReader, type ConversationAccess } from './conversation.access.js';
 import chatRoutes from './chat.routes.js';
 import { createChatUsers } from './chat.users.js';
 import { createConversationRepository, type ConversationRepository } from './conversation.repository.js';
@@ -15,6 +16,8 @@ export interface ChatModule {
   conversations: ConversationService;
   messages: MessageService;
   repositories: { conversations: ConversationRepository; messages: MessageRepository };
+  /** Whether a user may act on a conversation, and its members (cached; CONVERSATION_NOT_FOUND if not a member). */
+  access: AccessReader;
   /** Hits and misses of the conversation-list cache on this instance. */
   inboxCacheStats: { readonly hits: number; readonly misses: number; readonly users: number; readonly size: number };
   /** Resolves once every chat index exists (creating them if needed). */
@@ -52,20 +55,34 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
     maxUsers: Math.max(1, Math.floor(INBOX_CACHE_MAX_BYTES / 256)),
     sizeOf: (json) => json.byteLength,
   });
-  app.addHook('onClose', async () => inboxCache.close());
+  const accessCache = createUserScopedCache<ConversationAccess | null>({
+    bus: app.userEvents,
+    invalidatedBy: changesAccess,
+    ttlMs: app.config.MEMBERSHIP_CACHE_TTL_MS,
+    maxSize: 200_000,
+    maxUsers: 100_000,
+  });
+  app.addHook('onClose', async () => {
+    inboxCache.close();
+    accessCache.close();
+  });
+  const access = createAccessReader(repositories.conversations, accessCache);
   const events = {
     async publish(userIds: readonly string[], event: ChatEvent): Promise<void> {
       // Here at once, so this instance reads its own writes; other instances when the event arrives.
-      for (const userId of userIds) if (changesInbox(event, userId)) inboxCache.invalidate(userId);
+      for (const userId of userIds) {
+        if (changesInbox(event, userId)) inboxCache.invalidate(userId);
+        if (changesAccess(event)) accessCache.invalidate(userId);
+      }
       // The write is stored: a lost event costs live delivery (clients resume from the database)
       // and leaves other instances' caches stale for at most INBOX_CACHE_TTL_MS. Not a failed request.
       await app.userEvents.publish(userIds, event).catch((err: unknown) => app.log.warn({ err, type: event.type }, 'chat event not published'));
     },
   };
-  const deps = { ...repositories, users: createChatUsers(app.mongo.db), indexesReady, events };
+  const deps = { ...repositories, users: createChatUsers(app.mongo.db), indexesReady, events, access };
   const conversations = createConversationService(deps);
   const messages = createMessageService(deps);
-  app.decorate('chat', { conversations, messages, repositories, indexesReady, inboxCacheStats: inboxCache.stats });
+  app.decorate('chat', { conversations, messages, repositories, indexesReady, access, inboxCacheStats: inboxCache.stats });
   // Started when the instance is ready, without holding it up: MongoDB may still be on its way
   // (the service reports not-ready meanwhile). Creates and sends wait for them, since their
   // idempotency rests on the unique indexes; a failed attempt is retried by the next of those.

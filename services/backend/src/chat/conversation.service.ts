@@ -2,6 +2,7 @@ import { ObjectId } from 'mongodb';
 import type { ChatEvent, ConversationView, CreateConversationBody } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { ChatUsers } from './chat.users.js';
+import type { AccessReader } from './conversation.access.js';
 import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
 import { toConversationView } from './chat.view.js';
 import { directKey, type ConversationDocument, type ConversationRepository, type MembershipDocument } from './conversation.repository.js';
@@ -13,6 +14,8 @@ export interface ChatServiceDeps {
   users: ChatUsers;
   /** Tells members (every device, every instance) about a change, after it is stored. Never throws. */
   events?: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
+  /** Membership checks (cached by the plugin); read from the repositories when absent. */
+  access?: AccessReader;
   /** Resolves once the indexes exist: the idempotent writes rest on the unique ones. */
   indexesReady?: () => Promise<void>;
   clock?: () => Date;

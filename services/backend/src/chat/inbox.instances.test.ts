@@ -10,7 +10,7 @@ import { directConversation, sendMessage, signedInUser, type ChatTestUser } from
 const env = {
   JWT_SECRET: randomBytes(32).toString('hex'),
   VERIFICATION_CODE_SECRET: randomBytes(32).toString('hex'),
-  MONGODB_DB: `ashchat_test_${randomUUID().slice(0, 8)}`, QUEUE_NAMESPACE: uniqueName('inbox'), INBOX_CACHE_TTL_MS: '300000', SESSION_CACHE_TTL_MS: '300000' };
+  MONGODB_DB: `ashchat_test_${randomUUID().slice(0, 8)}`, QUEUE_NAMESPACE: uniqueName('inbox'), INBOX_CACHE_TTL_MS: '300000', SESSION_CACHE_TTL_MS: '300000', MEMBERSHIP_CACHE_TTL_MS: '300000' };
 const [appA, appB] = [await buildTestApp(t, { env }), await buildTestApp(t, { env })];
 if (!appA || !appB) throw new Error('apps');
 const [ada, bob] = [await signedInUser(appA), await signedInUser(appA)];
@@ -70,4 +70,24 @@ t.test('signing out on one instance ends the session on the other', async (t) =>
   t.equal((await on(appA, cy)('GET', '/v1/me')).statusCode, 401, 'at once where it happened');
   await waitFor(async () => (await on(appB, cy)('GET', '/v1/me')).statusCode === 401, { timeoutMs: 5_000, message: 'B refusing the token' });
   t.pass('B refuses the token of the ended session');
+});
+
+t.test("a member removed through one instance can no longer send through the other, whose membership answer was cached", async (t) => {
+  const group = await on(appA, ada)('POST', '/v1/conversations', { type: 'group', name: 'Crew', members: [bob.id] });
+  t.equal(group.statusCode, 201);
+  const groupId = group.json<{ id: string }>().id;
+  const send = (text: string) => on(appB, bob)('POST', `/v1/conversations/${groupId}/messages`, { body: text, clientMessageId: randomUUID() });
+  t.equal((await send('in')).statusCode, 201, 'B now remembers that bob is a member');
+  t.equal((await send('still in')).statusCode, 201);
+  t.equal((await on(appA, ada)('DELETE', `/v1/conversations/${groupId}/members/${bob.id}`)).statusCode, 200);
+  const refused = await waitFor(
+    async () => {
+      const res = await send('out?');
+      return res.statusCode === 404 ? res : undefined;
+    },
+    { timeoutMs: 5_000, message: "B refusing bob's send" },
+  );
+  t.equal(refused.json().code, 'CONVERSATION_NOT_FOUND');
+  const stored = await appA.mongo.db.collection('messages').countDocuments({ body: 'out?' });
+  t.ok(stored <= 1, 'at most the send that raced the event was stored');
 });

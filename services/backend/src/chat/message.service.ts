@@ -3,8 +3,8 @@ import type { ChatEvent, MessagePage, MessageView, ReadState, SendMessageBody } 
 import { AppError } from '../errors/app-error.js';
 import { decodeMessageCursor, encodeMessageCursor } from './chat.cursor.js';
 import { toMessageView } from './chat.view.js';
+import { createAccessReader } from './conversation.access.js';
 import type { ChatServiceDeps } from './conversation.service.js';
-import { requireMember } from './conversation.service.js';
 import type { MessageDocument } from './message.repository.js';
 
 export interface MessageService {
@@ -19,26 +19,25 @@ export interface MessageService {
 export function createMessageService(deps: ChatServiceDeps): MessageService {
   const { conversations, messages } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const access = deps.access ?? createAccessReader(conversations);
 
   /** The event to every member of the conversation (the actor's other devices included). */
-  async function announce(conversationId: ObjectId, event: ChatEvent): Promise<void> {
-    if (!deps.events) return;
-    const members = (await conversations.membersOf([conversationId])).get(conversationId.toHexString()) ?? [];
-    await deps.events.publish(members, event);
+  async function announce(members: readonly string[], event: ChatEvent): Promise<void> {
+    await deps.events?.publish(members, event);
   }
 
   /** The caller's own message in a conversation the caller is a member of. */
-  async function ownMessage(userId: string, conversationId: string, messageId: string): Promise<MessageDocument> {
-    const { conversation } = await requireMember(conversations, conversationId, userId);
+  async function ownMessage(userId: string, conversationId: string, messageId: string): Promise<{ message: MessageDocument; members: string[] }> {
+    const { conversation, members } = await access(userId, conversationId);
     const message = await messages.findById(conversation._id, new ObjectId(messageId));
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
     if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
-    return message;
+    return { message, members };
   }
 
   return {
     async send(userId, conversationId, body) {
-      const { conversation } = await requireMember(conversations, conversationId, userId);
+      const { conversation, members } = await access(userId, conversationId);
       await deps.indexesReady?.();
       const { outcome, message } = await messages.insert(
         { conversationId: conversation._id, senderId: userId, clientMessageId: body.clientMessageId, body: body.body },
@@ -48,13 +47,13 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       await conversations.touch(conversation._id, message.createdAt);
       const view = toMessageView(message);
       // Also on a retry: the first attempt may have stopped before announcing (receivers drop duplicates by id).
-      await announce(conversation._id, { type: 'message.new', conversationId: view.conversationId, message: view });
+      await announce(members, { type: 'message.new', conversationId: view.conversationId, message: view });
       return { created: outcome === 'created', message: view };
     },
 
     async list(userId, conversationId, before, limit) {
       const beforeId = before === undefined ? undefined : decodeMessageCursor(before);
-      const { conversation } = await requireMember(conversations, conversationId, userId);
+      const { conversation } = await access(userId, conversationId);
       const page = await messages.page(conversation._id, beforeId, limit + 1);
       const shown = page.slice(0, limit);
       const last = shown.at(-1);
@@ -62,29 +61,29 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
     },
 
     async edit(userId, conversationId, messageId, body) {
-      const message = await ownMessage(userId, conversationId, messageId);
+      const { message, members } = await ownMessage(userId, conversationId, messageId);
       const edited = await messages.edit(message.conversationId, message._id, body, clock());
       if (!edited) throw new AppError('MESSAGE_DELETED');
       const view = toMessageView(edited);
-      await announce(message.conversationId, { type: 'message.edited', conversationId: view.conversationId, message: view });
+      await announce(members, { type: 'message.edited', conversationId: view.conversationId, message: view });
       return view;
     },
 
     async remove(userId, conversationId, messageId) {
-      const message = await ownMessage(userId, conversationId, messageId);
+      const { message, members } = await ownMessage(userId, conversationId, messageId);
       const deleted = await messages.softDelete(message.conversationId, message._id, clock());
       if (!deleted) throw new AppError('MESSAGE_NOT_FOUND');
       const view = toMessageView(deleted);
-      await announce(message.conversationId, { type: 'message.deleted', conversationId: view.conversationId, message: view });
+      await announce(members, { type: 'message.deleted', conversationId: view.conversationId, message: view });
       return view;
     },
 
     async markRead(userId, conversationId, upTo) {
-      const { conversation } = await requireMember(conversations, conversationId, userId);
+      const { conversation, members } = await access(userId, conversationId);
       const message = await messages.findById(conversation._id, new ObjectId(upTo));
       if (!message) throw new AppError('MESSAGE_NOT_FOUND');
       const marker = await conversations.markRead(conversation._id, userId, message._id);
-      await announce(conversation._id, { type: 'receipt.updated', conversationId: conversation._id.toHexString(), userId, lastReadMessageId: marker.toHexString() });
+      await announce(members, { type: 'receipt.updated', conversationId: conversation._id.toHexString(), userId, lastReadMessageId: marker.toHexString() });
       return {
         conversationId: conversation._id.toHexString(),
         lastReadMessageId: marker.toHexString(),

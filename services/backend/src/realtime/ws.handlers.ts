@@ -1,4 +1,3 @@
-import { ObjectId } from 'mongodb';
 import type { RegistrationView, ResumeCursor, TypingEvent, WsClientFrame } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { ChatModule } from '../chat/chat.plugin.js';
@@ -7,7 +6,7 @@ import type { FrameHandler, WsOutput, WsPresence } from './ws.types.js';
 import type { UserEventBus } from './user-events.bus.js';
 
 export interface FrameHandlerDeps {
-  chat: Pick<ChatModule, 'messages' | 'repositories'>;
+  chat: Pick<ChatModule, 'messages' | 'access'>;
   bus: Pick<UserEventBus, 'publish'>;
   presence: () => WsPresence | undefined;
   /** Replays what the client missed, then acks (ws.resume.ts). */
@@ -25,7 +24,7 @@ export interface FrameHandlerDeps {
  */
 export function createFrameHandlers(deps: FrameHandlerDeps): (out: WsOutput) => FrameHandler {
   const now = deps.now ?? Date.now;
-  const { conversations } = deps.chat.repositories;
+  const { access } = deps.chat;
 
   /** The user's id; the gateway lets only `auth`, `ping` and `registration.watch` through before authentication. */
   const userOf = (conn: WsConnection): string => {
@@ -39,9 +38,8 @@ export function createFrameHandlers(deps: FrameHandlerDeps): (out: WsOutput) => 
     const t = now();
     // Clients repeat `typing.start` while the user types: relay it at most once per window.
     if (conn.typingKey === key && t - conn.typingAt < deps.typingThrottleMs) return out.ack(conn, requestId, {});
-    const id = new ObjectId(conversationId);
-    if (!(await conversations.membership(id, userId))) throw new AppError('CONVERSATION_NOT_FOUND');
-    const members = (await conversations.membersOf([id])).get(conversationId) ?? [];
+    // Members only (CONVERSATION_NOT_FOUND otherwise), from the same cached answer a send uses.
+    const { members } = await access(userId, conversationId);
     const event: TypingEvent = { type: 'typing', conversationId, userId, state, expiresInMs: deps.typingTtlMs };
     await deps.bus.publish(
       members.filter((m) => m !== userId),
