@@ -164,6 +164,10 @@ export type WsErrorFrame = Static<typeof WsErrorFrame>;
 export const WS_CLOSE_CODES = {
   NORMAL: { code: 1000, description: 'Closed on purpose (the client asked for it).' },
   GOING_AWAY: { code: 1001, description: 'The server is shutting down: reconnect (any instance) and resume.' },
+  EVENTS_LOST: {
+    code: 1012,
+    description: 'The server lost its event feed for a moment, so events may not have reached this connection: reconnect (any instance) and resume.',
+  },
   MESSAGE_TOO_BIG: { code: 1009, description: 'A frame was over the size limit (WS_MAX_FRAME_BYTES): do not send it again.' },
   INTERNAL_ERROR: { code: 1011, description: 'Unexpected server failure: reconnect with backoff and resume.' },
   SLOW_CONSUMER: { code: 4008, description: 'The client did not read fast enough (send buffer full): reconnect and resume.' },

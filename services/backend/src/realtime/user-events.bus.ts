@@ -21,6 +21,8 @@ export interface UserEventBus {
    * does not replay). Whoever keeps state derived from events must throw it away then.
    */
   onGap(listener: () => void): () => void;
+  /** The subscriber connection's name in CLIENT LIST. */
+  readonly connectionName: string;
   close(): Promise<void>;
 }
 
@@ -40,9 +42,13 @@ export interface UserEventBusOptions {
  * round trip. Fire-and-forget by nature, so the bus reports gaps and readers keep the database as
  * the truth (a client resumes from its last message id; caches are dropped).
  */
+let busCount = 0;
+
 export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
   const prefix = `${o.namespace || 'ashchat'}:user:`;
-  const subscriber = o.redis.duplicate({ connectionName: o.connectionName ?? 'ashchat-backend-events', enableOfflineQueue: true });
+  // Unique per bus, so an operator (or a test) can tell one instance's subscriber from another's.
+  const connectionName = o.connectionName ?? `ashchat-backend-events-${process.pid}-${(busCount += 1)}`;
+  const subscriber = o.redis.duplicate({ connectionName, enableOfflineQueue: true });
   const listeners = new Map<string, Set<UserEventListener>>();
   const pending = new Map<string, Promise<unknown>>();
   const gapListeners = new Set<() => void>();
@@ -112,6 +118,7 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
   }
 
   return {
+    connectionName,
     async publish(userIds, event) {
       if (userIds.length === 0) return;
       const payload = JSON.stringify(event);

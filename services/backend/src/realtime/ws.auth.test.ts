@@ -2,6 +2,7 @@ import t from 'tap';
 import { WS_CLOSE_CODES, WS_SUBPROTOCOL } from '@ashchat/contracts';
 import { loginAs } from '../auth/auth.test-support.js';
 import { signedInUser } from '../chat/chat.test-support.js';
+import { waitFor } from '@ashchat/testkit';
 import { authedWs, connectWs, listeningApp } from './ws.test-support.js';
 
 const CLOSE = Object.fromEntries(Object.entries(WS_CLOSE_CODES).map(([name, { code }]) => [name, code])) as Record<keyof typeof WS_CLOSE_CODES, number>;
@@ -110,5 +111,36 @@ t.test('authentication', async (t) => {
     t.equal(res.statusCode, 204);
     const late = await connectWs(t, url, { token: carol.session.accessToken });
     t.equal((await late.closeCode()).code, CLOSE.SESSION_REVOKED);
+  });
+
+  t.test('signing out everywhere over REST closes the live connections of every session of the user', async (t) => {
+    const dan = await signedInUser(app);
+    const phone = await loginAs(app, dan);
+    const [laptopWs, phoneWs] = [await authedWs(t, url, dan.session.accessToken), await authedWs(t, url, phone.accessToken)];
+    t.equal((await app.inject({ method: 'DELETE', url: '/v1/sessions', headers: phone.headers })).statusCode, 204);
+    t.equal((await laptopWs.closeCode()).code, CLOSE.SESSION_REVOKED);
+    t.equal((await phoneWs.closeCode()).code, CLOSE.SESSION_REVOKED);
+  });
+
+  t.test('when the event feed drops (Redis subscriber lost), authenticated connections are told to reconnect and resume', async (t) => {
+    const eve = await signedInUser(app);
+    const client = await authedWs(t, url, eve.session.accessToken);
+    const line = ((await app.redis.client('LIST')) as string).split('\n').find((l) => l.includes(` name=${app.userEvents.connectionName} `));
+    const id = /(?:^|\s)id=(\d+)/.exec(line ?? '')?.[1];
+    t.ok(id, 'the subscriber connection is listed under its own name');
+    await app.redis.client('KILL', 'ID', id ?? '0');
+    t.equal((await client.closeCode()).code, CLOSE.EVENTS_LOST);
+    // Once the feed is back, a reconnect is accepted again.
+    const again = await waitFor(
+      async () => {
+        const c = await connectWs(t, url, { token: eve.session.accessToken });
+        const first = await Promise.race([c.nextOf('auth.ok').then(() => c), c.closeCode().then(() => undefined)]);
+        return first;
+      },
+      { timeoutMs: 10_000, message: 'a reconnect accepted' },
+    );
+    again.send({ type: 'ping', requestId: 'back' });
+    await again.nextOf('pong', 'back');
+    t.pass('reconnected');
   });
 });

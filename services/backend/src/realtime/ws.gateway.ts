@@ -12,7 +12,7 @@ export interface WsGatewayDeps {
   settings: WsGatewaySettings;
   log: FastifyBaseLogger;
   verifyToken: (token: string) => Promise<TokenCheck>;
-  bus: Pick<UserEventBus, 'watch'>;
+  bus: Pick<UserEventBus, 'watch' | 'onGap'>;
   presence: () => WsPresence | undefined;
   handlers: (out: WsOutput) => FrameHandler;
   now?: () => number;
@@ -48,6 +48,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
   const connections = new Set<WsConnection>();
   const stats = { connections: 0, slowConsumersClosed: 0, rateLimitClosed: 0 };
   let timers: NodeJS.Timeout[] = [];
+  let stopGap: () => void = () => undefined;
 
   function release(conn: WsConnection): void {
     if (conn.closed) return;
@@ -267,8 +268,14 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
       if (timers.length > 0) return;
       timers = [setInterval(sweep, s.sweepIntervalMs), setInterval(heartbeat, s.heartbeatIntervalMs)];
       for (const timer of timers) timer.unref();
+      // Events (a session.revoked among them) may have been lost: the clients resume from the
+      // database after reconnecting, which a live connection cannot do by itself.
+      stopGap = deps.bus.onGap(() => {
+        for (const conn of [...connections]) if (conn.userId !== undefined) close(conn, 'EVENTS_LOST');
+      });
     },
     async shutdown() {
+      stopGap();
       for (const timer of timers) clearInterval(timer);
       timers = [];
       const sockets = [...connections].map((conn) => conn.socket);
