@@ -93,6 +93,18 @@ t.test('a send is stored once per (conversation, sender, clientMessageId)', asyn
   t.equal(other.outcome, 'created', 'another sender may use the same client id');
 });
 
+t.test('sends arriving together are stored together, each new one once and each retry answered with the stored one', async (t) => {
+  const c = new ObjectId();
+  const send = (id: string) => messages.insert({ conversationId: c, senderId: 's', clientMessageId: id, body: id }, new Date());
+  // The first goes alone; the other 15 queue behind it and go as one batch with 5 duplicates in it.
+  const ids = ['k0', ...Array.from({ length: 10 }, (_, i) => `k${i % 5}`), 'k5', 'k6', 'k7', 'k8', 'k9'];
+  const results = await Promise.all(ids.map(send));
+  t.same(results.map((r) => r.message.clientMessageId), ids, 'each caller gets its own message');
+  t.equal(results.filter((r) => r.outcome === 'created').length, 10, 'ten distinct sends created');
+  for (const id of new Set(ids)) t.equal(new Set(results.filter((r) => r.message.clientMessageId === id).map((r) => r.message._id.toHexString())).size, 1, `${id}: one stored message`);
+  t.equal((await messages.page(c, undefined, 100)).length, 10);
+});
+
 t.test('unread counts: others’ messages after the marker, deleted ones excluded', async (t) => {
   const c = new ObjectId();
   const send = async (sender: string, n: number) => (await messages.insert({ conversationId: c, senderId: sender, clientMessageId: `u${n}`, body: 'x' }, new Date())).message;

@@ -1,4 +1,5 @@
-import type { ObjectId, AnyBulkWriteOperation, Collection, Db, Filter } from 'mongodb';
+import { ObjectId, type AnyBulkWriteOperation, type Collection, type Db, type Filter } from 'mongodb';
+import { createWriteCoalescer } from './write.batching.js';
 
 export interface ConversationDocument {
   _id: ObjectId;
@@ -85,6 +86,15 @@ export function createConversationRepository(db: Db): ConversationRepository {
   const members: Collection<MembershipDocument> = db.collection<MembershipDocument>('conversation_members');
   const reads: Collection<ReadMarkerDocument> = db.collection<ReadMarkerDocument>('conversation_reads');
 
+  // A busy conversation's sends each move every member's lastActivityAt; only the latest matters,
+  // so one update runs at a time per conversation and those arriving meanwhile merge into the next.
+  const touchCoalesced = createWriteCoalescer<Date>(
+    async (conversationId, now) => {
+      await members.updateMany({ conversationId: new ObjectId(conversationId), lastActivityAt: { $lt: now } }, { $set: { lastActivityAt: now } });
+    },
+    (a, b) => (a.getTime() >= b.getTime() ? a : b),
+  );
+
   async function marker(id: string): Promise<ObjectId | undefined> {
     return (await reads.findOne({ _id: id }))?.lastReadId;
   }
@@ -157,8 +167,8 @@ export function createConversationRepository(db: Db): ConversationRepository {
         : { userId };
       return members.find(filter).sort({ userId: 1, lastActivityAt: -1, conversationId: -1 }).limit(limit).toArray();
     },
-    async touch(conversationId, now) {
-      await members.updateMany({ conversationId, lastActivityAt: { $lt: now } }, { $set: { lastActivityAt: now } });
+    touch(conversationId, now) {
+      return touchCoalesced(conversationId.toHexString(), now);
     },
     async readMarkers(userId, conversationIds) {
       const docs = await reads.find({ _id: { $in: conversationIds.map((id) => memberKey(id, userId)) } }).toArray();
