@@ -33,7 +33,7 @@ const num = (n: number, decimals: number): string => n.toLocaleString('en-US', {
 /** Rates and sizes: one decimal below 1,000, none above. */
 function amount(n: number | null | undefined, unit: string): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
-  if (unit === 'ms') return n < 10 ? n.toFixed(1) : n.toFixed(0);
+  if (unit === 'ms') return num(n, n < 10 ? 1 : 0);
   return num(n, n >= 1000 ? 0 : 1);
 }
 

@@ -33,10 +33,10 @@ interface Stage {
 }
 const MIN = 60_000;
 const STAGES: Record<BenchName, Stage> = {
-  registration: { file: 'registration.bench.ts', full: [], quick: ['--duration', '2000', '--warmup', '500', '--sweep='], expectedMs: [110_000, 25_000], timeoutMs: [6 * MIN, 2 * MIN] },
-  rest: { file: 'rest.bench.ts', full: [], quick: ['--duration', '1', '--rounds', '1', '--conversations', '5'], expectedMs: [60_000, 15_000], timeoutMs: [5 * MIN, 2 * MIN] },
-  ws: { file: 'ws.bench.ts', full: [], quick: ['--duration', '2', '--warmup', '1', '--connections', '500'], expectedMs: [240_000, 35_000], timeoutMs: [8 * MIN, 2 * MIN] },
-  growth: { file: 'growth.bench.ts', full: [], quick: ['--sizes', '1000,10000', '--duration', '1', '--warmup', '0', '--rounds', '1'], expectedMs: [150_000, 20_000], timeoutMs: [8 * MIN, 2 * MIN] },
+  registration: { file: 'registration.bench.ts', full: [], quick: ['--duration', '2000', '--warmup', '500', '--sweep='], expectedMs: [90_000, 20_000], timeoutMs: [6 * MIN, 2 * MIN] },
+  rest: { file: 'rest.bench.ts', full: [], quick: ['--duration', '1', '--rounds', '1', '--conversations', '5'], expectedMs: [45_000, 12_000], timeoutMs: [5 * MIN, 2 * MIN] },
+  ws: { file: 'ws.bench.ts', full: [], quick: ['--duration', '2', '--warmup', '1', '--connections', '500'], expectedMs: [75_000, 20_000], timeoutMs: [8 * MIN, 2 * MIN] },
+  growth: { file: 'growth.bench.ts', full: [], quick: ['--sizes', '1000,10000', '--duration', '1', '--warmup', '0', '--rounds', '1'], expectedMs: [180_000, 15_000], timeoutMs: [8 * MIN, 2 * MIN] },
 };
 
 const { values } = parseArgs({

@@ -42,7 +42,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     sizes: { type: 'string', default: '1000,10000,100000' },
-    duration: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '2' },
