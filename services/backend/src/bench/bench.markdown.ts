@@ -22,6 +22,7 @@ export interface RunSummary {
   command: string;
   durationMs: number;
   machine: { description: string; loadAverage1m: { before: number; after: number } };
+  code: { commit: string; uncommitted: string[] };
   benches: Record<BenchName, BenchOutcome>;
   figures: Figure[];
   /** The raw numbers file, relative to the markdown file. */
@@ -90,10 +91,12 @@ export function renderSection(s: RunSummary): string {
   const misses = s.figures.filter((f) => f.pass === false).length;
   const targets = s.figures.filter((f) => f.pass !== null).length;
   const minutes = `${Math.floor(s.durationMs / 60_000)} min ${Math.round((s.durationMs % 60_000) / 1000)} s`;
+  const n = s.code.uncommitted.length;
+  const code = `code at ${s.code.commit}${n ? ` with ${n} uncommitted file${n === 1 ? '' : 's'} (listed in the JSON)` : ''}`;
   return [
     TABLE_START,
     '<!-- Written by `pnpm bench` (services/backend/src/bench/bench.run.ts); edit outside the markers. -->',
-    `Run: ${s.date.slice(0, 16).replace('T', ' ')} UTC, \`${s.command}\`${s.mode === 'quick' ? ' (**quick smoke run: short and small, the numbers mean little**)' : ''}, ${minutes}. Raw numbers: [${s.jsonName}](${s.jsonName}).`,
+    `Run: ${s.date.slice(0, 16).replace('T', ' ')} UTC, \`${s.command}\`${s.mode === 'quick' ? ' (**quick smoke run: short and small, the numbers mean little**)' : ''}, ${minutes}, ${code}. Raw numbers: [${s.jsonName}](${s.jsonName}).`,
     '',
     `Machine: ${s.machine.description}. 1-minute load average ${s.machine.loadAverage1m.before.toFixed(2)} at the start and ${s.machine.loadAverage1m.after.toFixed(2)} at the end (2 would be both cores busy; above 0 means other work shared the machine and disturbed the numbers).`,
     '',

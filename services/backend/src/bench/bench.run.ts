@@ -2,7 +2,7 @@
 // process with `--json` (and its load generators in their own processes); then the table section of
 // docs/benchmarks.md and the raw numbers in docs/benchmarks.json. `--quick` is a smoke run of a
 // minute or two that writes elsewhere, never over the committed docs.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, arch, release, tmpdir, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -160,6 +160,17 @@ async function describeMachine(infra: Infra): Promise<string> {
   return `${cpu}, ${availableParallelism()} vCPUs, ${ram}, ${platform()} ${release()} ${arch()}, Node ${process.version}; ${versions.join(', ')}, all on this machine, over loopback`;
 }
 
+/** The commit measured and the tracked files that differed from it (a shared checkout: others' work in progress is measured too). */
+function codeVersion(): RunSummary['code'] {
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: here('.'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
+  try {
+    const uncommitted = git('status', '--porcelain', '--untracked-files=no').split('\n').filter((l) => l !== '').map((l) => l.slice(3));
+    return { commit: git('rev-parse', '--short', 'HEAD').trim(), uncommitted };
+  } catch {
+    return { commit: 'unknown', uncommitted: [] };
+  }
+}
+
 interface StoredBench extends BenchOutcome {
   report?: unknown;
 }
@@ -181,6 +192,7 @@ const began = Date.now();
 const loadBefore = loadavg()[0]!;
 const infra = await getInfra();
 const machine = await describeMachine(infra);
+const code = codeVersion();
 const progress = createProgress(selected.map((name) => ({ name, expectedMs: STAGES[name].expectedMs[values.quick ? 1 : 0] })));
 const kept = previous();
 const benches = {} as Record<BenchName, StoredBench>;
@@ -221,6 +233,7 @@ const summary: RunSummary = {
   command: `pnpm bench${values.quick ? ' --quick' : ''}${only ? ` --only ${only.join(',')}` : ''}`,
   durationMs: Date.now() - began,
   machine: { description: machine, loadAverage1m: { before: loadBefore, after: loadavg()[0]! } },
+  code,
   benches,
   figures,
   jsonName: basename(jsonPath),
