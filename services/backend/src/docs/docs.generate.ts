@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderAsyncApi } from './asyncapi.document.js';
+import { renderWebSocketAsyncApi } from './asyncapi.websocket.js';
 import { renderOpenApi } from './openapi.document.js';
 import { renderSagaDoc } from './saga-doc.render.js';
 import { SAGA_DOCS } from './saga-docs.registry.js';
@@ -20,6 +21,7 @@ export async function renderDocs(entries = SAGA_DOCS): Promise<Map<string, strin
   const files = new Map<string, string>();
   for (const entry of entries) files.set(`docs/sagas/${entry.definition.name}.md`, renderSagaDoc(entry));
   files.set('docs/asyncapi.yaml', renderAsyncApi());
+  files.set('docs/asyncapi.websocket.yaml', renderWebSocketAsyncApi());
   files.set('docs/openapi.json', await renderOpenApi());
   return files;
 }
