@@ -98,7 +98,7 @@ export function renderSection(s: RunSummary): string {
     '<!-- Written by `pnpm bench` (services/backend/src/bench/bench.run.ts); edit outside the markers. -->',
     `Run: ${s.date.slice(0, 16).replace('T', ' ')} UTC, \`${s.command}\`${s.mode === 'quick' ? ' (**quick smoke run: short and small, the numbers mean little**)' : ''}, ${minutes}, ${code}. Raw numbers: [${s.jsonName}](${s.jsonName}).`,
     '',
-    `Machine: ${s.machine.description}. 1-minute load average ${s.machine.loadAverage1m.before.toFixed(2)} at the start and ${s.machine.loadAverage1m.after.toFixed(2)} at the end (2 would be both cores busy; above 0 means other work shared the machine and disturbed the numbers).`,
+    `Machine: ${s.machine.description}. 1-minute load average ${s.machine.loadAverage1m.before.toFixed(2)} when the run started and ${s.machine.loadAverage1m.after.toFixed(2)} when it ended. The load in the last column was taken as each bench started, so it includes the previous bench's own processes. With 2 vCPUs, a load well above 2 means that other work shared the machine and disturbed the numbers.`,
     '',
     `Targets met: ${targets - misses} of ${targets}. Ratios are ours ÷ baseline, measured in the same run; latencies are p50 / p99, the ratio compares the p99s.`,
     '',
