@@ -155,6 +155,7 @@ export function startProcess(o: StartProcessOptions): StartedProcess {
     });
   });
   const pid = child.pid ?? -1;
+  if (pid > 0) watchForParentDeath(pid);
   const signalGroup = (sig: NodeJS.Signals) => {
     if (pid <= 0) return;
     try {
@@ -190,4 +191,27 @@ export function startProcess(o: StartProcessOptions): StartedProcess {
     killSync: () => signalGroup('SIGTERM'),
     unref: () => child.unref(),
   };
+}
+
+/**
+ * A server runs in its own process group, so it would outlive a parent killed with SIGKILL (no
+ * handler runs then) and keep its port. A tiny detached shell watches both: once the parent is
+ * gone while the server's group is still there, it stops the group (TERM, then KILL). It exits by
+ * itself when the server stops first, so it never signals a group id reused later.
+ */
+const REAPER = [
+  'while kill -0 "$0" 2>/dev/null && kill -0 -"$1" 2>/dev/null; do sleep 1; done',
+  'kill -0 "$0" 2>/dev/null && exit 0',
+  'kill -TERM -"$1" 2>/dev/null',
+  'i=0; while [ $i -lt 10 ] && kill -0 -"$1" 2>/dev/null; do sleep 1; i=$((i+1)); done',
+  'kill -KILL -"$1" 2>/dev/null',
+].join('\n');
+
+function watchForParentDeath(groupId: number): void {
+  if (process.platform === 'win32') return;
+  try {
+    spawn('/bin/sh', ['-c', REAPER, String(process.pid), String(groupId)], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // Without a shell the server simply has no watchdog; stop() and the exit handlers still apply.
+  }
 }
