@@ -2,7 +2,8 @@ import t from 'tap';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { Redis } from 'ioredis';
-import { getInfra, uniqueName, waitFor } from '@ashchat/testkit';
+import { createServer, connect } from 'node:net';
+import { closedPort, getInfra, uniqueName, waitFor } from '@ashchat/testkit';
 import { createUserEventBus, type UserEvent, type UserEventBus } from './user-events.bus.js';
 
 const silent = { warn: () => undefined };
@@ -116,4 +117,48 @@ t.test('after close, watching is refused', async (t) => {
   const { bus } = await setup(t);
   await bus.close();
   await t.rejects(bus.watch(randomUUID(), () => undefined), /closed/);
+});
+
+t.test('a bus created while Redis is unreachable works once Redis answers (a service started before its Redis)', async (t) => {
+  const infra = await getInfra();
+  const target = new URL(infra.redisUri);
+  const port = await closedPort();
+  const redis = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 100, maxRetriesPerRequest: null });
+  const namespace = uniqueName('bus-late');
+  const bus = createUserEventBus({ redis, namespace, logger: silent });
+  const real = new Redis(infra.redisUri);
+  const other = createUserEventBus({ redis: real, namespace, logger: silent });
+  // Redis "comes up" on that port later: a TCP relay to the real one, listening only then.
+  const proxy = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  t.teardown(async () => {
+    await bus.close();
+    await other.close();
+    redis.disconnect();
+    real.disconnect();
+    proxy.close();
+  });
+  let gaps = 0;
+  bus.onGap(() => (gaps += 1));
+  await waitFor(() => gaps >= 1, { timeoutMs: 10_000, message: 'a failed first connection reported as a gap' });
+  await t.rejects(bus.watch(randomUUID(), () => undefined), /reconnecting/, 'no watch is confirmed meanwhile');
+
+  await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+  const user = randomUUID();
+  const c = collector();
+  await waitFor(
+    async () =>
+      bus.watch(user, c.listener).then(
+        () => true,
+        () => false,
+      ),
+    { timeoutMs: 10_000, message: 'a confirmed watch once Redis answers' },
+  );
+  const got = c.next();
+  await other.publish([user], { type: 'late.but.here' });
+  t.equal((await got).type, 'late.but.here');
 });

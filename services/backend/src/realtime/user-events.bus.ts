@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { closeRedis } from '@ashchat/service-kit';
 
 /** Anything sent to a user: a chat event, or a signal between instances (`session.revoked`). */
 export interface UserEvent {
@@ -53,7 +54,6 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
   const pending = new Map<string, Promise<unknown>>();
   const gapListeners = new Set<() => void>();
   let closed = false;
-  let connectedOnce = false;
 
   const gap = (): void => {
     for (const listener of gapListeners) {
@@ -66,22 +66,26 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
   };
   // Set between losing the connection and ioredis having re-subscribed: no watch can be confirmed then.
   let reconnecting = false;
+  let drops = 0;
   subscriber.on('close', () => {
     if (closed) return;
     reconnecting = true;
+    drops += 1;
     gap();
   });
   subscriber.on('ready', () => {
-    if (!connectedOnce) {
-      connectedOnce = true;
-      return;
-    }
+    // The first connection lost nothing; any later one (or a first one after failed attempts,
+    // which also emit 'close') follows a period in which events went unheard.
+    if (!reconnecting) return;
+    const since = drops;
     // The PING's answer comes after those of the re-subscriptions ioredis has just sent, so
     // after it every channel is live again. Events published before then are lost: a second gap.
     subscriber
       .ping()
       .catch(() => undefined)
       .then(() => {
+        // Dropped again meanwhile: the next 'ready' settles it.
+        if (drops !== since) return;
         reconnecting = false;
         gap();
       });
@@ -131,6 +135,8 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
 
     async watch(userId, listener) {
       if (closed) throw new Error('user event bus closed');
+      // Not confirmed while reconnecting: the caller decides (serve uncached, ask the client to retry).
+      if (reconnecting) throw new Error('user event bus is reconnecting');
       const channel = prefix + userId;
       let set = listeners.get(channel);
       const first = !set;
@@ -170,7 +176,7 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
       closed = true;
       listeners.clear();
       gapListeners.clear();
-      await subscriber.quit().catch(() => subscriber.disconnect());
+      await closeRedis(subscriber);
     },
   };
 }
