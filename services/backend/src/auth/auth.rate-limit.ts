@@ -1,5 +1,4 @@
-import { AppError } from '../errors/app-error.js';
-import { rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
+import { enforceRateLimit, rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
 
 export interface AuthRateLimitSettings {
   windowMs: number;
@@ -17,12 +16,7 @@ export interface AuthRateLimits {
 /** Throws 429 RATE_LIMITED with Retry-After; counted in Redis so the limits hold across instances. */
 export function createAuthRateLimits(limiter: RateLimiter, s: AuthRateLimitSettings): AuthRateLimits {
   const ipRule = { limit: s.perIp, windowMs: s.windowMs };
-  async function hit(entries: Parameters<RateLimiter['hit']>[0]): Promise<void> {
-    const decision = await limiter.hit(entries);
-    if (decision.allowed) return;
-    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1_000));
-    throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs: decision.retryAfterMs } });
-  }
+  const hit = (entries: Parameters<RateLimiter['hit']>[0]): Promise<void> => enforceRateLimit(limiter, entries);
   return {
     login: (ip, emailNormalized) =>
       hit([

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { AppError } from '../errors/app-error.js';
 
 export interface RateLimitRule {
   limit: number;
@@ -51,4 +52,12 @@ export function createRateLimiter(redis: Redis, prefix = 'rate-limit'): RateLimi
       return decision;
     },
   };
+}
+
+/** Counts the hits; beyond a limit, throws 429 RATE_LIMITED with Retry-After (whole seconds, at least 1). */
+export async function enforceRateLimit(limiter: RateLimiter, entries: Parameters<RateLimiter['hit']>[0]): Promise<void> {
+  const decision = await limiter.hit(entries);
+  if (decision.allowed) return;
+  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1_000));
+  throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs: decision.retryAfterMs } });
 }

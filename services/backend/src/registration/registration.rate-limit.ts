@@ -1,5 +1,4 @@
-import { AppError } from '../errors/app-error.js';
-import { rateLimitKey, type RateLimiter, type RateLimitRule } from '../rate-limit/rate-limiter.js';
+import { enforceRateLimit, rateLimitKey, type RateLimiter, type RateLimitRule } from '../rate-limit/rate-limiter.js';
 
 export type RegistrationRoute = 'create' | 'status' | 'verify' | 'resend';
 
@@ -28,13 +27,10 @@ export function createRegistrationRateLimits(limiter: RateLimiter, s: Registrati
   return {
     async check(route, ip, subject) {
       const rule = rules(route);
-      const decision = await limiter.hit([
+      await enforceRateLimit(limiter, [
         { key: rateLimitKey(`registration:${route}:ip`, ip), rule: rule.ip },
         { key: rateLimitKey(`registration:${route}:email`, subject), rule: rule.email },
       ]);
-      if (decision.allowed) return;
-      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1_000));
-      throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs: decision.retryAfterMs } });
     },
   };
 }

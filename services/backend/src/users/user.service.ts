@@ -1,7 +1,7 @@
 import type { MeView, UpdateMeBody, UserSearchPage } from '@ashchat/contracts';
 import type { WithFamilyLock } from '../auth/family.lock.js';
 import { AppError } from '../errors/app-error.js';
-import { rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
+import { enforceRateLimit, rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { NicknamePosition, UserDocument, UserRepository } from './user.repository.js';
 
 export interface UserService {
@@ -84,10 +84,5 @@ export function createUserService(
 
 /** Searches per user and window, counted in Redis so the limit holds across instances. */
 export function createUserSearchLimit(limiter: RateLimiter, o: { perWindow: number; windowMs: number }): (userId: string) => Promise<void> {
-  return async (userId) => {
-    const decision = await limiter.hit([{ key: rateLimitKey('users:search', userId), rule: { limit: o.perWindow, windowMs: o.windowMs } }]);
-    if (decision.allowed) return;
-    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1_000));
-    throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs: decision.retryAfterMs } });
-  };
+  return (userId) => enforceRateLimit(limiter, [{ key: rateLimitKey('users:search', userId), rule: { limit: o.perWindow, windowMs: o.windowMs } }]);
 }
