@@ -1,6 +1,7 @@
 import t from 'tap';
-import { MongoClient, type Document } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import { getInfra, uniqueName } from '@ashchat/testkit';
+import { assertUsesIndex, isFerretDb, type QueryPath } from '../explain.test-support.js';
 import { createUserRepository } from '../users/user.repository.js';
 import { createSessionRepository } from './session.repository.js';
 
@@ -21,12 +22,11 @@ t.teardown(async () => {
 await createSessionRepository(db).ensureIndexes();
 await createUserRepository(db).ensureIndexes();
 
-const explain = (command: Document): Promise<Document> => db.command({ explain: command, verbosity: 'queryPlanner' });
-const ferret = typeof (await db.admin().command({ buildInfo: 1 })).ferretdbVersion === 'string';
+const ferret = await isFerretDb(db);
 const now = new Date();
 const user = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
 
-const paths: { name: string; command: Document; ferretPushdown: boolean }[] = [
+const paths: QueryPath[] = [
   { name: 'sessions: by refresh-token digest', command: { find: 'sessions', filter: { tokenHash: 'x' } }, ferretPushdown: true },
   {
     name: 'sessions: the active token of a family (every authenticated request that misses the cache)',
@@ -56,11 +56,6 @@ const paths: { name: string; command: Document; ferretPushdown: boolean }[] = [
   },
 ];
 
-function stages(plan: Document | undefined): string[] {
-  if (!plan) return [];
-  const children = [plan.inputStage, ...((plan.inputStages as Document[] | undefined) ?? []), plan.queryPlan].filter(Boolean) as Document[];
-  return [String(plan.stage ?? ''), ...children.flatMap(stages)].filter((s) => s !== '');
-}
 
 t.test('the indexes exist with their key patterns', async (t) => {
   const indexes = async (collection: string) => Object.fromEntries((await db.collection(collection).listIndexes().toArray()).map((i) => [i.name as string, i]));
@@ -73,16 +68,4 @@ t.test('the indexes exist with their key patterns', async (t) => {
   t.match(await indexes('users'), { users_email_unique: { key: { emailNormalized: 1 }, unique: true }, users_nickname: { key: { nicknameNormalized: 1, _id: 1 } } });
 });
 
-for (const path of paths) {
-  t.test(`explain: ${path.name}`, async (t) => {
-    const result = await explain(path.command);
-    if (ferret) {
-      t.type(result.queryPlanner?.Plan, 'object', 'FerretDB answers with the PostgreSQL plan');
-      t.equal(result.filterPushdown, path.ferretPushdown, `FerretDB ${path.ferretPushdown ? 'pushes the filter down into SQL' : 'filters in memory'}`);
-      return;
-    }
-    const names = stages(result.queryPlanner?.winningPlan as Document | undefined);
-    t.notOk(names.includes('COLLSCAN'), `no collection scan (${names.join(' > ')})`);
-    t.ok(names.some((s) => /IXSCAN|IDHACK/.test(s)), `an index is used (${names.join(' > ')})`);
-  });
-}
+for (const path of paths) t.test(`explain: ${path.name}`, (t) => assertUsesIndex(t, db, ferret, path));

@@ -1,6 +1,7 @@
 import t from 'tap';
-import { MongoClient, ObjectId, type Document } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { getInfra, uniqueName } from '@ashchat/testkit';
+import { assertUsesIndex, isFerretDb, type QueryPath } from '../explain.test-support.js';
 import { CONVERSATION_INDEXES, createConversationRepository, memberKey } from './conversation.repository.js';
 import { createMessageRepository, MESSAGE_INDEXES } from './message.repository.js';
 
@@ -31,21 +32,12 @@ await createMessageRepository(db).ensureIndexes();
 // users belongs to another module (empty here); FerretDB explains a missing collection differently.
 await db.createCollection('users');
 
-const explain = (command: Document): Promise<Document> => db.command({ explain: command, verbosity: 'queryPlanner' });
-const build = await db.admin().command({ buildInfo: 1 });
-const ferret = typeof build.ferretdbVersion === 'string';
+const ferret = await isFerretDb(db);
 
 const c = new ObjectId();
 const m = new ObjectId();
 const user = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
 const since = new Date();
-
-interface QueryPath {
-  name: string;
-  command: Document;
-  /** What FerretDB 1.24 reports as `filterPushdown` for it. */
-  ferretPushdown: boolean;
-}
 
 const paths: QueryPath[] = [
   {
@@ -104,12 +96,6 @@ const paths: QueryPath[] = [
   { name: 'users: which exist', command: { find: 'users', filter: { _id: { $in: [user] } }, projection: { _id: 1 } }, ferretPushdown: false },
 ];
 
-/** Every stage name of a MongoDB plan tree. */
-function stages(plan: Document | undefined): string[] {
-  if (!plan) return [];
-  const children = [plan.inputStage, ...((plan.inputStages as Document[] | undefined) ?? []), plan.queryPlan].filter(Boolean) as Document[];
-  return [String(plan.stage ?? ''), ...children.flatMap(stages)].filter((s) => s !== '');
-}
 
 t.test('the indexes exist with their key patterns', async (t) => {
   const keys = async (collection: string): Promise<Record<string, unknown>> =>
@@ -129,17 +115,4 @@ t.test('the indexes exist with their key patterns', async (t) => {
   t.equal(key?.unique, true, 'one direct conversation per pair rests on a unique index');
 });
 
-for (const path of paths) {
-  t.test(`explain: ${path.name}`, async (t) => {
-    const result = await explain(path.command);
-    if (ferret) {
-      t.type(result.queryPlanner?.Plan, 'object', 'FerretDB answers with the PostgreSQL plan');
-      t.equal(result.filterPushdown, path.ferretPushdown, `FerretDB ${path.ferretPushdown ? 'pushes the filter down into SQL' : 'filters in memory'}`);
-      return;
-    }
-    const plan = result.queryPlanner?.winningPlan as Document | undefined;
-    const names = stages(plan);
-    t.notOk(names.includes('COLLSCAN'), `no collection scan (${names.join(' > ')})`);
-    t.ok(names.some((s) => /IXSCAN|IDHACK/.test(s)), `an index is used (${names.join(' > ')})`);
-  });
-}
+for (const path of paths) t.test(`explain: ${path.name}`, (t) => assertUsesIndex(t, db, ferret, path));
