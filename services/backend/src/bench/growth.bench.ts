@@ -16,15 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { ObjectId } from 'mongodb';
-import { pino } from 'pino';
-import { getInfra, testSecret, uniqueName } from '@ashchat/testkit';
 import { buildApp, fastifyOptions } from '../app.js';
-import { loadBackendConfig } from '../config.js';
 import { encodeMessageCursor } from '../chat/chat.cursor.js';
 import type { MessageDocument } from '../chat/message.repository.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { createUserRepository } from '../users/user.repository.js';
-import { claimBenchRedisDb } from './bench.redis.js';
+import { benchBackendConfig } from './bench.backend.js';
 import { fmt, formatTable } from './bench.stats.js';
 import type { GrowthJob, GrowthJobResult } from './growth.load.child.js';
 
@@ -105,23 +102,7 @@ function medianByP99(runs: readonly GrowthJobResult[]): GrowthJobResult {
   return [...runs].sort((a, b) => a.latencyMs.p99 - b.latencyMs.p99)[Math.floor(runs.length / 2)]!;
 }
 
-const infra = await getInfra();
-const namespace = uniqueName('bench-growth');
-const logger = pino({ level: 'warn' }, pino.destination(2));
-const redis = await claimBenchRedisDb(infra.redisUri, (m) => logger.warn(m));
-const config = loadBackendConfig({
-  envFile: false,
-  env: {
-    MONGODB_URI: infra.mongodbUri,
-    MONGODB_DB: namespace.replace(/[^A-Za-z0-9_-]/g, '_'),
-    AMQP_URI: infra.amqpUri,
-    REDIS_URI: redis.uri,
-    VERIFICATION_CODE_SECRET: testSecret(),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    QUEUE_NAMESPACE: namespace,
-    LOG_LEVEL: 'warn',
-  },
-});
+const { config, logger, releaseRedis } = await benchBackendConfig('bench-growth');
 const app = Fastify(fastifyOptions(config, { logger: undefined, loggerInstance: logger.child({ service: 'backend' }) }));
 const load = startLoadChild();
 let exitCode = 0;
@@ -275,6 +256,6 @@ try {
   await load.stop();
   await app.mongo?.db.dropDatabase().catch(() => undefined);
   await app.close();
-  await redis.release();
+  await releaseRedis();
 }
 process.exit(exitCode);

@@ -5,13 +5,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { pino } from 'pino';
-import { getInfra, testSecret, uniqueName } from '@ashchat/testkit';
 import { buildApp, fastifyOptions } from '../app.js';
-import { loadBackendConfig } from '../config.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { createUserRepository } from '../users/user.repository.js';
-import { claimBenchRedisDb } from './bench.redis.js';
+import { benchBackendConfig } from './bench.backend.js';
 import { runHttpLoad, type HttpLoadResult } from './autocannon.child.js';
 import { fmt, formatTable } from './bench.stats.js';
 
@@ -59,23 +56,7 @@ function median(runs: readonly HttpLoadResult[]): HttpLoadResult {
   return [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)]!;
 }
 
-const infra = await getInfra();
-const namespace = uniqueName('bench-rest');
-const logger = pino({ level: 'warn' }, pino.destination(2));
-const redis = await claimBenchRedisDb(infra.redisUri, (m) => logger.warn(m));
-const config = loadBackendConfig({
-  envFile: false,
-  env: {
-    MONGODB_URI: infra.mongodbUri,
-    MONGODB_DB: namespace.replace(/[^A-Za-z0-9_-]/g, '_'),
-    AMQP_URI: infra.amqpUri,
-    REDIS_URI: redis.uri,
-    VERIFICATION_CODE_SECRET: testSecret(),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    QUEUE_NAMESPACE: namespace,
-    LOG_LEVEL: 'warn',
-  },
-});
+const { config, logger, releaseRedis } = await benchBackendConfig('bench-rest');
 const app = Fastify(fastifyOptions(config, { logger: undefined, loggerInstance: logger.child({ service: 'backend' }) }));
 const hello = Fastify({ logger: false });
 const coldConfig = Object.freeze({ ...config, INBOX_CACHE_TTL_MS: 0, SESSION_CACHE_TTL_MS: 0 });
@@ -184,6 +165,6 @@ try {
   await cold.close();
   await app.mongo?.db.dropDatabase().catch(() => undefined);
   await app.close();
-  await redis.release();
+  await releaseRedis();
 }
 process.exit(exitCode);
