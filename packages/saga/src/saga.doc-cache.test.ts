@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createHarness } from './saga.fixture.js';
+import { createHarness, waitFor } from './saga.fixture.js';
 
 const stamp = async () => ({ type: 'STAMPED', stampId: 's' });
 
@@ -36,6 +36,12 @@ t.test('docCacheSize 0 reads the document for every event', async (t) => {
   const a = h.runtime({ docCacheSize: 0 });
   const id = h.id();
   await a.start(id, { sagaId: id, text: 'c', timeoutMs: 60_000 });
+  // The runtime's own deferred write (dropping the confirmed outbox entry) must be done first:
+  // FerretDB rewrites whole documents, so a write racing ours could put the old version back.
+  await waitFor('the start settled', async () => {
+    const doc = await h.collection.findOne({ _id: id });
+    return doc !== null && doc.outbox.length === 0;
+  });
   await h.collection.updateOne({ _id: id }, { $set: { machineVersion: 99 } });
   await t.rejects(a.send(id, { type: 'APPROVE' }), { name: 'SagaVersionError' }, 'the stored document was read, not a cached copy');
 });
