@@ -7,6 +7,16 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  // The one text rule (common.schema.ts): what no text field may contain, whatever the contract.
+  INVALID_TEXT: {
+    status: 400,
+    message: 'The text contains characters that are not allowed (control, invisible or formatting characters, or unpaired surrogates).',
+  },
+  INVALID_ENCODING: { status: 400, message: 'The request body is not valid UTF-8.' },
+  WEAK_PASSWORD: { status: 400, message: 'The password is too easy to guess; choose another.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
+  URI_TOO_LONG: { status: 414, message: 'The URL is too long.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
