@@ -105,6 +105,22 @@ t.test('sends arriving together are stored together, each new one once and each 
   t.equal((await messages.page(c, undefined, 100)).length, 10);
 });
 
+t.test('a document the server cannot store fails alone, not the sends batched with it', async (t) => {
+  const c = new ObjectId();
+  const send = (id: string, body: string) => messages.insert({ conversationId: c, senderId: 's', clientMessageId: id, body }, new Date());
+  // The first goes alone; the rest queue behind it and go as one batch, a NUL body in the middle.
+  // FerretDB on PostgreSQL refuses U+0000 and fails the whole insertMany without saying which one;
+  // MongoDB stores it. Either way, every other send is stored. (The REST and WebSocket edges refuse
+  // such text before it gets here; this is the store's own guarantee.)
+  const bodies = ['first', 'a', 'b', 'x\u0000y', 'c', 'd'];
+  const results = await Promise.allSettled(bodies.map((body, i) => send(`n${i}`, body)));
+  for (const [i, r] of results.entries()) {
+    if (i !== 3) t.equal(r.status, 'fulfilled', `${bodies[i]}: stored`);
+  }
+  const stored = (await messages.page(c, undefined, 100)).map((m) => m.body);
+  t.same(stored.filter((b) => b !== 'x\u0000y').sort(), ['a', 'b', 'c', 'd', 'first'], 'the five others are in the conversation');
+});
+
 t.test('unread counts: others’ messages after the marker, deleted ones excluded', async (t) => {
   const c = new ObjectId();
   const send = async (sender: string, n: number) => (await messages.insert({ conversationId: c, senderId: sender, clientMessageId: `u${n}`, body: 'x' }, new Date())).message;

@@ -32,22 +32,39 @@ t.test('a lone insert goes at once; those arriving meanwhile go together in the 
   await Promise.all(rest);
 });
 
-t.test('a document refused in a batch fails alone; a batch failing without per-document errors fails every caller', async (t) => {
+t.test('a document refused in a batch fails alone, whether or not the server says which one it was', async (t) => {
   const { calls, fn } = gate();
   const insert = createInsertBatcher<string>({ insertMany: (docs) => fn(docs), maxBatch: 10 });
   const blocker = insert('x');
   await settled();
-  const [ok, dup, ok2] = ['a', 'b', 'c'].map((d) => insert(d).then(() => 'stored', (e: { code?: number }) => e.code));
+  const outcome = (p: Promise<void>) => p.then(() => 'stored', (e: { code?: number; message?: string }) => e.code ?? e.message);
+  const [ok, dup, ok2] = ['a', 'b', 'c'].map((d) => outcome(insert(d)));
   calls[0]!.finish();
   await blocker;
   await settled();
   calls[1]!.finish(Object.assign(new Error('bulk'), { writeErrors: [{ index: 1, code: 11000, errmsg: 'E11000 duplicate key' }] }));
-  t.same(await Promise.all([ok, dup, ok2]), ['stored', 11000, 'stored']);
+  t.same(await Promise.all([ok, dup, ok2]), ['stored', 11000, 'stored'], 'per-document errors are believed');
+
+  // FerretDB on PostgreSQL: one string it cannot store sinks the whole insertMany, with no writeErrors.
+  const blocker2 = insert('x2');
+  await settled();
+  const [good, bad, good2] = ['d', 'bad', 'e'].map((d) => outcome(insert(d)));
+  calls[2]!.finish();
+  await blocker2;
+  await settled();
+  t.same(calls[3]!.args[0], ['d', 'bad', 'e']);
+  calls[3]!.finish(Object.assign(new Error('unsupported Unicode escape sequence'), { writeErrors: [] }));
+  await settled();
+  t.same(calls.slice(4).map((c) => c.args[0]), [['d'], ['bad'], ['e']], 'the failed batch is written again one document at a time');
+  calls[4]!.finish();
+  calls[5]!.finish(new Error('unsupported Unicode escape sequence'));
+  calls[6]!.finish();
+  t.same(await Promise.all([good, bad, good2]), ['stored', 'unsupported Unicode escape sequence', 'stored'], 'only the bad one fails');
 
   const down = insert('y');
   await settled();
-  calls[2]!.finish(new Error('connection lost'));
-  await t.rejects(down, /connection lost/);
+  calls[7]!.finish(new Error('connection lost'));
+  await t.rejects(down, /connection lost/, 'a lone document failing fails its caller');
 });
 
 t.test('coalesced writes: one at a time per key, the latest value wins, every caller waits for a write covering it', async (t) => {

@@ -12,30 +12,42 @@ export interface BatchWriteError {
 
 /**
  * Inserts queued documents `maxBatch` at a time. `insertMany` must be unordered: a document the
- * server refuses fails alone, with the error reported for its index.
+ * server refuses fails alone, with the error reported for its index. A batch that fails without
+ * saying which documents it refused (FerretDB refuses a whole `insertMany` for one string it cannot
+ * store, with `writeErrors: []`; a connection lost mid-batch looks the same) is written again one
+ * document at a time, so one sender's bad document never fails another sender's message. A retry
+ * of a document that was stored after all meets the unique index, which callers treat as "stored".
  */
 export function createInsertBatcher<D>(o: { insertMany(docs: D[]): Promise<void>; maxBatch: number }): (doc: D) => Promise<void> {
-  let queue: { doc: D; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  type Queued = { doc: D; resolve: () => void; reject: (err: unknown) => void };
+  let queue: Queued[] = [];
   let running = false;
+
+  async function write(batch: Queued[]): Promise<void> {
+    try {
+      await o.insertMany(batch.map((b) => b.doc));
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      const refused = writeErrorsOf(err);
+      if (refused) {
+        for (const [i, b] of batch.entries()) {
+          if (refused.has(i)) b.reject(refused.get(i));
+          else b.resolve();
+        }
+      } else if (batch.length === 1) {
+        batch[0]!.reject(err);
+      } else {
+        await Promise.all(batch.map((b) => write([b])));
+      }
+    }
+  }
 
   async function drain(): Promise<void> {
     running = true;
     while (queue.length > 0) {
       const batch = queue.slice(0, o.maxBatch);
       queue = queue.slice(batch.length);
-      try {
-        await o.insertMany(batch.map((b) => b.doc));
-        for (const b of batch) b.resolve();
-      } catch (err) {
-        const refused = writeErrorsOf(err);
-        // Without per-document errors nobody knows which were stored: each caller sees the failure
-        // (and a retry is idempotent through the unique index).
-        for (const [i, b] of batch.entries()) {
-          if (!refused) b.reject(err);
-          else if (refused.has(i)) b.reject(refused.get(i));
-          else b.resolve();
-        }
-      }
+      await write(batch);
     }
     running = false;
   }
