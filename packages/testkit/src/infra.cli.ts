@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { resolveInfra, stderrLogger } from './infra.resolver.js';
 import type { ResolvedInfra, ServiceSource } from './infra.types.js';
+import { inTerminalForeground } from './process.util.js';
 import { redactUrl } from './service.context.js';
 import { testSecret } from './test-helpers.js';
 
@@ -116,7 +117,13 @@ async function exec(command: string[], opts: CliOptions): Promise<never> {
   router.onSignal((sig) => {
     signals += 1;
     // Third signal: the command ignores us, force it so teardown can still happen.
-    child.kill(signals >= 3 ? 'SIGKILL' : sig);
+    if (signals >= 3) return void child.kill('SIGKILL');
+    // The command shares our process group: a Ctrl-C in the terminal reached it already, and a
+    // forwarded copy would arrive a moment later as a second signal. Cannot tell a Ctrl-C from a
+    // `kill -INT` aimed at us alone, so only while we are the terminal's foreground group (the
+    // services' repeat window in service-kit covers the copies we cannot avoid).
+    if (sig === 'SIGINT' && inTerminalForeground()) return;
+    child.kill(sig);
   });
   const code = await new Promise<number>((resolve) => {
     child.once('error', (err) => {

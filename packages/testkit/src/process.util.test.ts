@@ -1,10 +1,11 @@
 import t from 'tap';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseProcStat } from './process.util.js';
 import { waitFor } from './wait-for.js';
 
 const alive = (pid: number): boolean => {
@@ -57,4 +58,12 @@ t.test("a server its parent stops normally takes its watchdog with it (nothing l
   t.notOk(alive(server.pid), 'stopped by its parent');
   await waitFor(() => watchdogs().length === 0, { timeoutMs: 10_000, intervalMs: 100, message: 'the watchdog to exit' });
   t.pass('the watchdog exited by itself');
+});
+
+t.test('parseProcStat: the process group and the terminal foreground group, past any command name', async (t) => {
+  t.same(parseProcStat('4242 (a ) b (c) S 1 4300 4300 34816 4301 4194560 0 0\n'), { pgrp: 4300, tpgid: 4301 });
+  t.same(parseProcStat('77 (node) S 1 77 77 0 -1 4194560 0 0\n'), { pgrp: 77, tpgid: -1 }, 'no terminal');
+  if (process.platform !== 'linux') return;
+  const pgid = Number(execFileSync('ps', ['-o', 'pgid=', '-p', String(process.pid)], { encoding: 'utf8' }).trim());
+  t.equal(parseProcStat(readFileSync('/proc/self/stat', 'utf8')).pgrp, pgid, 'as ps sees this process');
 });

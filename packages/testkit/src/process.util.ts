@@ -84,6 +84,28 @@ export function groupMembers(pgid: number): number[] {
   }
 }
 
+/** Process group and the terminal's foreground process group (`tpgid`, -1 without a terminal) from a /proc/<pid>/stat line. */
+export function parseProcStat(stat: string): { pgrp: number; tpgid: number } {
+  // Fields after the ")" that ends the command name (which may itself hold spaces and parentheses).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pgrp: Number(fields[2]), tpgid: Number(fields[5]) };
+}
+
+/**
+ * Whether this process is in the foreground process group of its terminal: a Ctrl-C there reaches
+ * every process of the group, so a child in the same group already has it. False when unknown
+ * (no /proc, no terminal), so callers fall back to forwarding.
+ */
+export function inTerminalForeground(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const { pgrp, tpgid } = parseProcStat(readFileSync('/proc/self/stat', 'utf8'));
+    return tpgid > 0 && tpgid === pgrp;
+  } catch {
+    return false;
+  }
+}
+
 export function isPidAlive(pid: number): boolean {
   if (process.platform === 'linux') {
     try {
