@@ -1,5 +1,5 @@
 export type { ServiceLogger } from './service.logger.js';
-export { REDACTED_PATHS, loggerOptions } from './logger.js';
+export { REDACTED_PATHS, loggerOptions, redactUrl, serializeRequest } from './logger.js';
 export {
   installGracefulShutdown,
   type GracefulShutdown,
@@ -9,3 +9,10 @@ export {
 export { checkReadiness, type ReadinessCheck, type ReadinessResult } from './readiness.js';
 export { closeRedis, createRedisClient } from './redis.connection.js';
 export { createRedisLock, type RedisLockOptions, type WithRedisLock } from './redis.lock.js';
+export {
+  API_CSP,
+  API_SECURITY_HEADERS,
+  clientErrorHandler,
+  httpServerTimeouts,
+  type HttpTimeouts,
+} from './http.hardening.js';

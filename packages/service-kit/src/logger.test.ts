@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import t from 'tap';
 import { pino } from 'pino';
-import { loggerOptions } from './logger.js';
+import { loggerOptions, redactUrl } from './logger.js';
 
 function capture(): { logger: pino.Logger; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
@@ -31,7 +31,29 @@ t.test('credentials, passwords, codes and tokens are redacted', async (t) => {
   for (const secret of ['abc.def', 's3cr3t', 'hunter2', '123456', '654321', 'tok-1', 'rt-1', 'at-1']) {
     t.notMatch(text, secret, `${secret} is not logged`);
   }
-  t.match(line, { req: { method: 'POST', headers: { host: 'h', authorization: '[REDACTED]' } }, body: { email: 'a@b.c' } });
+  t.match(line, { req: { method: 'POST', url: '/x', host: 'h' }, body: { email: 'a@b.c' } });
+  t.notOk((line?.req as Record<string, unknown>).headers, 'request headers are never logged');
+});
+
+t.test('a logged request URL keeps its path and loses every query value but a page size', async (t) => {
+  const { logger, lines } = capture();
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+  logger.info({ req: { method: 'GET', url: `/v1/ws?access_token=${jwt}&limit=20&before=c1&${jwt}&query=ada%20l` } });
+  const [line] = lines();
+  t.equal((line?.req as Record<string, unknown>).url, '/v1/ws?[REDACTED]&limit=20&before=[REDACTED]&[REDACTED]&query=[REDACTED]');
+  t.notMatch(JSON.stringify(line), 'c2lnbmF0dXJl', 'no part of the token');
+});
+
+t.test('redactUrl censors what could carry a secret and nothing the API needs to debug', async (t) => {
+  t.equal(redactUrl('/v1/conversations'), '/v1/conversations', 'a path alone is kept');
+  t.equal(redactUrl('/v1/conversations?'), '/v1/conversations?');
+  t.equal(redactUrl('/x?limit=50&limit=abc&limit=99999'), '/x?limit=50&limit=[REDACTED]&limit=[REDACTED]', 'a page size only as a number');
+  t.equal(redactUrl('/x?token=a&refresh_token=b&code=123456'), '/x?[REDACTED]&[REDACTED]&[REDACTED]', 'unknown names are censored with their values');
+  t.equal(redactUrl('/x?%E0%A4%A=1&limit=%31%32'), '/x?[REDACTED]&limit=12', 'undecodable names are censored; encoded values compared decoded');
+  t.equal(redactUrl('/x?cursor'), '/x?cursor', 'a known name without a value');
+  const long = redactUrl(`/v1/registrations/${'a'.repeat(5_000)}?limit=1`);
+  t.ok(long.length < 600, 'a long path is cut');
+  t.match(long, /…\(5018 characters\)\?limit=1$/);
 });
 
 t.test('error codes stay readable', async (t) => {

@@ -33,10 +33,76 @@ export const REDACTED_PATHS: readonly string[] = [
   '*.codeDigest',
 ];
 
+const CENSOR = '[REDACTED]';
+
+/** Query parameters whose name may be logged (the API's own); any other name is censored too. */
+const LOGGED_QUERY_NAMES: ReadonlySet<string> = new Set(['limit', 'before', 'cursor', 'query']);
+/** Query parameters whose value may be logged, and the only form in which it is (a page size). */
+const LOGGED_QUERY_VALUES: Readonly<Record<string, RegExp>> = { limit: /^\d{1,4}$/ };
+/** Longer paths are cut: a 16 KiB URL (Node's header limit) must not make every log line that long. */
+const MAX_LOGGED_PATH = 512;
+
+function decoded(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A request URL as it may be logged: the path, and the query with every value censored but a page
+ * size, and every name censored but the API's own. A token sent as `?access_token=…` (or as a bare
+ * `?<token>`) cannot reach the log, whatever the client put there.
+ */
+export function redactUrl(url: string): string {
+  const mark = url.indexOf('?');
+  const path = mark === -1 ? url : url.slice(0, mark);
+  const shownPath = path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}…(${path.length} characters)` : path;
+  if (mark === -1) return shownPath;
+  const query = url.slice(mark + 1);
+  if (query === '') return `${shownPath}?`;
+  const pairs = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = decoded(eq === -1 ? pair : pair.slice(0, eq));
+    if (name === undefined || !LOGGED_QUERY_NAMES.has(name)) return CENSOR;
+    if (eq === -1) return name;
+    const value = decoded(pair.slice(eq + 1));
+    const shown = LOGGED_QUERY_VALUES[name];
+    return `${name}=${value !== undefined && shown?.test(value) === true ? value : CENSOR}`;
+  });
+  return `${shownPath}?${pairs.join('&')}`;
+}
+
+/** The request fields Fastify logs (`incoming request`), with the URL censored by redactUrl. */
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  headers?: { host?: string };
+  socket?: { remotePort?: number };
+}
+
+/**
+ * pino's `req` serializer, replacing Fastify's default one: the same fields, the URL redacted.
+ * Never headers (credentials travel there); whatever object is logged as `req`.
+ */
+export function serializeRequest(req: LoggedRequest): Record<string, unknown> {
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? redactUrl(req.url) : undefined,
+    host: req.host ?? req.headers?.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 /** pino options for a service logger (also Fastify's `logger` option). JSON lines on stdout. */
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
-    redact: { paths: [...REDACTED_PATHS], censor: '[REDACTED]' },
+    redact: { paths: [...REDACTED_PATHS], censor: CENSOR },
+    serializers: { req: serializeRequest },
   };
 }
