@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { LogLevelVar, PortVar, SecretVar, UriVar, loadConfig, type LoadConfigOptions } from '@ashchat/config';
+import { LogLevelVar, PortVar, SecretVar, UriVar, loadConfig, type ConfigProblem, type LoadConfigOptions } from '@ashchat/config';
 
 /** Every environment variable the backend reads. The single list an operator needs. */
 export const BackendConfigSchema = Type.Object({
@@ -39,6 +39,15 @@ export const BackendConfigSchema = Type.Object({
   REGISTRATION_STATUS_RATE_LIMIT_PER_IP: Type.Integer({ default: 600, minimum: 1 }),
   /** Per e-mail address and window for GET /v1/registrations/:id. */
   REGISTRATION_STATUS_RATE_LIMIT_PER_EMAIL: Type.Integer({ default: 120, minimum: 1 }),
+  /**
+   * Verification mails one e-mail address may receive per hour, new registrations and resends
+   * together, whoever asks: stops mail-bombing an address. One registration sends at most
+   * 1 + REGISTRATION_MAX_RESENDS mails (4 by default, a minute apart), so 5 lets a user finish a
+   * registration with every resend and still start over once within the hour.
+   */
+  REGISTRATION_MAIL_LIMIT_PER_HOUR: Type.Integer({ default: 5, minimum: 1 }),
+  /** The same per day: two whole registrations with all their resends and a couple of fresh starts. */
+  REGISTRATION_MAIL_LIMIT_PER_DAY: Type.Integer({ default: 10, minimum: 1 }),
   /** Keys (HS256) the access tokens; at least 32 characters, never shared with another purpose. */
   JWT_SECRET: SecretVar({ minLength: 32 }),
   /** Lifetime of an access token; short, since only a refresh notices a revoked session's JWT expiring. */
@@ -115,12 +124,32 @@ export const BackendConfigSchema = Type.Object({
   USER_SEARCH_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   /** How often an instance deletes expired refresh tokens (FerretDB has no TTL indexes). */
   SESSION_PURGE_INTERVAL_MS: Type.Integer({ default: 3_600_000, minimum: 1_000 }),
+  /**
+   * How long a client has to send a whole request (headers and body) once it started one; then it
+   * gets 408 and the connection is closed. Bounds slow-body clients holding connections: 30 s lets
+   * the largest accepted body (1 MiB) arrive at about 35 KB/s. Answers may take longer (not bounded).
+   */
+  HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 100, maximum: 600_000 }),
+  /** How long a client has to send a request's headers (slowloris); at most HTTP_REQUEST_TIMEOUT_MS. */
+  HTTP_HEADERS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 600_000 }),
+  /**
+   * How long an idle keep-alive connection stays open between requests. Longer than the idle
+   * timeout of the usual reverse proxies (60 s), so the proxy closes first and never sends on a
+   * connection this server is closing (Fastify's default, 72 s).
+   */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ default: 72_000, minimum: 100, maximum: 600_000 }),
   /** Trust X-Forwarded-* (set when running behind a reverse proxy). */
   TRUST_PROXY: Type.Boolean({ default: false }),
 });
 
 export type BackendConfig = Readonly<Static<typeof BackendConfigSchema>>;
 
+/** Node refuses a headers timeout longer than the request timeout: say so at start-up, by name. */
+function httpTimeouts(config: BackendConfig): ConfigProblem[] {
+  if (config.HTTP_HEADERS_TIMEOUT_MS <= config.HTTP_REQUEST_TIMEOUT_MS) return [];
+  return [{ variable: 'HTTP_HEADERS_TIMEOUT_MS', problem: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' }];
+}
+
 export function loadBackendConfig(options?: LoadConfigOptions): BackendConfig {
-  return loadConfig(BackendConfigSchema, options);
+  return loadConfig(BackendConfigSchema, { ...options, check: httpTimeouts });
 }

@@ -54,10 +54,15 @@ export function createRateLimiter(redis: Redis, prefix = 'rate-limit'): RateLimi
   };
 }
 
-/** Counts the hits; beyond a limit, throws 429 RATE_LIMITED with Retry-After (whole seconds, at least 1). */
+/** The refusal of every limit: 429 RATE_LIMITED with Retry-After (whole seconds, at least 1). */
+export function rateLimitedError(retryAfterMs: number): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1_000));
+  return new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs } });
+}
+
+/** Counts the hits; beyond a limit, throws 429 RATE_LIMITED with Retry-After. */
 export async function enforceRateLimit(limiter: RateLimiter, entries: Parameters<RateLimiter['hit']>[0]): Promise<void> {
   const decision = await limiter.hit(entries);
   if (decision.allowed) return;
-  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1_000));
-  throw new AppError('RATE_LIMITED', { headers: { 'retry-after': String(seconds) }, details: { retryAfterMs: decision.retryAfterMs } });
+  throw rateLimitedError(decision.retryAfterMs);
 }

@@ -5,9 +5,12 @@ import { createTypedPublisher, type MessagingLogger, type TypedConsumer, type Ty
 import type { BackendConfig } from '../config.js';
 import { closeRedis } from '@ashchat/service-kit';
 import { createRateLimiter } from '../rate-limit/rate-limiter.js';
+import { commonPasswords } from '../security/common-passwords.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
+import { createPasswordPolicy } from '../security/password.policy.js';
 import { createUserRepository, type UserRepository } from '../users/user.repository.js';
 import { createRegistrationLifecycle } from './registration.lifecycle.js';
+import { createMailLimits } from './registration.mail-limit.js';
 import { registrationQueues, routeToQueues, type RegistrationQueues } from './registration.queues.js';
 import { createRegistrationRateLimits } from './registration.rate-limit.js';
 import { createReplyConsumer, emptyReplyStats, type ReplyStats } from './registration-reply.consumer.js';
@@ -102,6 +105,8 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
     runtime,
     users,
     hasher: createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }),
+    passwordPolicy: createPasswordPolicy(commonPasswords()),
+    mailLimits: createMailLimits(app.redis, { perHour: config.REGISTRATION_MAIL_LIMIT_PER_HOUR, perDay: config.REGISTRATION_MAIL_LIMIT_PER_DAY }),
     settings: {
       verificationCodeSecret: config.VERIFICATION_CODE_SECRET,
       codeTtlMs: config.REGISTRATION_CODE_TTL_MS,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import {
   CreateRegistrationBody,
   ErrorResponse,
@@ -38,6 +38,21 @@ const NOT_AWAITING_CODE = [
   'REGISTRATION_LOCKED',
 ] as const;
 
+/** The reasons of a WEAK_PASSWORD refusal, as the 400 response of POST /v1/registrations documents them. */
+const WEAK_PASSWORD_NOTE = [
+  '`WEAK_PASSWORD` carries `details.reason`, the rule that refused the password (compared in Unicode NFC):',
+  '`whitespace` (nothing but white space), `one-character` (one character repeated),',
+  '`email` (the e-mail address or the part before its `@`, in any case), `common` (one of the most',
+  'common passwords, in any case). Sign-in applies none of these rules.',
+].join(' ');
+
+/** `responses` with `note` appended to the description of the response under `status`. */
+function withNote(responses: Record<number, TSchema>, status: number, note: string): Record<number, TSchema> {
+  const response = responses[status];
+  if (!response) throw new Error(`no ${status} response to annotate`);
+  return { ...responses, [status]: { ...response, description: `${response.description ?? ''}\n\n${note}` } };
+}
+
 const registrationHeader = {
   location: Type.String({ description: 'The status URL of the new registration (same as `statusUrl`)' }),
 };
@@ -69,12 +84,14 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
           'Hashes the password and has a six-digit code mailed to the address. Answers at once: poll',
           '`statusUrl` (also the `Location`) until `awaiting-code`, then submit the code. The answer is the',
           'same whether or not the address already has an account (the mail tells its owner instead), so the',
-          'API reveals no accounts. Limited per client IP and per e-mail address.',
+          'API reveals no accounts. An obviously weak password is refused (`WEAK_PASSWORD`, see the 400',
+          'response). Limited per client IP and per e-mail address, and in the verification mails one',
+          'address receives per hour and per day (registrations and resends together).',
         ].join(' '),
         body: Type.Ref(CreateRegistrationBody),
         response: {
           202: Type.Ref(RegistrationAccepted, { description: 'Started; a code is on its way', headers: registrationHeader }),
-          ...errorResponses([...BODY_ERRORS, 'RATE_LIMITED', 'INTERNAL_ERROR']),
+          ...withNote(errorResponses([...BODY_ERRORS, 'WEAK_PASSWORD', 'RATE_LIMITED', 'INTERNAL_ERROR']), 400, WEAK_PASSWORD_NOTE),
         },
       },
       preHandler: async (request) => limits.check('create', request.ip, normalizeEmail(request.body.email)),
@@ -143,7 +160,9 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
         summary: 'Mail a new code',
         description: [
           'Has a new code mailed; the previous one stops being valid. Allowed after a cooldown and a',
-          'limited number of times (`resendAvailableAt`, `resendsLeft`). Limited per client IP and per e-mail address.',
+          'limited number of times (`resendAvailableAt`, `resendsLeft`). Limited per client IP and per e-mail address,',
+          'and in the verification mails one address receives per hour and per day (registrations and resends together);',
+          'a refused resend does not count as a mail.',
         ].join(' '),
         params: RegistrationParams,
         response: {

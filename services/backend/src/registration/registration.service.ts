@@ -3,9 +3,11 @@ import { codeDigest, type CreateRegistrationBody } from '@ashchat/contracts';
 import { SagaConflictError, type SagaEventInput, type SagaWatch } from '@ashchat/saga';
 import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../security/password.hasher.js';
+import type { PasswordPolicy } from '../security/password.policy.js';
 import { normalizeEmail } from '../users/email.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { RegistrationMachine } from './registration.machine.js';
+import type { MailLimits, MailReservation } from './registration.mail-limit.js';
 import type { RegistrationStatusView } from './registration.saga.js';
 import type { RegistrationRuntime, RegistrationSagaView } from './registration.runtime.js';
 
@@ -34,12 +36,18 @@ export interface RegistrationServiceDeps {
   runtime: Pick<RegistrationRuntime, 'start' | 'send' | 'get' | 'watch'>;
   users: Pick<UserRepository, 'existsByEmail'>;
   hasher: Pick<PasswordHasher, 'hash'>;
+  passwordPolicy: PasswordPolicy;
+  /** Verification mails per address (registrations and resends together). */
+  mailLimits: MailLimits;
   settings: RegistrationSettings;
   clock?: () => number;
 }
 
 export interface RegistrationService {
-  /** Hashes the password, then starts the saga. The same answer whether or not the e-mail has an account. */
+  /**
+   * Refuses an obviously weak password (400 WEAK_PASSWORD), counts the mail against the address,
+   * hashes the password, then starts the saga. The same answer whether or not the e-mail has an account.
+   */
   register(body: CreateRegistrationBody): Promise<Registration>;
   get(id: string): Promise<Registration | null>;
   /** Submits a code and waits (bounded) for the verifier's verdict. Refusals throw AppError. */
@@ -74,6 +82,22 @@ function closedError(r: Registration): AppError | null {
     default:
       return null;
   }
+}
+
+/** Why a registration awaiting its code cannot have another one now, or null if it can. */
+function resendRefusal(r: Registration, now: number): AppError | null {
+  if (r.view.resendsLeft === 0 || r.view.resendAvailableAt === null) return new AppError('RESEND_LIMIT_REACHED');
+  const waitMs = r.view.resendAvailableAt - now;
+  if (waitMs <= 0) return null;
+  return new AppError('RESEND_COOLDOWN', {
+    headers: retryAfter(waitMs / 1_000),
+    details: { resendAvailableAt: new Date(r.view.resendAvailableAt).toISOString() },
+  });
+}
+
+/** Gives a counted mail back when none went out; a failed give-back only errs on the safe side. */
+async function giveBack(mail: MailReservation): Promise<void> {
+  await mail.release().catch(() => undefined);
 }
 
 /** Throws unless the registration waits for the user (a code was mailed, none is being checked). */
@@ -144,25 +168,36 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
 
   return {
     async register(body) {
-      // First, before anything is stored or looked up: only the hash ever leaves this function.
-      const passwordHash = await deps.hasher.hash(body.password);
+      // The password rule comes first: a refusal costs no mail from the address's allowance.
+      const verdict = deps.passwordPolicy.check(body.password, body.email);
+      if (!verdict.ok) throw new AppError('WEAK_PASSWORD', { details: { reason: verdict.reason } });
       const emailNormalized = normalizeEmail(body.email);
-      const accountExists = await deps.users.existsByEmail(emailNormalized);
-      const id = randomUUID();
-      const { view } = await runtime.start(id, {
-        registrationId: id,
-        email: body.email,
-        emailNormalized,
-        nickname: body.nickname,
-        preferredLanguage: body.preferredLanguage,
-        passwordHash,
-        accountExists,
-        codeTtlMs: settings.codeTtlMs,
-        resendCooldownMs: settings.resendCooldownMs,
-        maxResends: settings.maxResends,
-        requestTimeoutMs: settings.verifierRequestTimeoutMs,
-      });
-      return toRegistration(view);
+      // Every registration mails the address (a code, or a notice when it has an account), so it is
+      // counted whether or not the account exists (nothing to learn from the limit), before the costly hash.
+      const mail = await deps.mailLimits.reserve(emailNormalized);
+      try {
+        // Before anything is stored or looked up: only the hash ever leaves this function.
+        const passwordHash = await deps.hasher.hash(body.password);
+        const accountExists = await deps.users.existsByEmail(emailNormalized);
+        const id = randomUUID();
+        const { view } = await runtime.start(id, {
+          registrationId: id,
+          email: body.email,
+          emailNormalized,
+          nickname: body.nickname,
+          preferredLanguage: body.preferredLanguage,
+          passwordHash,
+          accountExists,
+          codeTtlMs: settings.codeTtlMs,
+          resendCooldownMs: settings.resendCooldownMs,
+          maxResends: settings.maxResends,
+          requestTimeoutMs: settings.verifierRequestTimeoutMs,
+        });
+        return toRegistration(view);
+      } catch (err) {
+        await giveBack(mail);
+        throw err;
+      }
     },
 
     async get(id) {
@@ -194,18 +229,23 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
     async resend(id) {
       const current = await load(id);
       assertAwaitingCode(current);
-      if (current.view.resendsLeft === 0) throw new AppError('RESEND_LIMIT_REACHED');
-      const result = await send(id, { type: 'RESEND_REQUESTED' });
+      // Cooldown and resend limit answer first: asking too early never spends the address's allowance.
+      const early = resendRefusal(current, clock());
+      if (early) throw early;
+      const mail = await deps.mailLimits.reserve(current.emailNormalized);
+      let result: Awaited<ReturnType<typeof send>>;
+      try {
+        result = await send(id, { type: 'RESEND_REQUESTED' });
+      } catch (err) {
+        await giveBack(mail);
+        throw err;
+      }
       if (result.changed) return result.registration;
-      // The machine's guard refused: say why.
+      // The machine's guard refused (its clock decides): no mail goes out; say why.
+      await giveBack(mail);
       const now = result.registration;
       assertAwaitingCode(now);
-      if (now.view.resendsLeft === 0 || now.view.resendAvailableAt === null) throw new AppError('RESEND_LIMIT_REACHED');
-      const waitMs = now.view.resendAvailableAt - clock();
-      throw new AppError('RESEND_COOLDOWN', {
-        headers: retryAfter(waitMs / 1_000),
-        details: { resendAvailableAt: new Date(now.view.resendAvailableAt).toISOString() },
-      });
+      throw resendRefusal(now, clock()) ?? new AppError('REGISTRATION_BUSY', { headers: retryAfter(1) });
     },
   };
 }
