@@ -55,7 +55,7 @@ export const WsTypingStopFrame = frame('typing.stop', { conversationId: ObjectId
 export const WsPresenceSubscribeFrame = frame(
   'presence.subscribe',
   { userIds: Type.Array(Uuid, { maxItems: 100, description: 'The users to follow; replaces the previous subscription of this connection (empty: none)' }) },
-  'Follows the presence of some users: acked with their current presence, then `presence` frames as it changes.',
+  'Follows the presence of some users: acked with their current presence, then `presence` frames as it changes. Only the user and those sharing a conversation with the user are followed; any other id (a stranger or no user at all, not told apart) is listed in the ack\'s `unavailable`. Membership changes apply to the subscription as they happen.',
 );
 export const ResumeCursor = Type.Object(
   {
@@ -102,7 +102,15 @@ export const WsMessageSendResult = Type.Object(
   { created: Type.Boolean({ description: 'false: a retry of a clientMessageId already stored' }), message: MessageView },
   { $id: 'WsMessageSendResult' },
 );
-export const WsPresenceSnapshot = Type.Object({ presences: Type.Array(PresenceEvent) }, { $id: 'WsPresenceSnapshot' });
+export const WsPresenceSnapshot = Type.Object(
+  {
+    presences: Type.Array(PresenceEvent),
+    unavailable: Type.Array(Uuid, {
+      description: 'Ids asked for that are not followed: users sharing no conversation with the subscriber and ids of no user alike',
+    }),
+  },
+  { $id: 'WsPresenceSnapshot' },
+);
 export const WsResumeResult = Type.Object(
   {
     replayed: Type.Integer({ minimum: 0, description: 'Messages sent before this ack' }),

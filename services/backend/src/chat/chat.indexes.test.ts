@@ -88,6 +88,16 @@ const paths: QueryPath[] = [
     ferretPushdown: true,
   },
   {
+    name: "members: a user's conversation ids (presence.subscribe)",
+    command: { find: 'conversation_members', filter: { userId: user }, projection: { _id: 0, conversationId: 1 } },
+    ferretPushdown: true,
+  },
+  {
+    name: 'members: which users share one of these conversations (presence.subscribe)',
+    command: { distinct: 'conversation_members', key: 'userId', query: { conversationId: { $in: [c, m] }, userId: { $in: [user] } } },
+    ferretPushdown: false,
+  },
+  {
     name: 'members: touch',
     command: { update: 'conversation_members', updates: [{ q: { conversationId: c, lastActivityAt: { $lt: since } }, u: { $set: { lastActivityAt: since } }, multi: true }] },
     ferretPushdown: false,

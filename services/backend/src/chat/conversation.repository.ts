@@ -53,6 +53,11 @@ export interface ConversationRepository {
   membership(conversationId: ObjectId, userId: string): Promise<MembershipDocument | null>;
   /** Members per conversation, each list in joining order. */
   membersOf(conversationIds: readonly ObjectId[]): Promise<Map<string, string[]>>;
+  /**
+   * Which of `userIds` share at least one conversation with `userId`: two reads whatever their
+   * number (the user's conversations, then which of the ids are members of one of them).
+   */
+  sharingAConversation(userId: string, userIds: readonly string[]): Promise<Set<string>>;
   /** The user's memberships, most recent activity first, strictly after `after`. */
   pageForUser(userId: string, after: ActivityCursor | undefined, limit: number): Promise<MembershipDocument[]>;
   /** Moves every member's lastActivityAt forward to `now`. */
@@ -154,6 +159,16 @@ export function createConversationRepository(db: Db): ConversationRepository {
       const docs = await members.find({ conversationId: { $in: [...conversationIds] } }).sort({ conversationId: 1, joinedAt: 1 }).toArray();
       for (const doc of docs) byConversation.get(doc.conversationId.toHexString())?.push(doc.userId);
       return byConversation;
+    },
+    async sharingAConversation(userId, userIds) {
+      const others = [...new Set(userIds)].filter((id) => id !== userId);
+      if (others.length === 0) return new Set();
+      // Index-only on MongoDB (members_user_activity starts with userId and holds conversationId).
+      const mine = await members.find({ userId }, { projection: { _id: 0, conversationId: 1 } }).toArray();
+      if (mine.length === 0) return new Set();
+      // distinct: at most userIds.length answers, however many conversations the users share.
+      const shared = await members.distinct('userId', { conversationId: { $in: mine.map((m) => m.conversationId) }, userId: { $in: others } });
+      return new Set(shared);
     },
     pageForUser(userId, after, limit) {
       const filter: Filter<MembershipDocument> = after

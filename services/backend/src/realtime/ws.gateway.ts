@@ -155,7 +155,10 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     send(conn, authOk(requestId, userId, check.expiresAt));
   }
 
-  const out: WsOutput = { send, sendPaced, ack, fail, close, deliver, flushHeld, authenticate, settings: s };
+  const queue: WsOutput['queue'] = (conn, task) => {
+    if (!conn.closed) enqueue(conn, task);
+  };
+  const out: WsOutput = { send, sendPaced, ack, fail, close, deliver, flushHeld, authenticate, queue, settings: s };
   const handle = deps.handlers(out);
 
   async function dispatch(conn: WsConnection, frame: WsClientFrame): Promise<void> {

@@ -2,13 +2,15 @@ import type { RegistrationView, ResumeCursor, TypingEvent, WsClientFrame } from 
 import { AppError } from '../errors/app-error.js';
 import type { ChatModule } from '../chat/chat.plugin.js';
 import type { WsConnection } from './ws.connection.js';
-import type { FrameHandler, WsOutput, WsPresence } from './ws.types.js';
+import type { FrameHandler, WsOutput } from './ws.types.js';
 import type { UserEventBus } from './user-events.bus.js';
+import type { PresenceSubscribe } from './ws.presence.js';
 
 export interface FrameHandlerDeps {
   chat: Pick<ChatModule, 'messages' | 'access'>;
   bus: Pick<UserEventBus, 'publish'>;
-  presence: () => WsPresence | undefined;
+  /** `presence.subscribe`, limited to users sharing a conversation (ws.presence.ts). */
+  subscribePresence: PresenceSubscribe;
   /** Replays what the client missed, then acks (ws.resume.ts). */
   resume: (out: WsOutput, conn: WsConnection, cursors: ResumeCursor[], requestId: string | undefined) => Promise<void>;
   /** Starts following a registration for the connection; its current view (ws.registration.ts). */
@@ -50,21 +52,6 @@ export function createFrameHandlers(deps: FrameHandlerDeps): (out: WsOutput) => 
     out.ack(conn, requestId, {});
   }
 
-  async function subscribePresence(out: WsOutput, conn: WsConnection, userIds: string[], requestId: string | undefined): Promise<void> {
-    userOf(conn);
-    const presence = deps.presence();
-    if (!presence) throw new AppError('PRESENCE_UNAVAILABLE');
-    conn.unwatchPresence?.();
-    conn.unwatchPresence = undefined;
-    const wanted = [...new Set(userIds)];
-    if (wanted.length === 0) return out.ack(conn, requestId, { presences: [] });
-    // Watch first, then read: a change in between arrives as an event rather than being missed.
-    const unwatch = await presence.watch(wanted, (event) => out.deliver(conn, event));
-    if (conn.closed) return unwatch();
-    conn.unwatchPresence = unwatch;
-    out.ack(conn, requestId, { presences: await presence.get(wanted) });
-  }
-
   return (out) =>
     async (conn: WsConnection, frame: WsClientFrame): Promise<void> => {
       const { requestId } = frame;
@@ -84,7 +71,8 @@ export function createFrameHandlers(deps: FrameHandlerDeps): (out: WsOutput) => 
         case 'typing.stop':
           return typing(out, conn, frame.conversationId, frame.type === 'typing.start' ? 'start' : 'stop', requestId);
         case 'presence.subscribe':
-          return subscribePresence(out, conn, frame.userIds, requestId);
+          userOf(conn);
+          return deps.subscribePresence(out, conn, frame.userIds, requestId);
         case 'resume':
           userOf(conn);
           return deps.resume(out, conn, frame.cursors, requestId);

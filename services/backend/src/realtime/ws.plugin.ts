@@ -9,6 +9,7 @@ import { bearerFromProtocols, createTokenVerifier, selectProtocol } from './ws.a
 import { createWsGateway, type WsGateway } from './ws.gateway.js';
 import type { WsPresence } from './ws.types.js';
 import { createFrameHandlers } from './ws.handlers.js';
+import { createPresenceSubscribe } from './ws.presence.js';
 import { createRegistrationWatch } from './ws.registration.js';
 import { createResume } from './ws.resume.js';
 
@@ -59,7 +60,12 @@ async function wsPlugin(app: FastifyInstance): Promise<void> {
     handlers: createFrameHandlers({
       chat: app.chat,
       bus: app.userEvents,
-      presence,
+      subscribePresence: createPresenceSubscribe({
+        presence,
+        bus: app.userEvents,
+        sharing: (userId, userIds) => app.chat.repositories.conversations.sharingAConversation(userId, userIds),
+        log: app.log,
+      }),
       resume: createResume(createResumeReader(app.chat.repositories), c.WS_RESUME_MAX_MESSAGES),
       watchRegistration: createRegistrationWatch({ registration: app.registration, limits: registrationLimits, authTimeoutMs: c.WS_AUTH_TIMEOUT_MS, log: app.log }),
       typingThrottleMs: c.WS_TYPING_THROTTLE_MS,

@@ -37,6 +37,8 @@ export interface WsOutput {
   /** Sends the held events (except those `skip` says the client has) and stops holding. */
   flushHeld(conn: WsConnection, skip?: (event: UserEvent) => boolean): void;
   authenticate(conn: WsConnection, token: string, requestId: string | undefined): Promise<void>;
+  /** Runs `task` in the connection's frame order: after the frames received so far, before later ones. */
+  queue(conn: WsConnection, task: () => Promise<void>): void;
   readonly settings: WsGatewaySettings;
 }
 
