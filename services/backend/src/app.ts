@@ -1,12 +1,15 @@
 import fp from 'fastify-plugin';
-import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { MessagingLogger } from '@ashchat/messaging';
 import type { BackendConfig } from './config.js';
-import { loggerOptions } from '@ashchat/service-kit';
+import { clientErrorHandler, httpServerTimeouts, loggerOptions } from '@ashchat/service-kit';
 import mongoPlugin from './plugins/mongo.plugin.js';
 import redisPlugin from './plugins/redis.plugin.js';
 import amqpPlugin from './plugins/amqp.plugin.js';
 import errorHandlerPlugin from './plugins/error-handler.plugin.js';
+import { frameworkErrors } from './errors/framework-errors.js';
+import securityHeadersPlugin from './plugins/security-headers.plugin.js';
 import openApiPlugin from './docs/openapi.plugin.js';
 import sagaPagesPlugin from './docs/saga-pages.plugin.js';
 import healthRoutes from './routes/health.routes.js';
@@ -41,10 +44,19 @@ export interface AppOptions {
 export function fastifyOptions(
   config: BackendConfig,
   overrides: Partial<FastifyServerOptions> = {},
-): FastifyServerOptions {
+): FastifyHttpOptions<Server> {
   return {
     logger: loggerOptions(config.LOG_LEVEL),
     trustProxy: config.TRUST_PROXY,
+    // Bounds on how long a client may take to send a request, and to stay idle between requests
+    // (slow clients would otherwise hold connections forever). WebSocket connections are upgraded
+    // out of these and kept alive by their own heartbeat.
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    http: httpServerTimeouts({ requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS, headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS }),
+    // Refusals before any route runs (timeouts, oversized headers, router limits) as catalogue answers.
+    clientErrorHandler,
+    frameworkErrors,
     // Orchestrator probes arrive every few seconds; logging each would drown real traffic.
     logController: new LogController({
       disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
@@ -63,6 +75,10 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   const { config } = opts;
   app.decorate('config', config);
   await app.register(errorHandlerPlugin);
+  // Before any route: helmet applies route options as routes are added.
+  await app.register(securityHeadersPlugin);
+  // JSON is the only body the API takes: a text/plain body is 415, not a string handed to validation.
+  app.removeContentTypeParser('text/plain');
   // Before any route: the OpenAPI document collects the routes registered after it.
   await app.register(openApiPlugin);
   await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { CreateSessionBody, ErrorResponse, RefreshSessionBody, SessionTokens } from '@ashchat/contracts';
 import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
@@ -7,6 +7,19 @@ import { normalizeEmail } from '../users/email.js';
 const SHARED_SCHEMAS = [CreateSessionBody, RefreshSessionBody, SessionTokens];
 const TAGS = ['sessions'];
 const BEARER_AUTH = [{ bearerAuth: [] }];
+
+/**
+ * Answers carrying tokens must not be stored by any cache (RFC 6749 §5.1): set before the handler,
+ * so refusals of these routes say the same.
+ */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  void reply.headers(NO_STORE);
+}
+const NO_STORE_HEADERS = {
+  'cache-control': Type.Literal('no-store', { description: 'Tokens are never cached (RFC 6749 §5.1)' }),
+  pragma: Type.Literal('no-cache', { description: 'The same, for HTTP/1.0 caches' }),
+};
 
 /** Sign-in, refresh and sign-out. Thin: the contract schemas validate, the session service decides. */
 export default async function sessionRoutes(app: FastifyInstance): Promise<void> {
@@ -28,10 +41,11 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
         ].join(' '),
         body: Type.Ref(CreateSessionBody),
         response: {
-          201: Type.Ref(SessionTokens, { description: 'Signed in' }),
+          201: Type.Ref(SessionTokens, { description: 'Signed in', headers: NO_STORE_HEADERS }),
           ...errorResponses([...BODY_ERRORS, 'INVALID_CREDENTIALS', 'RATE_LIMITED', 'INTERNAL_ERROR']),
         },
       },
+      onRequest: noStore,
       preHandler: async (request) => limits.login(request.ip, normalizeEmail(request.body.email)),
     },
     async (request, reply) => reply.code(201).send(await sessions.login(request.body)),
@@ -52,10 +66,11 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
         ].join(' '),
         body: Type.Ref(RefreshSessionBody),
         response: {
-          201: Type.Ref(SessionTokens, { description: 'New tokens' }),
+          201: Type.Ref(SessionTokens, { description: 'New tokens', headers: NO_STORE_HEADERS }),
           ...errorResponses([...BODY_ERRORS, 'INVALID_REFRESH_TOKEN', 'SESSION_BUSY', 'RATE_LIMITED', 'INTERNAL_ERROR']),
         },
       },
+      onRequest: noStore,
       preHandler: async (request) => limits.refresh(request.ip),
     },
     async (request, reply) => reply.code(201).send(await sessions.refresh(request.body.refreshToken)),

@@ -22,15 +22,22 @@ t.test('a browser shows Swagger UI at /docs and the drawn state charts at /docs/
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  // Each page runs under its own CSP (security-headers.plugin.ts): whatever it blocks, Chromium reports here.
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) blocked.push(`${page.url()}: ${message.text()}`);
+  });
 
-  await page.goto(`${base}/docs`);
+  const docs = await page.goto(`${base}/docs`);
+  t.match(docs?.headers()['content-security-policy'], /default-src 'none'/, 'Swagger UI is served under a CSP');
   await page.locator('.swagger-ui .opblock').first().waitFor({ timeout: 30_000 });
   t.ok((await page.locator('.swagger-ui .opblock').count()) > 0, 'Swagger UI lists the operations');
   t.match(await page.locator('body').innerText(), /\/v1\/registrations/, 'including the registration routes');
   await page.screenshot({ path: join(shots, 'openapi.png'), fullPage: true });
   t.ok((await stat(join(shots, 'openapi.png'))).size > 0, 'screenshot of /docs');
 
-  await page.goto(`${base}/docs/sagas`);
+  const sagas = await page.goto(`${base}/docs/sagas`);
+  t.match(sagas?.headers()['content-security-policy'], /default-src 'none'/, 'the saga page is served under a CSP');
   const svg = page.locator('pre.mermaid svg');
   await svg.first().waitFor({ timeout: 30_000 });
   // A string: evaluated in the page (this package compiles without the DOM lib).
@@ -45,4 +52,5 @@ t.test('a browser shows Swagger UI at /docs and the drawn state charts at /docs/
   t.ok((await stat(join(shots, 'sagas.png'))).size > 0, 'screenshot of /docs/sagas');
   if (process.env.ASHCHAT_KEEP_SCREENSHOTS) await page.screenshot({ path: process.env.ASHCHAT_KEEP_SCREENSHOTS, fullPage: true });
   t.same(errors, [], 'no script errors on either page');
+  t.same(blocked, [], 'nothing either page needs is blocked by its CSP');
 });

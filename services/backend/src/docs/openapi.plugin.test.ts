@@ -3,7 +3,8 @@ import Fastify from 'fastify';
 import { buildApp, fastifyOptions } from '../app.js';
 import { testConfig } from '../app.test-support.js';
 import { renderOpenApi } from './openapi.document.js';
-import { DOCS_PREFIX, OPENAPI_TAGS, isDocsPage } from './openapi.plugin.js';
+import { ERROR_CATALOGUE } from '@ashchat/contracts';
+import { DOCS_PREFIX, OPENAPI_TAGS, isDocsPage, preRouteErrors } from './openapi.plugin.js';
 
 interface Operation {
   operationId?: string;
@@ -89,7 +90,12 @@ t.test('every API route is documented with its request and response schemas', as
     }
     const statuses = Object.keys(schema.response ?? {});
     t.ok(statuses.some((s) => s.startsWith('2')), `${name} declares its success response`);
-    t.same(Object.keys(operation.responses).sort(), statuses.map((s) => s.toUpperCase()).sort(), `${name} documents every status it declares`);
+    // Plus the refusals before routing (timeouts, header size, path parameter length), never declared by a route.
+    const preRoute = preRouteErrors(url).map((code) => String(ERROR_CATALOGUE[code].status));
+    t.same(Object.keys(operation.responses).sort(), [...new Set([...statuses.map((s) => s.toUpperCase()), ...preRoute])].sort(), `${name} documents every status it declares`);
+    for (const status of preRoute) {
+      t.equal(operation.responses[status]?.content?.['application/json']?.schema?.$ref, '#/components/schemas/ErrorResponse', `${name} ${status} (before routing) is an ErrorResponse`);
+    }
     for (const status of statuses) {
       const response = operation.responses[status.toUpperCase()];
       // 204 No Content has no body to describe.

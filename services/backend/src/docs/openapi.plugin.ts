@@ -3,6 +3,9 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import type { ErrorCode } from '@ashchat/contracts';
+import { errorResponses } from '../errors/error-responses.js';
+import { cspRecord, pageCsp } from '../plugins/security-headers.plugin.js';
 
 /** Where Swagger UI lives; the document itself is `${DOCS_PREFIX}/json`. */
 export const DOCS_PREFIX = '/docs';
@@ -30,7 +33,33 @@ const DESCRIPTION = [
   '',
   'Every refusal has the same body, `ErrorResponse`: its `code` comes from one catalogue and always',
   'answers with the same HTTP status; `details` says more where a code has more to say.',
+  '',
+  'A request may also be refused before it reaches its operation (each operation lists those it may get):',
+  '`REQUEST_TIMEOUT` (408) when its headers or body do not arrive in time, `HEADERS_TOO_LARGE` (431) when',
+  'the request line and headers exceed 16 KiB (the connection is closed after either), `URI_TOO_LONG` (414)',
+  'when a path parameter is longer than 100 characters.',
 ].join('\n');
+
+/** Refusals any request may get before its route runs (see DESCRIPTION); documented on every operation. */
+export const ANY_REQUEST_ERRORS = ['REQUEST_TIMEOUT', 'HEADERS_TOO_LARGE'] as const;
+/** …and those of an operation with path parameters (the router's limit on their length). */
+export const PATH_PARAMETER_ERRORS = ['URI_TOO_LONG'] as const;
+
+/** The refusals before routing that an operation at `url` may answer. */
+export const preRouteErrors = (url: string): readonly ErrorCode[] => (url.includes('/:') ? [...ANY_REQUEST_ERRORS, ...PATH_PARAMETER_ERRORS] : ANY_REQUEST_ERRORS);
+
+/**
+ * What Swagger UI loads: its scripts and styles from this server, images inline or from here, the
+ * document (and "Try it out" requests) from this origin. No inline script (the index page has
+ * none); inline styles, which the UI applies as it renders (docs.browser.test.ts sees them blocked otherwise).
+ */
+export const SWAGGER_UI_CSP = pageCsp({
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+});
 
 type Json = unknown;
 
@@ -74,15 +103,21 @@ async function openApiPlugin(app: FastifyInstance): Promise<void> {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token of POST /v1/sessions' } },
       },
     },
-    // Pages under /docs (Swagger UI's own routes and any other documentation page) are not API.
-    transform: ({ schema, url }) => ({ schema: isDocsPage(url) ? { ...schema, hide: true } : schema, url }),
+    // Pages under /docs (Swagger UI's own routes and any other documentation page) are not API;
+    // every operation lists the refusals before routing (documented, never declared by a route).
+    transform: ({ schema, url }) => {
+      if (isDocsPage(url)) return { schema: { ...schema, hide: true }, url };
+      const declared = (schema as { response?: Record<string, unknown> }).response;
+      return { schema: { ...schema, response: { ...errorResponses(preRouteErrors(url)), ...declared } }, url };
+    },
     transformObject: (document) => ('openapiObject' in document ? tidyOpenApi(document.openapiObject) : document.swaggerObject),
     // Components are named after the contracts' $id (`ErrorResponse`), not `def-0`.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  // staticCSP: Swagger UI's routes send this CSP instead of the API's (helmet's other headers stay).
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: cspRecord(SWAGGER_UI_CSP) });
 }
 
 export default fp(openApiPlugin, { name: 'openapi', fastify: '5.x' });

@@ -5,9 +5,23 @@ import type { FastifyInstance } from 'fastify';
 import { toMermaid } from '@ashchat/saga';
 import { SAGA_DOCS, type SagaDocEntry } from './saga-docs.registry.js';
 import { renderSagaFlow } from './saga-flow.render.js';
+import { pageSecurity, type CspDirectives } from '../plugins/security-headers.plugin.js';
 
 export const SAGA_PAGE_PATH = '/docs/sagas';
 const MERMAID_PATH = `${SAGA_PAGE_PATH}/mermaid.min.js`;
+/** Starts Mermaid: a script of its own, so the page's CSP allows no inline script. */
+const INIT_PATH = `${SAGA_PAGE_PATH}/init.js`;
+const INIT_SCRIPT = "mermaid.initialize({ startOnLoad: true, securityLevel: 'strict' });\n";
+
+/**
+ * What the page loads: its two scripts from here; styles from its own <style> and the ones Mermaid
+ * writes into every SVG it draws (hence 'unsafe-inline' for styles, never for scripts).
+ */
+export const SAGA_PAGE_CSP: CspDirectives = {
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+};
 /** Mermaid's self-contained browser build, from node_modules (never a CDN). */
 const MERMAID_FILE = createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
 
@@ -40,7 +54,7 @@ ${escapeHtml(renderSagaFlow(e))}</pre>
 <p>Drawn from the machine definitions this backend runs. API reference: <a href="/docs">/docs</a>.</p>
 ${sections.join('\n')}
 <script src="${MERMAID_PATH}"></script>
-<script>mermaid.initialize({ startOnLoad: true, securityLevel: 'strict' });</script>
+<script src="${INIT_PATH}"></script>
 </body>
 </html>
 `;
@@ -49,7 +63,10 @@ ${sections.join('\n')}
 /** GET /docs/sagas (the charts, rendered in the browser) and the Mermaid script it loads. */
 async function sagaPages(app: FastifyInstance): Promise<void> {
   const page = renderSagaPage();
-  app.get(SAGA_PAGE_PATH, { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get(SAGA_PAGE_PATH, { schema: { hide: true }, helmet: pageSecurity(SAGA_PAGE_CSP) }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(page),
+  );
+  app.get(INIT_PATH, { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(INIT_SCRIPT));
   app.get(MERMAID_PATH, { schema: { hide: true } }, async (_request, reply) =>
     reply
       .type('application/javascript; charset=utf-8')

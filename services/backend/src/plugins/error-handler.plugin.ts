@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOGUE, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
+import { redactUrl } from '@ashchat/service-kit';
 
 interface Mapped {
   code: ErrorCode;
@@ -69,7 +70,8 @@ async function errorHandlerPlugin(app: FastifyInstance): Promise<void> {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    request.log.info({ method: request.method, url: request.url }, 'route not found');
+    // Redacted: the query of an unknown route may carry anything (`?access_token=…`).
+    request.log.info({ method: request.method, url: redactUrl(request.url) }, 'route not found');
     return reply.code(404).send(errorBody('ROUTE_NOT_FOUND'));
   });
 }

@@ -1,0 +1,78 @@
+import t from 'tap';
+import { API_SECURITY_HEADERS } from '@ashchat/service-kit';
+import { buildTestApp } from '../app.test-support.js';
+import { createTestUser, loginAs } from '../auth/auth.test-support.js';
+import { SWAGGER_UI_CSP } from '../docs/openapi.plugin.js';
+import { SAGA_PAGE_CSP } from '../docs/saga-pages.plugin.js';
+import { cspRecord, pageCsp } from './security-headers.plugin.js';
+
+/** A CSP header as a map of directive → sources, whatever the order and spacing. */
+const parseCsp = (header: unknown): Record<string, string[]> =>
+  Object.fromEntries(
+    String(header)
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter(([name]) => name !== undefined && name !== '')
+      .map(([name, ...sources]) => [name!, sources]),
+  );
+
+const app = await buildTestApp(t);
+
+t.test('every API answer carries the security headers: success, refusal, unknown route', async (t) => {
+  const answers = {
+    health: await app.inject({ method: 'GET', url: '/health' }),
+    notFound: await app.inject({ method: 'GET', url: '/no/such/route' }),
+    unauthenticated: await app.inject({ method: 'GET', url: '/v1/me' }),
+    invalid: await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'not an address' } }),
+  };
+  t.same(
+    Object.fromEntries(Object.entries(answers).map(([name, res]) => [name, res.statusCode])),
+    { health: 200, notFound: 404, unauthenticated: 401, invalid: 400 },
+    'the answers under test',
+  );
+  for (const [name, res] of Object.entries(answers)) {
+    t.match(res.headers, API_SECURITY_HEADERS, `${name}: ${JSON.stringify(API_SECURITY_HEADERS)}`);
+    t.notOk(res.headers['x-powered-by'], `${name}: no X-Powered-By`);
+  }
+});
+
+t.test('Swagger UI is served under the CSP it needs, never the API one, and cannot be framed', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/docs/' });
+  t.equal(res.statusCode, 200);
+  t.match(res.headers['content-type'], /text\/html/);
+  t.same(parseCsp(res.headers['content-security-policy']), cspRecord(SWAGGER_UI_CSP));
+  t.same(parseCsp(res.headers['content-security-policy'])['frame-ancestors'], ["'none'"]);
+  t.equal(res.headers['x-frame-options'], 'DENY');
+  t.equal(res.headers['x-content-type-options'], 'nosniff');
+  t.equal(res.headers['referrer-policy'], 'no-referrer');
+});
+
+t.test('the saga page is served under the CSP it needs: no inline script', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/docs/sagas' });
+  t.equal(res.statusCode, 200);
+  const csp = parseCsp(res.headers['content-security-policy']);
+  t.same(csp, cspRecord(pageCsp(SAGA_PAGE_CSP)));
+  t.same(csp['script-src'], ["'self'"], 'scripts only from this server');
+  t.notMatch(res.body, /<script>/, 'so the page has no inline script');
+  t.equal(res.headers['x-frame-options'], 'DENY');
+  t.equal(res.headers['x-content-type-options'], 'nosniff');
+});
+
+t.test('token answers are never stored: sign-in, refresh, and their refusals (RFC 6749 §5.1)', async (t) => {
+  const user = await createTestUser(app);
+  const signIn = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: user.password } });
+  t.equal(signIn.statusCode, 201);
+  const { refreshToken } = signIn.json<{ refreshToken: string }>();
+  const refresh = await app.inject({ method: 'POST', url: '/v1/sessions/refresh', payload: { refreshToken } });
+  t.equal(refresh.statusCode, 201);
+  const refused = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: `${user.password}-wrong` } });
+  t.equal(refused.statusCode, 401);
+  for (const [name, res] of Object.entries({ signIn, refresh, refused })) {
+    t.equal(res.headers['cache-control'], 'no-store', `${name}: Cache-Control: no-store`);
+    t.equal(res.headers.pragma, 'no-cache', `${name}: Pragma: no-cache`);
+  }
+  const session = await loginAs(app, user);
+  const me = await app.inject({ method: 'GET', url: '/v1/me', headers: session.headers });
+  t.equal(me.statusCode, 200);
+  t.notOk(me.headers.pragma, 'other answers are left to the usual rules');
+});
