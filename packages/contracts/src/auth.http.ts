@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, Email } from './common.schema.js';
+import { described, Email, LineString } from './common.schema.js';
 
 const EXAMPLE_ACCESS =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzZjJiOGMxZS03YTRkLTRlOWItOWM2MS0wZDVlMmY3YThiOTAiLCJzaWQiOiI5YjFkIn0.c2lnbmF0dXJl';
 const EXAMPLE_REFRESH = 'q3Jx0b1mYV9mZ3k2QmN1c0RzZ1l0a1l6b2p3a2Z0cXc';
 
 /** An opaque refresh token: 32 random bytes, base64url (43 characters). */
-export const RefreshToken = Type.String({
+export const RefreshToken = LineString({
   minLength: 1,
   maxLength: 256,
   description: 'The opaque refresh token from the last sign-in or refresh (only its digest is stored)',
@@ -16,9 +16,9 @@ export const RefreshToken = Type.String({
 export const CreateSessionBody = Type.Object(
   {
     email: described(Email, 'Address of the account'),
-    password: Type.String({ minLength: 1, maxLength: 256, description: 'Password of the account', examples: ['correct horse battery staple'] }),
+    password: LineString({ minLength: 1, maxLength: 256, description: 'Password of the account', examples: ['correct horse battery staple'] }),
     deviceName: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: 'Label for this device, shown in session lists', examples: ['Ada’s laptop'] }),
+      LineString({ minLength: 1, maxLength: 100, description: 'Label for this device, shown in session lists', examples: ['Ada’s laptop'] }),
     ),
   },
   {
@@ -43,7 +43,7 @@ export type RefreshSessionBody = Static<typeof RefreshSessionBody>;
 
 export const SessionTokens = Type.Object(
   {
-    accessToken: Type.String({ description: 'JWT to send as `Authorization: Bearer <accessToken>`', examples: [EXAMPLE_ACCESS] }),
+    accessToken: LineString({ description: 'JWT to send as `Authorization: Bearer <accessToken>`', examples: [EXAMPLE_ACCESS] }),
     refreshToken: described(RefreshToken, 'Opaque token for POST /v1/sessions/refresh; works once (each refresh answers a new one)'),
     expiresIn: Type.Integer({ minimum: 1, description: 'Seconds until the access token expires', examples: [900] }),
     tokenType: Type.Literal('Bearer', { description: 'Always `Bearer`' }),

@@ -2,9 +2,10 @@ import t from 'tap';
 import { Value } from '@sinclair/typebox/value';
 import { Ajv } from 'ajv';
 import { Email, LanguageTag, Nickname } from './common.schema.js';
+import { AJV_TEXT_FORMATS } from './text.rule.js';
 
 // Fastify validates with Ajv (unicode regexps), the messaging layer with TypeBox: both must agree.
-const ajv = new Ajv({ strict: false });
+const ajv = new Ajv({ strict: false, formats: AJV_TEXT_FORMATS });
 const both = (schema: Parameters<typeof Value.Check>[0], value: unknown): [boolean, boolean] => [
   Value.Check(schema, value),
   ajv.validate(schema, value) as boolean,

@@ -1,4 +1,23 @@
-import { CloneType, Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CloneType, Type, type Static, type StringOptions, type TSchema } from '@sinclair/typebox';
+import type { TextFormat } from './text.rule.js';
+// Registers the text formats with TypeBox: whoever imports a schema below has them.
+import './text.rule.js';
+
+/**
+ * Strings under the text rule (text.rule.ts). Every string field of every contract is one of these,
+ * an enum/const, or pinned by an anchored allow-list pattern (ids, codes, cursors); the contracts'
+ * text-rule test walks every exported schema to keep it so.
+ */
+const ruled =
+  (format: TextFormat) =>
+  (options: StringOptions = {}) =>
+    Type.String({ ...options, format });
+/** Multi-line free text (message bodies, descriptions). */
+export const TextString = ruled('text');
+/** One line of text (e-mail addresses, device names, passwords, tokens, queries). */
+export const LineString = ruled('line');
+/** A name shown to others (nicknames, group names): one line, nothing invisible or reordering. */
+export const DisplayNameString = ruled('display-name');
 
 /** A copy of `schema` that says what it means where it is used (CloneType would keep the old description). */
 export const described = <T extends TSchema>(schema: T, description: string): T => CloneType({ ...schema, description });
@@ -8,7 +27,7 @@ export const Uuid = Type.String({
   description: 'Lower-case UUID',
   examples: ['3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90'],
 });
-export const Email = Type.String({
+export const Email = LineString({
   minLength: 3,
   maxLength: 254,
   // Deliberately simple: the mail round trip is the real check.
@@ -16,12 +35,13 @@ export const Email = Type.String({
   description: 'E-mail address',
   examples: ['ada@example.org'],
 });
-// Any script is welcome; control characters and markup-ish characters are not. No `\p{…}` classes:
-// TypeBox compiles patterns without the `u` flag, where they would not mean what they say.
-export const Nickname = Type.String({
+// Any script is welcome; markup-ish characters and surrounding spaces are not (the pattern), nor
+// control or invisible characters (the text rule: the pattern leaves them to it, so they answer
+// INVALID_TEXT). No `\p{…}` classes: TypeBox compiles patterns without the `u` flag.
+export const Nickname = DisplayNameString({
   minLength: 2,
   maxLength: 32,
-  pattern: '^[^\\s<>&"\\\\/\\u0000-\\u001f\\u007f]([^<>&"\\\\/\\u0000-\\u001f\\u007f]*[^\\s<>&"\\\\/\\u0000-\\u001f\\u007f])?$',
+  pattern: '^[^\\s<>&"\\\\/]([^<>&"\\\\/]*[^\\s<>&"\\\\/])?$',
   description: 'Display name: 2–32 characters in any script; no markup characters (<>&"\\/), no control characters, no surrounding spaces',
   examples: ['Ada Lovelace'],
 });

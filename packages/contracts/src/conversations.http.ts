@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, IsoDateTime, Uuid } from './common.schema.js';
+import { described, DisplayNameString, IsoDateTime, Uuid } from './common.schema.js';
 import { MessageView, ObjectIdString, PageCursor, PageLimit } from './messages.http.js';
 
 const EXAMPLE_CONVERSATION_ID = '665f1c2ab3d4e5f6a7b8c9d0';
@@ -8,7 +8,7 @@ const BOB = '9a1d4e7c-2b3f-4a5e-8c6d-1e2f3a4b5c6d';
 
 const UserId = described(Uuid, 'A user id');
 
-const GroupName = Type.String({
+const GroupName = DisplayNameString({
   minLength: 1,
   maxLength: 100,
   pattern: '\\S',

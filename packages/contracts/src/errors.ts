@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LineString } from './common.schema.js';
 
 /**
  * The one catalogue of error codes clients can rely on. The HTTP status belongs to the code, so
@@ -70,8 +71,8 @@ export const ErrorResponse = Type.Object(
     statusCode: Type.Integer({ description: 'The HTTP status of the response, repeated', examples: [404] }),
     // Typed as a string (clients must tolerate codes added later); documented as the catalogue.
     code: Type.String({ enum: ERROR_CODES, description: 'Stable machine-readable code from the error catalogue' }),
-    error: Type.String({ description: 'HTTP reason phrase', examples: ['Not Found'] }),
-    message: Type.String({ description: 'Human-readable explanation (English); not meant to be parsed', examples: ['No such registration.'] }),
+    error: LineString({ description: 'HTTP reason phrase', examples: ['Not Found'] }),
+    message: LineString({ description: 'Human-readable explanation (English); not meant to be parsed', examples: ['No such registration.'] }),
     details: Type.Optional(
       Type.Unknown({
         description:

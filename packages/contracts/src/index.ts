@@ -1,5 +1,6 @@
 export * from './queues.js';
 export * from './common.schema.js';
+export * from './text.rule.js';
 export * from './verification.messages.js';
 export * from './code-digest.js';
 export * from './errors.js';

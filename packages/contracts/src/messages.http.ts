@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, IsoDateTime, Uuid } from './common.schema.js';
+import { described, IsoDateTime, TextString, Uuid } from './common.schema.js';
 
 const EXAMPLE_CONVERSATION_ID = '665f1c2ab3d4e5f6a7b8c9d0';
 const EXAMPLE_MESSAGE_ID = '665f1c9eb3d4e5f6a7b8c9e1';
@@ -23,7 +23,7 @@ export const PageCursor = Type.String({
 
 export const PageLimit = Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Items per page, 1–100', examples: [50] });
 
-const MessageBodyText = Type.String({
+const MessageBodyText = TextString({
   minLength: 1,
   maxLength: 4000,
   pattern: '\\S',

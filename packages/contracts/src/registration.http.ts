@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, Email, IsoDateTime, LanguageTag, Nickname, Uuid } from './common.schema.js';
+import { described, Email, IsoDateTime, LanguageTag, LineString, Nickname, Uuid } from './common.schema.js';
 
 const EXAMPLE_ID = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
 const EXAMPLE_STATUS_URL = `/v1/registrations/${EXAMPLE_ID}`;
@@ -30,7 +30,7 @@ export type RegistrationStatus = Static<typeof RegistrationStatus>;
 export const CreateRegistrationBody = Type.Object(
   {
     email: described(Email, 'Address to confirm: the verification code is mailed there'),
-    password: Type.String({
+    password: LineString({
       minLength: 10,
       maxLength: 256,
       description: 'Password of the new account, 10–256 characters; only its argon2id hash is kept',
@@ -55,7 +55,7 @@ export const RegistrationParams = Type.Object(
 export type RegistrationParams = Static<typeof RegistrationParams>;
 
 const registrationId = described(Uuid, 'Identifies the registration (lower-case UUID)');
-const statusUrl = Type.String({ description: 'Where to poll the registration (relative URL)', examples: [EXAMPLE_STATUS_URL] });
+const statusUrl = LineString({ description: 'Where to poll the registration (relative URL)', examples: [EXAMPLE_STATUS_URL] });
 
 export const RegistrationAccepted = Type.Object(
   { registrationId, status: RegistrationStatus, statusUrl },

@@ -1,13 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, Email, IsoDateTime, LanguageTag, Nickname, Uuid } from './common.schema.js';
+import { described, Email, IsoDateTime, LanguageTag, LineString, Nickname, TextString, Uuid } from './common.schema.js';
 
 const EXAMPLE_ID = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
 const EXAMPLE_CURSOR = 'eyJuIjoiYWRhIGxvdmVsYWNlIiwiaSI6IjNmMmI4YzFlIn0';
 
-export const Description = Type.String({
+export const Description = TextString({
   maxLength: 500,
-  // Control characters other than line breaks and tabs have no place in a profile text.
-  pattern: '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$',
   description: 'Free text about the user, at most 500 characters; empty when not set',
   examples: ['Analyst, writes notes on engines.'],
 });
@@ -56,7 +54,7 @@ export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const UserSearchQuery = Type.Object(
   {
-    query: Type.String({
+    query: LineString({
       minLength: 1,
       maxLength: 32,
       description: 'Start of the nickname (case-insensitive)',
@@ -64,7 +62,7 @@ export const UserSearchQuery = Type.Object(
     }),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20, description: 'Users per page (1–50)', examples: [20] })),
     cursor: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 512, description: 'The `nextCursor` of the previous page', examples: [EXAMPLE_CURSOR] }),
+      LineString({ minLength: 1, maxLength: 512, description: 'The `nextCursor` of the previous page', examples: [EXAMPLE_CURSOR] }),
     ),
   },
   { additionalProperties: false },
@@ -80,7 +78,7 @@ export type UserSummary = Static<typeof UserSummary>;
 export const UserSearchPage = Type.Object(
   {
     items: Type.Array(UserSummary, { description: 'Matching users, ordered by nickname' }),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+    nextCursor: Type.Union([LineString(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
   },
   {
     $id: 'UserSearchPage',

@@ -1,5 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Email, EpochMs, LanguageTag, Nickname, Uuid } from './common.schema.js';
+import { Email, EpochMs, LanguageTag, LineString, Nickname, TextString, Uuid } from './common.schema.js';
+
+/** Chosen by the saga (`r1`, `r2`…): identifies a request within its registration. */
+const SagaRequestId = LineString({ minLength: 1, maxLength: 64 });
 
 /**
  * Backend → verifier on ACCOUNT_CREATION_QUEUE (replyTo + correlationId set by the saga).
@@ -11,7 +14,7 @@ export const AccountCreationRequest = Type.Object(
   {
     registrationId: Uuid,
     /** Identifies this request within the saga; repeated deliveries carry the same id. */
-    requestId: Type.String({ minLength: 1, maxLength: 64 }),
+    requestId: SagaRequestId,
     email: Email,
     nickname: Nickname,
     preferredLanguage: LanguageTag,
@@ -26,10 +29,10 @@ export type AccountCreationRequest = Static<typeof AccountCreationRequest>;
 export const AccountCreationReply = Type.Object(
   {
     registrationId: Uuid,
-    requestId: Type.String({ minLength: 1, maxLength: 64 }),
+    requestId: SagaRequestId,
     outcome: Type.Union([Type.Literal('code-sent'), Type.Literal('failed')]),
     /** Why it failed, for logs and the saga; never contains the code. */
-    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    reason: Type.Optional(TextString({ maxLength: 500 })),
   },
   { $id: 'AccountCreationReply', additionalProperties: false },
 );
@@ -42,7 +45,7 @@ export type AccountCreationReply = Static<typeof AccountCreationReply>;
 export const ConfirmEmailCodeRequest = Type.Object(
   {
     registrationId: Uuid,
-    requestId: Type.String({ minLength: 1, maxLength: 64 }),
+    requestId: SagaRequestId,
     codeDigest: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   },
   { $id: 'ConfirmEmailCodeRequest', additionalProperties: false },
@@ -52,7 +55,7 @@ export type ConfirmEmailCodeRequest = Static<typeof ConfirmEmailCodeRequest>;
 export const ConfirmEmailCodeReply = Type.Object(
   {
     registrationId: Uuid,
-    requestId: Type.String({ minLength: 1, maxLength: 64 }),
+    requestId: SagaRequestId,
     outcome: Type.Union([
       Type.Literal('confirmed'),
       Type.Literal('invalid'),

@@ -1,5 +1,5 @@
 import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
-import { described, IsoDateTime, Uuid } from './common.schema.js';
+import { described, IsoDateTime, LineString, Uuid } from './common.schema.js';
 import { ChatEvent, PresenceEvent, TypingEvent } from './chat.events.js';
 import { ERROR_CODES } from './errors.js';
 import { MarkReadBody, MessageView, ObjectIdString, ReadState, SendMessageBody } from './messages.http.js';
@@ -32,7 +32,7 @@ function pascal(type: string): string {
 
 // ---- client → server -------------------------------------------------------------------------
 
-const AccessToken = Type.String({ minLength: 1, maxLength: 4096, description: 'The access token of POST /v1/sessions (or its refresh)' });
+const AccessToken = LineString({ minLength: 1, maxLength: 4096, description: 'The access token of POST /v1/sessions (or its refresh)' });
 
 export const WsAuthFrame = frame(
   'auth',
@@ -139,7 +139,7 @@ export const WsErrorFrame = Type.Object(
     type: Type.Literal('error'),
     requestId,
     code: Type.String({ enum: ERROR_CODES, description: 'From the error catalogue (the same codes as REST)' }),
-    message: Type.String({ description: 'Human-readable; not meant to be parsed' }),
+    message: LineString({ description: 'Human-readable; not meant to be parsed' }),
     details: Type.Optional(Type.Unknown({ description: 'As in ErrorResponse: `VALIDATION_FAILED` lists `[{ in, path, message }]`, `RATE_LIMITED` has `retryAfterMs`' })),
   },
   { $id: 'WsErrorFrame', description: 'A client frame was refused; the connection stays open.' },
@@ -177,6 +177,7 @@ export const WS_CLOSE_CODES = {
     description: 'The server lost its event feed for a moment, so events may not have reached this connection: reconnect (any instance) and resume.',
   },
   MESSAGE_TOO_BIG: { code: 1009, description: 'A frame was over the size limit (WS_MAX_FRAME_BYTES): do not send it again.' },
+  INVALID_UTF8: { code: 1007, description: 'A text frame was not valid UTF-8 (frames are UTF-8 JSON text): do not send it again.' },
   INTERNAL_ERROR: { code: 1011, description: 'Unexpected server failure: reconnect with backoff and resume.' },
   SLOW_CONSUMER: { code: 4008, description: 'The client did not read fast enough (send buffer full): reconnect and resume.' },
   RATE_LIMITED: { code: 4029, description: 'Frames kept coming over the rate limit: wait, then reconnect.' },

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { Server } from 'node:http';
 import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { MessagingLogger } from '@ashchat/messaging';
+import { AJV_TEXT_FORMATS } from '@ashchat/contracts';
 import type { BackendConfig } from './config.js';
 import { clientErrorHandler, httpServerTimeouts, loggerOptions } from '@ashchat/service-kit';
 import mongoPlugin from './plugins/mongo.plugin.js';
@@ -61,7 +62,11 @@ export function fastifyOptions(
     logController: new LogController({
       disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
     }),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // The text rule's formats (@ashchat/contracts): without them Ajv refuses to compile the schemas.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, formats: AJV_TEXT_FORMATS } },
+    // Answers are not checked against the rule (text stored before it must stay readable); the
+    // serializer's Ajv (for unions) just needs to know the formats.
+    serializerOpts: { ajv: { formats: { text: true, line: true, 'display-name': true } } },
     ...overrides,
   };
 }
