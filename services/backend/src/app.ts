@@ -11,6 +11,7 @@ import amqpPlugin from './plugins/amqp.plugin.js';
 import errorHandlerPlugin from './plugins/error-handler.plugin.js';
 import { frameworkErrors } from './errors/framework-errors.js';
 import securityHeadersPlugin from './plugins/security-headers.plugin.js';
+import jsonBodyPlugin from './plugins/json-body.plugin.js';
 import openApiPlugin from './docs/openapi.plugin.js';
 import sagaPagesPlugin from './docs/saga-pages.plugin.js';
 import healthRoutes from './routes/health.routes.js';
@@ -84,6 +85,8 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(securityHeadersPlugin);
   // JSON is the only body the API takes: a text/plain body is 415, not a string handed to validation.
   app.removeContentTypeParser('text/plain');
+  // Before any route: child scopes copy the content-type parsers they find when registered.
+  await app.register(jsonBodyPlugin);
   // Before any route: the OpenAPI document collects the routes registered after it.
   await app.register(openApiPlugin);
   await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });

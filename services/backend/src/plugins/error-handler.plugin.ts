@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CATALOGUE, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
+import { ERROR_CATALOGUE, isTextFormat, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import { redactUrl } from '@ashchat/service-kit';
 
@@ -24,9 +24,11 @@ function mapError(error: FastifyError | AppError | Error): Mapped {
   if (error instanceof AppError) return { code: error.code, details: error.details, headers: error.headers };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
+    // A refusal by the text rule (a text format of @ashchat/contracts) has a code of its own.
+    const text = fastifyError.validation.filter((v) => v.keyword === 'format' && isTextFormat(v.params.format));
     return {
-      code: 'VALIDATION_FAILED',
-      details: fastifyError.validation.map((v) => ({
+      code: text.length > 0 ? 'INVALID_TEXT' : 'VALIDATION_FAILED',
+      details: (text.length > 0 ? text : fastifyError.validation).map((v) => ({
         in: fastifyError.validationContext ?? 'request',
         path: v.instancePath === '' ? '/' : v.instancePath,
         message: v.message ?? 'is invalid',

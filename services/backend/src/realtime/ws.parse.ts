@@ -1,5 +1,5 @@
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { RequestId, WS_CLIENT_FRAMES, type WsClientFrame, type WsClientFrameType } from '@ashchat/contracts';
+import { TypeCompiler, ValueErrorType, type TypeCheck } from '@sinclair/typebox/compiler';
+import { isTextFormat, RequestId, WS_CLIENT_FRAMES, type WsClientFrame, type WsClientFrameType } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 
 type FrameChecks = { [K in WsClientFrameType]: TypeCheck<(typeof WS_CLIENT_FRAMES)[K]> };
@@ -7,6 +7,8 @@ const CHECKS = Object.fromEntries(Object.entries(WS_CLIENT_FRAMES).map(([type, s
 const REQUEST_ID = TypeCompiler.Compile(RequestId);
 /** Validation problems listed in an error frame at most (a huge invalid array must stay cheap). */
 const MAX_LISTED = 5;
+/** Validation problems looked at at most, for the same reason. */
+const MAX_COUNTED = 100;
 
 export type ParsedFrame = { ok: true; frame: WsClientFrame } | { ok: false; error: AppError; requestId: string | undefined };
 
@@ -34,12 +36,21 @@ export function parseFrame(data: string): ParsedFrame {
   }
   const check = CHECKS[record.type] as TypeCheck<(typeof WS_CLIENT_FRAMES)[WsClientFrameType]>;
   if (check.Check(record)) return { ok: true, frame: record as WsClientFrame };
-  const problems: Array<{ in: string; path: string; message: string }> = [];
+  // As over REST: a refusal by the text rule (a text format of @ashchat/contracts) answers INVALID_TEXT.
+  const problems: Problem[] = [];
+  const text: Problem[] = [];
+  let counted = 0;
   for (const e of check.Errors(record)) {
-    problems.push({ in: 'frame', path: e.path === '' ? '/' : e.path, message: e.message });
-    if (problems.length >= MAX_LISTED) break;
+    const problem = { in: 'frame', path: e.path === '' ? '/' : e.path, message: e.message };
+    if (e.type === ValueErrorType.StringFormat && isTextFormat(e.schema.format)) {
+      if (text.length < MAX_LISTED) text.push(problem);
+    } else if (problems.length < MAX_LISTED) problems.push(problem);
+    // A bound on the walk too: a huge invalid array must stay cheap.
+    if ((counted += 1) >= MAX_COUNTED) break;
   }
+  if (text.length > 0) return { ok: false, error: new AppError('INVALID_TEXT', { details: text }), requestId };
   return { ok: false, error: invalid(problems), requestId };
 }
 
-const invalid = (details: Array<{ in: string; path: string; message: string }>): AppError => new AppError('VALIDATION_FAILED', { details });
+type Problem = { in: string; path: string; message: string };
+const invalid = (details: Problem[]): AppError => new AppError('VALIDATION_FAILED', { details });
