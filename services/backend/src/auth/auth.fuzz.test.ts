@@ -1,7 +1,9 @@
 import t from 'tap';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
+import { CreateRegistrationBody, CreateSessionBody, RefreshSessionBody, UpdateMeBody, UserSearchQuery } from '@ashchat/contracts';
 import { buildTestApp } from '../app.test-support.js';
+import { expectedTextOutcome, hostileText, textAnswerProblem } from '../text.test-support.js';
 import { createTestUser, loginAs, type TestSession } from './auth.test-support.js';
 
 /** Random JSON, and random objects built from the field names the routes know (more likely to get past the first check). */
@@ -87,4 +89,83 @@ t.test('random Authorization headers never get past authenticate, nor cause 5xx'
     { numRuns: 100 },
   );
   t.equal((await app.inject({ method: 'GET', url: '/v1/me', headers: session.headers })).statusCode, 200, 'the real token still works');
+});
+
+t.test('every text field of the sign-in, registration, profile and search contracts follows the text rule', async (t) => {
+  const app = await buildTestApp(t, {
+    env: { REGISTRATION_RATE_LIMIT_PER_IP: '1000000', REGISTRATION_RATE_LIMIT_PER_EMAIL: '1000000', USER_SEARCH_RATE_LIMIT_PER_MINUTE: '1000000' },
+  });
+  const user = await createTestUser(app);
+  const session = await loginAs(app, user);
+  const registration = { email: 'text-fuzz@example.org', password: 'correct horse battery staple', nickname: 'Text Fuzz', preferredLanguage: 'en' };
+  type Field = {
+    name: string;
+    schema: object;
+    request: (value: string) => { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: object; query?: Record<string, string>; auth?: boolean };
+    /** The field in a successful answer, which must then hold the text exactly as sent. */
+    echo?: string;
+    /** Builds the field's value around the generated text (an e-mail address must look like one to reach the rule). */
+    wrap?: (text: string) => string;
+  };
+  const inEmail = (text: string): string => `a${text}@example.org`;
+  const fields: Field[] = [
+    {
+      name: 'sign-in email',
+      schema: CreateSessionBody.properties.email,
+      request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: v, password: 'not the password' } }),
+      wrap: inEmail,
+    },
+    { name: 'sign-in password', schema: CreateSessionBody.properties.password, request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: v } }) },
+    {
+      name: 'sign-in deviceName',
+      schema: CreateSessionBody.properties.deviceName,
+      request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: user.password, deviceName: v } }),
+    },
+    { name: 'refreshToken', schema: RefreshSessionBody.properties.refreshToken, request: (v) => ({ method: 'POST', url: '/v1/sessions/refresh', payload: { refreshToken: v } }) },
+    ...(['email', 'password', 'nickname'] as const).map(
+      (key): Field => ({
+        name: `registration ${key}`,
+        schema: CreateRegistrationBody.properties[key],
+        request: (v) => ({ method: 'POST', url: '/v1/registrations', payload: { ...registration, [key]: v } }),
+        ...(key === 'email' ? { wrap: inEmail } : {}),
+      }),
+    ),
+    ...(['nickname', 'description'] as const).map(
+      (key): Field => ({ name: `profile ${key}`, schema: UpdateMeBody.properties[key], request: (v) => ({ method: 'PATCH', url: '/v1/me', payload: { [key]: v }, auth: true }), echo: key }),
+    ),
+    ...(['query', 'cursor'] as const).map(
+      (key): Field => ({
+        name: `user search ${key}`,
+        schema: UserSearchQuery.properties[key],
+        request: (v) => ({ method: 'GET', url: '/v1/users', query: { query: 'ada', [key]: v }, auth: true }),
+      }),
+    ),
+  ];
+  for (const field of fields) {
+    const seen = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(hostileText({ maxLength: 10 }).map(field.wrap ?? ((v) => v)), async (generated) => {
+        const r = field.request(generated);
+        // A query string carries Unicode scalar values: a lone surrogate cannot be sent, it arrives as U+FFFD.
+        const value = r.query ? (new URLSearchParams({ v: generated }).get('v') ?? '') : generated;
+        const res = await app.inject({
+          method: r.method,
+          url: r.url,
+          ...(r.query ? { query: r.query } : {}),
+          ...(r.payload ? { payload: r.payload } : {}),
+          headers: r.auth ? session.headers : {},
+        });
+        const code = res.statusCode >= 400 ? res.json<{ code?: unknown }>().code : undefined;
+        const key = `${res.statusCode} ${String(code ?? '')}`.trim();
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        const problem = textAnswerProblem(expectedTextOutcome(field.schema, value, true), res.statusCode, code);
+        if (problem !== undefined) throw new Error(`${field.name} = ${JSON.stringify(value)}: ${problem}`);
+        if (field.echo !== undefined && res.statusCode === 200 && res.json<Record<string, unknown>>()[field.echo] !== value) {
+          throw new Error(`${field.name} = ${JSON.stringify(value)} came back as ${JSON.stringify(res.json<Record<string, unknown>>()[field.echo])}`);
+        }
+      }),
+      RUNS,
+    );
+    t.pass(`${field.name}: ${JSON.stringify(Object.fromEntries(seen))}`);
+  }
 });

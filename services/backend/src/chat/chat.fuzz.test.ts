@@ -1,6 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
+import { CreateGroupConversationBody, EditMessageBody, ListMessagesQuery, SendMessageBody } from '@ashchat/contracts';
 import { buildTestApp } from '../app.test-support.js';
+import { expectedTextOutcome, hostileText, textAnswerProblem } from '../text.test-support.js';
 import { directConversation, sendMessage, signedInUser } from './chat.test-support.js';
 
 /*
@@ -85,5 +87,51 @@ for (const route of routes) {
       { numRuns: RUNS },
     );
     t.ok([...statuses].every((s) => s < 500), `answered ${[...statuses].sort().join(', ')}`);
+  });
+}
+
+/*
+ * Property: every text field of the chat contracts follows the text rule. Text the rule refuses is
+ * 400 INVALID_TEXT (or VALIDATION_FAILED when the field's own keywords refuse it first), text it
+ * accepts is never INVALID_TEXT, nothing answers 5xx, and accepted text is stored as sent.
+ */
+let sent = 0;
+// Not the message above: the fuzzing of DELETE may have deleted that one.
+const editable = await sendMessage(ada, conversation, 'edit me', 'fuzz-edit');
+const textFields: Array<{ name: string; schema: object; request: (v: string) => { method: Method; url: string; payload?: object; query?: Record<string, string> }; echo?: string }> = [
+  { name: 'group name', schema: CreateGroupConversationBody.properties.name, request: (v) => ({ method: 'POST', url: '/v1/conversations', payload: { type: 'group', name: v, members: [bob.id] } }), echo: 'name' },
+  {
+    name: 'message body',
+    schema: SendMessageBody.properties.body,
+    request: (v) => ({ method: 'POST', url: `/v1/conversations/${conversation}/messages`, payload: { body: v, clientMessageId: `text-${(sent += 1)}` } }),
+    echo: 'body',
+  },
+  { name: 'clientMessageId', schema: SendMessageBody.properties.clientMessageId, request: (v) => ({ method: 'POST', url: `/v1/conversations/${conversation}/messages`, payload: { body: 'hi', clientMessageId: v } }) },
+  { name: 'message edit', schema: EditMessageBody.properties.body, request: (v) => ({ method: 'PATCH', url: `/v1/conversations/${conversation}/messages/${editable.id}`, payload: { body: v } }), echo: 'body' },
+  { name: 'history cursor', schema: ListMessagesQuery.properties.before, request: (v) => ({ method: 'GET', url: `/v1/conversations/${conversation}/messages`, query: { before: v } }) },
+];
+
+for (const field of textFields) {
+  t.test(`${field.name}: the text rule decides, never a 5xx, accepted text is kept`, async (t) => {
+    const seen = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(hostileText({ maxLength: 10 }), async (generated) => {
+        const r = field.request(generated);
+        // A query string carries Unicode scalar values: a lone surrogate arrives as U+FFFD.
+        const value = r.query ? (new URLSearchParams({ v: generated }).get('v') ?? '') : generated;
+        const res = await app.inject({ method: r.method, url: r.url, headers: ada.session.headers, ...(r.query ? { query: r.query } : {}), ...(r.payload ? { payload: r.payload } : {}) });
+        const answer = res.json<Record<string, unknown>>();
+        const code = res.statusCode >= 400 ? answer.code : undefined;
+        const key = `${res.statusCode} ${String(code ?? '')}`.trim();
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        const problem = textAnswerProblem(expectedTextOutcome(field.schema, value, true), res.statusCode, code);
+        if (problem !== undefined) throw new Error(`${field.name} = ${JSON.stringify(value)}: ${problem}`);
+        if (field.echo !== undefined && res.statusCode < 300 && answer[field.echo] !== value) {
+          throw new Error(`${field.name} = ${JSON.stringify(value)} came back as ${JSON.stringify(answer[field.echo])}`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    t.pass(JSON.stringify(Object.fromEntries(seen)));
   });
 }

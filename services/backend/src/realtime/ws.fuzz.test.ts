@@ -1,14 +1,16 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { ERROR_CODES, WS_CLOSE_CODES } from '@ashchat/contracts';
+import { ERROR_CATALOGUE, ERROR_CODES, WS_CLOSE_CODES, WsAuthFrame, WsMessageSendFrame, type ErrorCode } from '@ashchat/contracts';
+import { expectedTextOutcome, hostileText, textAnswerProblem } from '../text.test-support.js';
 import { directConversation, sendMessage, signedInUser } from '../chat/chat.test-support.js';
 import { authedWs, listeningApp, type Frame, type TestWsClient } from './ws.test-support.js';
 
 /*
  * Property: whatever a signed-in client sends (valid frames with odd values, wrong field types,
- * arbitrary JSON, text that is not JSON, binary, oversized frames), each frame is answered with an
- * ack, a pong, an `auth.ok` or an `error` with a catalogue code (never INTERNAL_ERROR), or the
- * connection is closed with a documented code; and the server keeps serving everyone else.
+ * arbitrary JSON, text that is not JSON, text frames that are not UTF-8, binary, oversized frames),
+ * each frame is answered with an ack, a pong, an `auth.ok` or an `error` with a catalogue code
+ * (never INTERNAL_ERROR), or the connection is closed with a documented code; and the server keeps
+ * serving everyone else.
  */
 const MAX_FRAME = 8_192;
 const { app, url } = await listeningApp(t, {
@@ -32,6 +34,7 @@ const value = fc.oneof(
   fc.constant(bob.id),
   fc.constant(bob.session.accessToken),
   fc.string({ maxLength: 40 }),
+  hostileText(),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const fields = ['conversationId', 'body', 'clientMessageId', 'upTo', 'userIds', 'cursors', 'accessToken', 'registrationId', 'requestId'];
@@ -68,13 +71,15 @@ const validFrame = fc.oneof(
   fc.record({ type: fc.constant('registration.watch'), requestId, registrationId: fc.uuid() }),
 );
 
-type Raw = string | Uint8Array;
+/** `textBytes`: bytes sent as a text frame, mostly not UTF-8 (ws closes with 1007 before the gateway sees them). */
+type Raw = string | Uint8Array | { textBytes: Uint8Array };
 const raw: fc.Arbitrary<Raw> = fc.oneof(
   { arbitrary: validFrame.map((f) => JSON.stringify(f)), weight: 8 },
   { arbitrary: frameLike.map((f) => JSON.stringify(f)), weight: 6 },
   { arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)), weight: 2 },
   fc.string({ maxLength: 100 }),
   fc.uint8Array({ maxLength: 64 }),
+  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((textBytes) => ({ textBytes })),
   fc.integer({ min: MAX_FRAME + 1, max: MAX_FRAME * 2 }).map((n) => JSON.stringify({ type: 'ping', pad: 'x'.repeat(n) })),
 );
 
@@ -91,7 +96,8 @@ t.test('every frame is answered or closes with a documented code', async (t) => 
       if (!client || client.ws.readyState !== client.ws.OPEN) client = await authedWs(t, url, ada.session.accessToken);
       const c = client;
       const start = c.frames.length;
-      c.ws.send(data);
+      if (data instanceof Uint8Array || typeof data === 'string') c.ws.send(data);
+      else c.ws.send(data.textBytes, { binary: false });
       const probe = `probe-${(probes += 1)}`;
       c.send({ type: 'ping', requestId: probe });
       // The probe's pong, or (when the frame closed the connection) the close.
@@ -122,3 +128,43 @@ t.test('every frame is answered or closes with a documented code', async (t) => 
   await bystander.nextOf('pong', 'bystander');
   t.pass('other clients are still served');
 });
+
+/*
+ * Property: every text field of the client frames follows the text rule as over REST (TypeBox
+ * validates frames: lengths in UTF-16 code units, patterns without the `u` flag). The answer to the
+ * frame, as a status (ack 200, error: its code's), is what the rule predicts; accepted text is kept.
+ */
+let textFrames = 0;
+const textFields: Array<{ name: string; schema: object; frame: (v: string) => Record<string, unknown>; echo?: (result: unknown) => unknown }> = [
+  {
+    name: 'message.send body',
+    schema: WsMessageSendFrame.properties.body,
+    frame: (v) => ({ type: 'message.send', conversationId: conversation, body: v, clientMessageId: `ws-text-${textFrames}` }),
+    echo: (result) => (result as { message: { body: string } }).message.body,
+  },
+  { name: 'message.send clientMessageId', schema: WsMessageSendFrame.properties.clientMessageId, frame: (v) => ({ type: 'message.send', conversationId: conversation, body: 'hi', clientMessageId: v }) },
+  { name: 'auth accessToken', schema: WsAuthFrame.properties.accessToken, frame: (v) => ({ type: 'auth', accessToken: v }) },
+];
+
+for (const field of textFields) {
+  t.test(`${field.name}: the text rule decides, the connection goes on`, async (t) => {
+    const ws = await authedWs(t, url, ada.session.accessToken);
+    const answers = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(hostileText({ maxLength: 10 }), async (value) => {
+        const requestId = `text-${(textFrames += 1)}`;
+        ws.send({ ...field.frame(value), requestId });
+        const answer = await ws.next((f) => f.requestId === requestId && ANSWERS.has(f.type));
+        const code = answer.type === 'error' ? answer.code : undefined;
+        const status = code === undefined ? 200 : (ERROR_CATALOGUE[code as ErrorCode]?.status ?? 0);
+        answers.set(`${answer.type} ${String(code ?? '')}`.trim(), (answers.get(`${answer.type} ${String(code ?? '')}`.trim()) ?? 0) + 1);
+        const problem = textAnswerProblem(expectedTextOutcome(field.schema, value, false), status, code);
+        if (problem !== undefined) throw new Error(`${field.name} = ${JSON.stringify(value)}: ${problem}`);
+        if (field.echo && answer.type === 'ack' && field.echo(answer.result) !== value) throw new Error(`${field.name} = ${JSON.stringify(value)} was not kept as sent`);
+      }),
+      { numRuns: 100 },
+    );
+    t.pass(JSON.stringify(Object.fromEntries(answers)));
+    t.equal(ws.ws.readyState, ws.ws.OPEN, 'still connected');
+  });
+}
