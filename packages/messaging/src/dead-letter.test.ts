@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { Type } from '@sinclair/typebox';
-import { DEAD_LETTER_REASON_HEADER } from '@ashchat/contracts';
+import { AccountCreationRequest, DEAD_LETTER_REASON_HEADER } from '@ashchat/contracts';
 import { createRecordingLogger, deferred, deleteQueues, getMessages, openConnection, uniqueName } from './amqp.test-support.js';
 import { createTypedConsumer, type HandlerResult } from './consumer.js';
 import { ORIGINAL_QUEUE_HEADER } from './dead-letter.js';
@@ -65,6 +65,45 @@ t.test('invalid JSON and schema violations are dead-lettered with a reason; the 
   t.same(badShape?.body, { n: 'one', extra: true });
 
   t.same(handled, [7], 'the handler only ever saw the valid message');
+});
+
+t.test('a contract message breaking the text rule, or not UTF-8, is dead-lettered with the reason; the handler never sees it', async (t) => {
+  const { queue, conn, raw, onClose } = await setup(t, 'text-rule');
+  const handled: string[] = [];
+  const valid = deferred<void>('the valid message');
+  const consumer = createTypedConsumer(conn, {
+    queue,
+    schema: AccountCreationRequest,
+    logger: createRecordingLogger(),
+    handler: async (body) => {
+      handled.push(body.nickname);
+      if (body.requestId === 'r-good') valid.resolve();
+    },
+  });
+  onClose(() => consumer.close());
+  await consumer.ready;
+
+  const request = {
+    registrationId: '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90',
+    requestId: 'r1',
+    email: 'ada@example.org',
+    nickname: 'Ada Lovelace',
+    preferredLanguage: 'en',
+    accountExists: false,
+    expiresAt: 1767225600000,
+  };
+  await raw.send({ routingKey: queue, messageId: 'invisible' }, { ...request, nickname: 'Al\u200Bice' });
+  await raw.send({ routingKey: queue, messageId: 'nul' }, { ...request, email: 'nul\u0000x@example.org' });
+  // Not JSON-typed, so the bytes reach the consumer as they are.
+  await raw.send({ routingKey: queue, messageId: 'bytes' }, Buffer.concat([Buffer.from(JSON.stringify(request).slice(0, -1)), Buffer.from(',"x":"\xff"}', 'latin1')]));
+  await raw.send({ routingKey: queue, messageId: 'good' }, { ...request, requestId: 'r-good', nickname: 'Zoë 李 مرحبا' });
+
+  await valid.promise;
+  const dead = new Map((await getMessages(conn, deadLetterQueueFor(queue), 3)).map((m) => [m.messageId, m.headers?.[DEAD_LETTER_REASON_HEADER]]));
+  t.match(dead.get('invisible'), /^schema validation failed: \/nickname: .*'display-name' format/);
+  t.match(dead.get('nul'), /^schema validation failed: \/email: .*'line' format/);
+  t.equal(dead.get('bytes'), 'invalid UTF-8');
+  t.same(handled, ['Zoë 李 مرحبا'], 'the handler only ever saw the valid message');
 });
 
 t.test('a throwing handler is dead-lettered once with the error as reason, without redelivery', async (t) => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { DEAD_LETTER_EXCHANGE, DEAD_LETTER_REASON_HEADER, deadLetterQueueName } from '@ashchat/contracts';
 import type { AsyncMessage, Connection, Envelope } from 'rabbitmq-client';
 import { describeError, type MessagingLogger } from './logger.js';
@@ -18,6 +19,9 @@ export type Decoded = { ok: true; value: unknown } | { ok: false; reason: string
 export function decodeJson(msg: Pick<AsyncMessage, 'body' | 'contentType' | 'contentEncoding'>): Decoded {
   if (msg.contentEncoding) return { ok: false, reason: `unsupported content-encoding "${msg.contentEncoding}"` };
   const { body } = msg;
+  // Bytes that are not UTF-8 are refused, not decoded into U+FFFD. (An `application/json` body was
+  // already decoded by rabbitmq-client, leniently: our publishers only send validated contracts.)
+  if (Buffer.isBuffer(body) && !isUtf8(body)) return { ok: false, reason: 'invalid UTF-8' };
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' && msg.contentType !== 'application/json' ? body : undefined;
   if (text === undefined) return { ok: true, value: body };
   try {
