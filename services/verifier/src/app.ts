@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { createAmqpConnection } from '@ashchat/messaging';
 import { ERROR_CATALOGUE, HealthResponse, ReadinessResponse, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
-import { checkReadiness } from '@ashchat/service-kit';
+import { API_SECURITY_HEADERS, checkReadiness, clientErrorHandler, httpServerTimeouts, type HttpTimeouts } from '@ashchat/service-kit';
 import type { Mailer } from './connections/mailer.connection.js';
 
 export interface HealthAppDeps {
@@ -17,7 +17,11 @@ export interface HealthAppDeps {
   checkTimeoutMs?: number;
   /** Bound for the SMTP check: a real handshake (TLS, AUTH) takes longer than a PING. */
   smtpCheckTimeoutMs?: number;
+  /** How long a client may take to send a request; probes are tiny, so seconds (tests set less). */
+  timeouts?: HttpTimeouts;
 }
+
+const PROBE_TIMEOUTS: HttpTimeouts = { requestTimeoutMs: 10_000, headersTimeoutMs: 5_000 };
 
 function errorBody(code: ErrorCode): ErrorResponse {
   const { status, message } = ERROR_CATALOGUE[code];
@@ -32,11 +36,20 @@ export async function buildHealthApp(deps: HealthAppDeps): Promise<FastifyInstan
   const timeoutMs = deps.checkTimeoutMs ?? 1_000;
   const smtpTimeoutMs = deps.smtpCheckTimeoutMs ?? 3_000;
   // Probes arrive every few seconds: logging each request would drown the worker's logs.
+  const timeouts = deps.timeouts ?? PROBE_TIMEOUTS;
   const app: FastifyInstance = Fastify({
     logController: new LogController({ disableRequestLogging: true }),
+    // Like the backend: a client that never finishes its request gets 408 and loses the connection,
+    // refusals before routing are catalogue answers with the API's security headers.
+    requestTimeout: timeouts.requestTimeoutMs,
+    http: httpServerTimeouts(timeouts),
+    clientErrorHandler,
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
   });
 
+  app.addHook('onRequest', async (_request, reply) => {
+    void reply.headers(API_SECURITY_HEADERS);
+  });
   app.setErrorHandler((error, request, reply) => {
     request.log.error({ err: error }, 'health endpoint failed');
     return reply.code(500).send(errorBody('INTERNAL_ERROR'));
