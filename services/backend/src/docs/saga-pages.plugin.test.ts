@@ -16,6 +16,12 @@ t.test('GET /docs/sagas serves every saga chart as Mermaid source and the script
   t.match(page.body, 'requestingCode --&gt; awaitingCode : CODE_SENT [isPendingReply]', 'the chart, HTML-escaped');
   t.match(page.body, '<script src="/docs/sagas/mermaid.min.js"></script>', 'loaded from this server, not a CDN');
 
+  t.match(page.body, '<script src="/docs/sagas/init.js"></script>', 'and started by a script of its own (the CSP allows no inline script)');
+  const init = await app.inject({ method: 'GET', url: '/docs/sagas/init.js' });
+  t.equal(init.statusCode, 200);
+  t.match(init.headers['content-type'], /^application\/javascript/);
+  t.match(init.body, /mermaid\.initialize\(\{ startOnLoad: true, securityLevel: 'strict' \}\)/);
+
   const script = await app.inject({ method: 'GET', url: '/docs/sagas/mermaid.min.js' });
   t.equal(script.statusCode, 200);
   t.match(script.headers['content-type'], /^application\/javascript/);
