@@ -1,10 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { CreateRegistrationBody, CreateSessionBody, RefreshSessionBody, UpdateMeBody, UserSearchQuery } from '@ashchat/contracts';
+import { CreateRegistrationBody, CreateSessionBody, deadLetterQueueName, RefreshSessionBody, UpdateMeBody, UserSearchQuery } from '@ashchat/contracts';
+import { uniqueName } from '@ashchat/testkit';
 import { buildTestApp } from '../app.test-support.js';
 import { expectedTextOutcome, hostileText, textAnswerProblem } from '../text.test-support.js';
 import { createTestUser, loginAs, type TestSession } from './auth.test-support.js';
+import { registrationQueues } from '../registration/registration.queues.js';
 
 /** Random JSON, and random objects built from the field names the routes know (more likely to get past the first check). */
 const FIELDS = ['email', 'password', 'deviceName', 'refreshToken', 'nickname', 'preferredLanguage', 'description', 'query', 'limit', 'cursor'];
@@ -92,8 +94,15 @@ t.test('random Authorization headers never get past authenticate, nor cause 5xx'
 });
 
 t.test('every text field of the sign-in, registration, profile and search contracts follows the text rule', async (t) => {
+  // Registrations that pass are published: to queues of this test's own, which no verifier reads.
+  const namespace = uniqueName('test.text-fuzz');
   const app = await buildTestApp(t, {
-    env: { REGISTRATION_RATE_LIMIT_PER_IP: '1000000', REGISTRATION_RATE_LIMIT_PER_EMAIL: '1000000', USER_SEARCH_RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: {
+      QUEUE_NAMESPACE: namespace,
+      REGISTRATION_RATE_LIMIT_PER_IP: '1000000',
+      REGISTRATION_RATE_LIMIT_PER_EMAIL: '1000000',
+      USER_SEARCH_RATE_LIMIT_PER_MINUTE: '1000000',
+    },
   });
   const user = await createTestUser(app);
   const session = await loginAs(app, user);
@@ -167,5 +176,11 @@ t.test('every text field of the sign-in, registration, profile and search contra
       RUNS,
     );
     t.pass(`${field.name}: ${JSON.stringify(Object.fromEntries(seen))}`);
+  }
+  // The request queues only: the reply queue still has the app's consumer, which would declare it again.
+  const { accountCreation, confirmEmailCode } = registrationQueues(namespace);
+  for (const queue of [accountCreation, confirmEmailCode]) {
+    await app.amqp.queueDelete({ queue });
+    await app.amqp.queueDelete({ queue: deadLetterQueueName(queue) });
   }
 });
