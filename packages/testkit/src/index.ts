@@ -11,6 +11,7 @@ export { waitFor, type WaitForOptions } from './wait-for.js';
 export { closeAllRabbitConnections, type CloseConnectionsOptions } from './rabbit-admin.js';
 export { closedPort, testSecret, uniqueName } from './test-helpers.js';
 export { startEntry, within, type RunningEntry } from './entry.process.js';
+export { watchForParentDeath } from './process.util.js';
 export { awaitReadiness, type ReadinessAnswer } from './readiness.poll.js';
 export { ensureKeyspaceNotifications, pingRedis } from './redis.infra.js';
 export { pingMongo } from './mongodb.infra.js';

@@ -229,7 +229,7 @@ const REAPER = [
   'kill -KILL -"$1" 2>/dev/null',
 ].join('\n');
 
-function watchForParentDeath(groupId: number): void {
+export function watchForParentDeath(groupId: number): void {
   if (process.platform === 'win32') return;
   try {
     spawn('/bin/sh', ['-c', REAPER, String(process.pid), String(groupId)], { detached: true, stdio: 'ignore' }).unref();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
-import { getInfra, type Infra } from '@ashchat/testkit';
+import { getInfra, watchForParentDeath, type Infra } from '@ashchat/testkit';
 import { BENCH_NAMES, figuresOf, type BenchName, type Figure } from './bench.figures.js';
 import { renderSection, spliceSection, type BenchOutcome, type RunSummary } from './bench.markdown.js';
 import { createProgress, formatDuration } from './bench.progress.js';
@@ -98,6 +98,9 @@ function runBench(name: BenchName, onStep: (text: string) => void): Promise<{ re
   const stage = STAGES[name];
   const args = ['--import', import.meta.resolve('tsx'), '--conditions=ashchat-source', here(`./${stage.file}`), '--json', ...(values.quick ? stage.quick : stage.full)];
   const child = spawn(process.execPath, args, { cwd: here('../..'), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Its own group keeps a Ctrl-C for the run from reaching it twice; the watchdog stops it if the
+  // run is killed outright (a test's timeout), which otherwise left it waiting on stopped servers.
+  if (child.pid !== undefined) watchForParentDeath(child.pid);
   running = child;
   let stdout = '';
   const tail: string[] = [];
