@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { getInfra, type ReadinessAnswer } from '@ashchat/testkit';
+import { loggerOptions } from '@ashchat/service-kit';
 import { loadBackendConfig, type BackendConfig } from './config.js';
 import { buildApp, fastifyOptions } from './app.js';
 
@@ -57,3 +60,27 @@ export const injectReady = (app: FastifyInstance) => async (): Promise<Readiness
   const res = await app.inject({ method: 'GET', url: '/ready' });
   return { statusCode: res.statusCode, body: res.json() };
 };
+
+/**
+ * A listening backend with the production logger options (serializers, redaction) at the most
+ * talkative level, writing into `lines`: for tests that no secret reaches the log.
+ */
+export async function loggedApp(t: Teardown): Promise<{ app: FastifyInstance; lines: string[]; port: number }> {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const config = await testConfig({ LOG_LEVEL: 'trace' });
+  const app = Fastify(fastifyOptions(config, { logger: { ...loggerOptions('trace'), stream } }));
+  t.teardown(async () => {
+    await app.mongo?.db.dropDatabase().catch(() => undefined);
+    await app.close();
+  });
+  await app.register(buildApp, { config });
+  await app.ready();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, lines, port: (app.server.address() as AddressInfo).port };
+}

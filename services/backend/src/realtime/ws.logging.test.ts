@@ -1,33 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import t from 'tap';
-import Fastify from 'fastify';
-import { loggerOptions } from '@ashchat/service-kit';
 import { WS_CLOSE_CODES } from '@ashchat/contracts';
-import { buildApp, fastifyOptions } from '../app.js';
-import { testConfig } from '../app.test-support.js';
+import { loggedApp } from '../app.test-support.js';
 import { signedInUser } from '../chat/chat.test-support.js';
 import { connectWs } from './ws.test-support.js';
 
 t.test('access tokens never reach the log, whichever way they travel', async (t) => {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const config = await testConfig({ LOG_LEVEL: 'trace' });
-  // The production logger options (with their redaction), at the most talkative level.
-  const app = Fastify(fastifyOptions(config, { logger: { ...loggerOptions('trace'), stream } }));
-  t.teardown(async () => {
-    await app.mongo?.db.dropDatabase().catch(() => undefined);
-    await app.close();
-  });
-  await app.register(buildApp, { config });
-  await app.ready();
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/ws`;
+  const { app, lines, port } = await loggedApp(t);
+  const url = `ws://127.0.0.1:${port}/v1/ws`;
   const ada = await signedInUser(app);
   const token = ada.session.accessToken;
   const [header, payload] = token.split('.');
