@@ -19,3 +19,4 @@ export { pingAmqp } from './rabbitmq.infra.js';
 export { mailApiAnswers, smtpBanner } from './smtp.infra.js';
 export { FERRETDB_VERSION, ensureFerretdb } from './ferretdb.installer.js';
 export { DEBIAN_CHROMIUM, ensureChromium, findChromium } from './chromium.js';
+export { describeCycle, folderCycles, folderGraph, relativeImports, type FolderGraph } from './folder-cycles.js';
