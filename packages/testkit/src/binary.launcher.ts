@@ -97,6 +97,7 @@ export function processService(o: {
   return {
     source: { service: o.service, kind: o.kind ?? 'binary', uri: o.uri, detail: o.detail },
     extraEnv: o.extraEnv,
+    pid: o.proc.pid,
     async stop() {
       await o.proc.stop();
       await o.afterStop?.();

@@ -1,13 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
-import { resolveInfra, stderrLogger } from './infra.resolver.js';
+import { fileURLToPath } from 'node:url';
+import { findRepoRoot, resolveInfra, stderrLogger } from './infra.resolver.js';
 import type { ResolvedInfra, ServiceSource } from './infra.types.js';
-import { inTerminalForeground } from './process.util.js';
+import { inTerminalForeground, logTail } from './process.util.js';
+import {
+  attachShared, clearSharedState, detachShared, serveShared, sharedPaths, type SharedPaths, type SharedState,
+} from './shared.infra.js';
 import { redactUrl } from './service.context.js';
 import { testSecret } from './test-helpers.js';
 
 const USAGE = `Usage:
-  ashchat-infra exec [--fresh] [--no-docker] -- <command> [args...]
+  ashchat-infra exec [--fresh] [--shared] [--no-docker] -- <command> [args...]
       Find or start MongoDB, RabbitMQ, Redis and SMTP, run <command> with MONGODB_URI, AMQP_URI,
       REDIS_URI, SMTP_URI, MAIL_API_URL (and VERIFICATION_CODE_SECRET, JWT_SECRET if unset) exported, then
       stop what was started and exit with the command's exit code.
@@ -20,6 +25,10 @@ Order per service: env URL → server on the default port → local binary (.inf
 Options:
   --fresh      ignore servers on the default ports; start private instances on free ports with
                throw-away data dirs (.infra/<service>-<port>/), removed again at the end
+  --shared     one infrastructure for every "exec --shared" of this repository at once (pnpm -r dev):
+               the first starts a detached owner (.infra/shared/), the others attach to it, and it
+               stops when the last of them exits; with every URL already exported, runs at once.
+               With --fresh, that one infrastructure is private (free ports)
   --no-docker  never fall back to Docker/testcontainers`;
 
 const logger = stderrLogger();
@@ -48,7 +57,10 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
 interface CliOptions {
   docker: boolean;
   fresh: boolean;
+  shared: boolean;
 }
+
+const BIN = fileURLToPath(new URL('../bin/ashchat-infra.js', import.meta.url));
 
 const FRESH_PORTS = { mongodb: 0, rabbitmq: 0, redis: 0, smtp: 0, mailApi: 0 };
 
@@ -97,21 +109,16 @@ async function stopAndExit(resolved: ResolvedInfra, router: SignalRouter, code: 
   process.exit(code);
 }
 
-async function exec(command: string[], opts: CliOptions): Promise<never> {
-  if (command.length === 0) {
-    process.stderr.write(`${USAGE}\n`);
-    process.exit(2);
-  }
-  const router = signalRouter();
-  const resolved = await resolveOrExit(opts, router);
-  printSources(resolved.sources);
-  const env = {
-    ...process.env,
-    ...resolved.env,
-    // Both services of one run must share the secret that digests verification codes.
+/** Secrets both services of one run must share (the digest of verification codes, JWTs). */
+function secrets(): Record<string, string> {
+  return {
     VERIFICATION_CODE_SECRET: process.env.VERIFICATION_CODE_SECRET || testSecret(),
     JWT_SECRET: process.env.JWT_SECRET || testSecret(),
   };
+}
+
+/** Runs the command with `env`, routing our signals to it; resolves with its exit code. */
+async function runCommand(command: string[], env: NodeJS.ProcessEnv, router: SignalRouter): Promise<number> {
   const child: ChildProcess = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env });
   let signals = 0;
   router.onSignal((sig) => {
@@ -125,14 +132,125 @@ async function exec(command: string[], opts: CliOptions): Promise<never> {
     if (sig === 'SIGINT' && inTerminalForeground()) return;
     child.kill(sig);
   });
-  const code = await new Promise<number>((resolve) => {
+  return new Promise<number>((resolve) => {
     child.once('error', (err) => {
       logger.warn(`cannot run ${command[0]}: ${err.message}`);
       resolve(127);
     });
     child.once('exit', (c, s) => resolve(exitCodeOf(c, s)));
   });
+}
+
+function checkCommand(command: string[]): void {
+  if (command.length > 0) return;
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(2);
+}
+
+async function exec(command: string[], opts: CliOptions): Promise<never> {
+  checkCommand(command);
+  if (opts.shared) return execShared(command, opts);
+  const router = signalRouter();
+  const resolved = await resolveOrExit(opts, router);
+  printSources(resolved.sources);
+  const code = await runCommand(command, { ...process.env, ...resolved.env, ...secrets() }, router);
   return stopAndExit(resolved, router, code);
+}
+
+const URL_KEYS = ['MONGODB_URI', 'AMQP_URI', 'REDIS_URI', 'SMTP_URI', 'MAIL_API_URL'] as const;
+
+/**
+ * `exec --shared`: attach to the repository's one shared infrastructure, starting its owner if
+ * there is none. With every URL already in the environment (an outer `ashchat-infra exec`, as in
+ * the root `pnpm dev`), someone else owns the infrastructure: the command runs at once.
+ */
+async function execShared(command: string[], opts: CliOptions): Promise<never> {
+  const router = signalRouter();
+  if (URL_KEYS.every((k) => process.env[k])) {
+    process.exit(await runCommand(command, { ...process.env, ...secrets() }, router));
+  }
+  const paths = sharedPaths(findRepoRoot());
+  let state: SharedState;
+  try {
+    state = await attachShared({
+      paths,
+      signal: router.signal,
+      spawnOwner: () => spawnOwner(paths, opts),
+      onWait: (s) => logger.info(`shared infrastructure ${s?.phase ?? 'starting'} (owner pid ${s?.ownerPid}, log ${paths.log})`),
+    });
+  } catch (err) {
+    logger.warn((err as Error).message);
+    if (!router.signal.aborted) logger.warn(`last lines of ${paths.log}:\n${logTail(paths.log)}`);
+    await detachShared(paths);
+    process.exit(router.signal.aborted ? 130 : 1);
+  }
+  logger.info(`using the shared infrastructure of owner pid ${state.ownerPid} (stops when its last user exits)`);
+  printSources(state.sources ?? []);
+  const shared = state.env ?? {};
+  const env = { ...process.env, ...shared, ...secretsOr(shared) };
+  const code = await runCommand(command, env, router);
+  router.teardown();
+  await detachShared(paths);
+  process.exit(code);
+}
+
+/** A secret the user set wins over the owner's; otherwise every user gets the owner's. */
+function secretsOr(shared: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['VERIFICATION_CODE_SECRET', 'JWT_SECRET']) {
+    const v = process.env[k] || shared[k];
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+function spawnOwner(paths: SharedPaths, opts: CliOptions): number {
+  mkdirSync(paths.dir, { recursive: true });
+  const fd = openSync(paths.log, 'w');
+  try {
+    // Detached (own session): a Ctrl-C to the users' process group does not reach it; it stops
+    // when its last user is gone.
+    const child = spawn(process.execPath, [
+      ...process.execArgv, BIN, 'shared-owner', ...(opts.docker ? [] : ['--no-docker']), ...(opts.fresh ? ['--fresh'] : []),
+    ], {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: process.env,
+    });
+    child.unref();
+    return child.pid ?? -1;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The hidden `shared-owner` command: resolve, serve while users live, stop, clear the state. */
+async function sharedOwner(opts: CliOptions): Promise<never> {
+  const paths = sharedPaths(findRepoRoot());
+  const router = signalRouter();
+  let resolved: ResolvedInfra;
+  try {
+    resolved = await resolveInfra({ signal: router.signal, logger, docker: opts.docker, ...(opts.fresh ? { ports: FRESH_PORTS } : {}) });
+  } catch (err) {
+    logger.warn((err as Error).message);
+    await clearSharedState(paths, (err as Error).message.split('\n')[0]);
+    process.exit(1);
+  }
+  printSources(resolved.sources);
+  const stop = new AbortController();
+  router.onSignal((sig) => stop.abort(new Error(sig)));
+  await serveShared(paths, { env: { ...resolved.env, ...secrets() }, sources: resolved.sources, serverPids: resolved.pids }, stop.signal);
+  logger.info('no user left');
+  router.teardown();
+  let code = 0;
+  try {
+    await resolved.stop();
+  } catch (err) {
+    logger.warn(`teardown: ${(err as Error).message}`);
+    code = 1;
+  }
+  await clearSharedState(paths);
+  process.exit(code);
 }
 
 async function up(opts: CliOptions): Promise<never> {
@@ -161,12 +279,16 @@ async function main(argv: string[]): Promise<void> {
   const flags: string[] = [];
   while (rest[0]?.startsWith('--') && rest[0] !== '--') flags.push(rest.shift()!);
   if (rest[0] === '--') rest.shift();
-  const unknown = flags.filter((f) => f !== '--no-docker' && f !== '--fresh');
+  const unknown = flags.filter((f) => !['--no-docker', '--fresh', '--shared'].includes(f));
   if (unknown.length > 0) {
     process.stderr.write(`unknown option ${unknown.join(' ')}\n${USAGE}\n`);
     process.exit(2);
   }
-  const opts: CliOptions = { docker: !flags.includes('--no-docker'), fresh: flags.includes('--fresh') };
+  const opts: CliOptions = {
+    docker: !flags.includes('--no-docker'),
+    fresh: flags.includes('--fresh'),
+    shared: flags.includes('--shared'),
+  };
   switch (cmd) {
     case 'exec':
       return exec(rest, opts);
@@ -174,6 +296,8 @@ async function main(argv: string[]): Promise<void> {
       return up(opts);
     case 'env':
       return env();
+    case 'shared-owner':
+      return sharedOwner(opts);
     case 'help':
     case '--help':
     case '-h':

@@ -111,6 +111,7 @@ export async function resolveInfra(opts: ResolveOptions = {}): Promise<ResolvedI
     infra,
     sources: results.map((r) => r.source),
     env: exported,
+    pids: results.flatMap((r) => (r.pid !== undefined && r.pid > 0 ? [r.pid] : [])),
     stop: () => (stopping ??= stopAll(results, logger)),
     killSync: () => results.forEach((r) => r.killSync?.()),
     unref: () => results.forEach((r) => r.unref?.()),

@@ -92,6 +92,8 @@ export interface ResolvedService {
   /** Extra exported values (e.g. MAIL_API_URL, RabbitMQ node name for rabbitmqctl). */
   extraEnv?: Record<string, string>;
   stop?: () => Promise<void>;
+  /** Process group of a started server (its pid), for a successor to stop if we are killed. */
+  pid?: number;
   /** Synchronous best-effort kill, for process 'exit' handlers (no awaiting possible there). */
   killSync?: () => void;
   /** Let the process exit while this keeps running (in-process servers, child handles). */
@@ -103,6 +105,8 @@ export interface ResolvedInfra {
   sources: ServiceSource[];
   /** Env vars to export for child processes (URLs + helpers such as ASHCHAT_RABBITMQ_NODE). */
   env: Record<string, string>;
+  /** Process groups of the servers this resolution started. */
+  pids: number[];
   /** Stops everything this resolution started (LIFO), waiting for processes to be gone. */
   stop(): Promise<void>;
   /** Synchronous best-effort kill of started processes (for process 'exit'). */
