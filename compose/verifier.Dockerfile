@@ -14,7 +14,7 @@ COPY . .
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --offline --store-dir /pnpm/store
 # --filter-prod: the service and its runtime workspace dependencies, not test tooling.
-RUN pnpm --filter-prod "@ashchat/verifier..." build
+RUN pnpm --filter-prod "@ashchat/verifier..." --sort build
 # --legacy: the workspace links its packages instead of injecting them (pnpm 10 deploy needs one).
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm --filter @ashchat/verifier deploy --prod --legacy --store-dir /pnpm/store /out

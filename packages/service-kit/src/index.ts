@@ -1,5 +1,5 @@
 export type { ServiceLogger } from './service.logger.js';
-export { REDACTED_PATHS, loggerOptions, redactUrl, serializeRequest } from './logger.js';
+export { LOG_FORMATS, REDACTED_PATHS, loggerOptions, redactUrl, serializeRequest, type LogFormat } from './logger.js';
 export {
   installGracefulShutdown,
   type GracefulShutdown,

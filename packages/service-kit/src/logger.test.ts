@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { pino } from 'pino';
 import { loggerOptions, redactUrl } from './logger.js';
@@ -61,4 +63,30 @@ t.test('error codes stay readable', async (t) => {
   const err = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
   logger.error({ err }, 'failed');
   t.match(lines()[0], { err: { code: 'ECONNREFUSED' } });
+});
+
+t.test('the pretty format (the dev scripts) prints one coloured line per entry, redacted like JSON', async (t) => {
+  // The pretty transport writes from a worker thread to fd 1: only a process of its own can be read.
+  const script = `
+    import { pino } from 'pino';
+    import { loggerOptions } from ${JSON.stringify(new URL('./logger.ts', import.meta.url).href)};
+    const logger = pino(loggerOptions('info', 'pretty'));
+    logger.info({ password: 'hunter2hunter2', body: { code: '123456' }, req: { method: 'GET', url: '/v1/x?access_token=tok-1' } }, 'hello pretty');
+    logger.info({ ok: true }, 'second line');`;
+  const child = spawn(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
+    env: { ...process.env, FORCE_COLOR: '1' },
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => void (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => void (out += d.toString()));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  t.equal(code, 0, out);
+  const lines = out.trimEnd().split('\n');
+  t.equal(lines.length, 2, 'one line per entry');
+  t.match(lines[0], `${String.fromCharCode(27)}[32mINFO`, 'coloured level (green)');
+  t.match(lines[0], /hello pretty/);
+  t.throws(() => JSON.parse(lines[0]!), 'not JSON');
+  for (const secret of ['hunter2', '123456', 'tok-1']) t.notMatch(out, secret, `${secret} is not logged`);
+  t.match(lines[0], /\[REDACTED\]/);
 });

@@ -1,4 +1,9 @@
+import { createRequire } from 'node:module';
 import type { LoggerOptions } from 'pino';
+
+/** `json`: one JSON object per line (production, log shippers); `pretty`: coloured one-line text (the dev scripts). */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * What must never reach a log line: credentials in headers and any field that carries a password,
@@ -98,11 +103,26 @@ export function serializeRequest(req: LoggedRequest): Record<string, unknown> {
   };
 }
 
-/** pino options for a service logger (also Fastify's `logger` option). JSON lines on stdout. */
-export function loggerOptions(level: string): LoggerOptions {
+/**
+ * pino-pretty runs in pino's transport worker, which resolves a bare name from pino's own folder:
+ * with pnpm's strict node_modules that is not ours, so the worker gets a path.
+ */
+function prettyTransport(): NonNullable<LoggerOptions['transport']> {
+  return {
+    target: createRequire(import.meta.url).resolve('pino-pretty'),
+    options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+  };
+}
+
+/**
+ * pino options for a service logger (also Fastify's `logger` option), on stdout. Redaction and the
+ * serializers run before the line is formatted, so both formats censor the same fields.
+ */
+export function loggerOptions(level: string, format: LogFormat = 'json'): LoggerOptions {
   return {
     level,
     redact: { paths: [...REDACTED_PATHS], censor: CENSOR },
     serializers: { req: serializeRequest },
+    ...(format === 'pretty' ? { transport: prettyTransport() } : {}),
   };
 }

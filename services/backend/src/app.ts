@@ -48,7 +48,7 @@ export function fastifyOptions(
   overrides: Partial<FastifyServerOptions> = {},
 ): FastifyHttpOptions<Server> {
   return {
-    logger: loggerOptions(config.LOG_LEVEL),
+    logger: loggerOptions(config.LOG_LEVEL, config.LOG_FORMAT),
     trustProxy: config.TRUST_PROXY,
     // Bounds on how long a client may take to send a request, and to stay idle between requests
     // (slow clients would otherwise hold connections forever). WebSocket connections are upgraded

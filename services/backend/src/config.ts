@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LOG_FORMATS } from '@ashchat/service-kit';
 import { LogLevelVar, PortVar, SecretVar, UriVar, loadConfig, type ConfigProblem, type LoadConfigOptions } from '@ashchat/config';
 
 /** Every environment variable the backend reads. The single list an operator needs. */
@@ -6,6 +7,11 @@ export const BackendConfigSchema = Type.Object({
   PORT: PortVar(3000, { description: 'HTTP port' }),
   HOST: Type.String({ default: '0.0.0.0', minLength: 1, description: 'Interface to listen on' }),
   LOG_LEVEL: LogLevelVar('info'),
+  /** `json` lines (default, production) or `pretty` coloured one-line text (the `dev` scripts set it). */
+  LOG_FORMAT: Type.Union(
+    LOG_FORMATS.map((format) => Type.Literal(format)),
+    { default: 'json' },
+  ),
   MONGODB_URI: UriVar(['mongodb', 'mongodb+srv'], { multiHost: true }),
   MONGODB_DB: Type.String({ default: 'ashchat', minLength: 1, pattern: '^[^/\\\\. "$]+$' }),
   AMQP_URI: UriVar(['amqp', 'amqps']),

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LOG_FORMATS } from '@ashchat/service-kit';
 import { LogLevelVar, PortVar, SecretVar, UriVar, loadConfig, type ConfigProblem, type LoadConfigOptions } from '@ashchat/config';
 import { Email } from '@ashchat/contracts';
 
@@ -9,6 +10,11 @@ export const VerifierConfigSchema = Type.Object({
   VERIFIER_PORT: PortVar(3001, { description: 'Port of the health endpoints' }),
   HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
   LOG_LEVEL: LogLevelVar('info'),
+  /** `json` lines (default, production) or `pretty` coloured one-line text (the `dev` scripts set it). */
+  LOG_FORMAT: Type.Union(
+    LOG_FORMATS.map((format) => Type.Literal(format)),
+    { default: 'json' },
+  ),
   AMQP_URI: UriVar(['amqp', 'amqps']),
   REDIS_URI: UriVar(['redis', 'rediss']),
   /** A nodemailer connection URL: `smtp://host:587`, `smtps://user:pass@host:465`; sessions are pooled unless `?pool=false`. */
