@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { getInfra, type ReadinessAnswer } from '@ashchat/testkit';
 import { loggerOptions } from '@ashchat/service-kit';
 import { loadBackendConfig, type BackendConfig } from './config.js';
-import { buildApp, fastifyOptions } from './app.js';
+import { createBackend } from './backend.js';
 
 /** Test-only helpers (excluded from the build): a config on the real infrastructure and an app. */
 
@@ -44,12 +44,12 @@ export interface TestAppOptions {
 /** A ready backend app (never listening) that is closed, and its database dropped, at teardown. */
 export async function buildTestApp(t: Teardown, options: TestAppOptions = {}): Promise<FastifyInstance> {
   const config = await testConfig(options.env);
-  const app = Fastify(fastifyOptions(config, { logger: false }));
+  const app = createBackend(config, { server: { logger: false } });
   t.teardown(async () => {
     await app.mongo?.db.dropDatabase().catch(() => undefined);
     await app.close();
   });
-  await app.register(buildApp, { config });
+  await app.after();
   await options.setup?.(app);
   await app.ready();
   return app;
@@ -74,12 +74,11 @@ export async function loggedApp(t: Teardown): Promise<{ app: FastifyInstance; li
     },
   });
   const config = await testConfig({ LOG_LEVEL: 'trace' });
-  const app = Fastify(fastifyOptions(config, { logger: { ...loggerOptions('trace'), stream } }));
+  const app = createBackend(config, { server: { logger: { ...loggerOptions('trace'), stream } } });
   t.teardown(async () => {
     await app.mongo?.db.dropDatabase().catch(() => undefined);
     await app.close();
   });
-  await app.register(buildApp, { config });
   await app.ready();
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, lines, port: (app.server.address() as AddressInfo).port };

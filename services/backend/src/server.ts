@@ -1,7 +1,6 @@
-import Fastify from 'fastify';
 import { isConfigError } from '@ashchat/config';
 import { loadBackendConfig, type BackendConfig } from './config.js';
-import { buildApp, fastifyOptions } from './app.js';
+import { createBackend } from './backend.js';
 import { installGracefulShutdown } from '@ashchat/service-kit';
 
 let config: BackendConfig;
@@ -14,7 +13,7 @@ try {
   process.exit(1);
 }
 
-const app = Fastify(fastifyOptions(config));
+const app = createBackend(config);
 
 const lifecycle = installGracefulShutdown({ logger: app.log, close: () => app.close(), timeoutMs: 10_000 });
 process.on('uncaughtException', (err) => {
@@ -27,7 +26,6 @@ process.on('unhandledRejection', (err) => {
 });
 
 try {
-  await app.register(buildApp, { config });
   await app.listen({ port: config.PORT, host: config.HOST });
 } catch (err) {
   app.log.fatal({ err }, 'could not start');

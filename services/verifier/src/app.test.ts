@@ -4,7 +4,7 @@ import { loadVerifierConfig } from './config.js';
 import { buildHealthApp } from './app.js';
 import { connect, type AddressInfo } from 'node:net';
 import { API_SECURITY_HEADERS, closeRedis, createRedisClient, type HttpTimeouts } from '@ashchat/service-kit';
-import { createMailer } from './connections/mailer.connection.js';
+import { createSmtpTransport } from './connections/smtp.connection.js';
 import { awaitReadiness, closedPort } from '@ashchat/testkit';
 import { testEnv } from './app.test-support.js';
 import { pino } from 'pino';
@@ -15,13 +15,13 @@ async function healthApp(t: { teardown(fn: () => unknown): void }, env: Record<s
   const logger = pino({ level: 'silent' });
   const redis = createRedisClient(config.REDIS_URI, logger, 'ashchat-verifier');
   const amqp = createAmqpConnection({ uri: config.AMQP_URI, name: 'ashchat-verifier-test', logger: createSilentLogger() });
-  const mailer = createMailer(config);
-  const app = await buildHealthApp({ redis, amqp, mailer, ...(timeouts ? { timeouts } : {}) });
+  const smtp = createSmtpTransport(config);
+  const app = await buildHealthApp({ redis, amqp, smtp, ...(timeouts ? { timeouts } : {}) });
   t.teardown(async () => {
     await app.close();
     await amqp.close();
     await closeRedis(redis);
-    mailer.close();
+    smtp.close();
   });
   return app;
 }

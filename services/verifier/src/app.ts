@@ -5,12 +5,12 @@ import type { Logger } from 'pino';
 import type { createAmqpConnection } from '@ashchat/messaging';
 import { ERROR_CATALOGUE, HealthResponse, ReadinessResponse, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
 import { API_SECURITY_HEADERS, checkReadiness, clientErrorHandler, httpServerTimeouts, type HttpTimeouts } from '@ashchat/service-kit';
-import type { Mailer } from './connections/mailer.connection.js';
+import type { SmtpTransport } from './connections/smtp.connection.js';
 
 export interface HealthAppDeps {
   redis: Redis;
   amqp: ReturnType<typeof createAmqpConnection>;
-  mailer: Mailer;
+  smtp: SmtpTransport;
   /** Omitted: no logging (tests). */
   logger?: Logger;
   /** Bound for the Redis and RabbitMQ checks. */
@@ -70,7 +70,7 @@ export async function buildHealthApp(deps: HealthAppDeps): Promise<FastifyInstan
           },
           timeoutMs,
         ),
-        checkReadiness({ smtp: () => deps.mailer.verify() }, smtpTimeoutMs),
+        checkReadiness({ smtp: () => deps.smtp.verify() }, smtpTimeoutMs),
       ]);
       const ready = core.body.status === 'ready' && smtp.body.status === 'ready';
       const failures = { ...core.failures, ...smtp.failures };

@@ -3,15 +3,15 @@ import type { Logger } from 'pino';
 import type { createAmqpConnection } from '@ashchat/messaging';
 import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, namespacedQueue } from '@ashchat/contracts';
 import type { VerifierConfig } from './config.js';
-import type { Mailer } from './connections/mailer.connection.js';
-import { createMailer as createVerificationMailer, startVerificationWorker } from './verification/index.js';
+import type { SmtpTransport } from './connections/smtp.connection.js';
+import { createMailer, startVerificationWorker } from './verification/index.js';
 
 export interface WorkerDeps {
   config: VerifierConfig;
   logger: Logger;
   amqp: ReturnType<typeof createAmqpConnection>;
   redis: Redis;
-  mailer: Mailer;
+  smtp: SmtpTransport;
 }
 
 export interface Worker {
@@ -40,7 +40,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     amqp: deps.amqp,
     redis: deps.redis,
     logger,
-    mailer: createVerificationMailer(deps.mailer, { from: config.MAIL_FROM, logger }),
+    mailer: createMailer(deps.smtp, { from: config.MAIL_FROM, logger }),
     queues,
     config: {
       verificationCodeSecret: config.VERIFICATION_CODE_SECRET,

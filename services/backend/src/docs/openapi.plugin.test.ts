@@ -1,8 +1,6 @@
 import t from 'tap';
-import Fastify from 'fastify';
-import { buildApp, fastifyOptions } from '../app.js';
+import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
-import { renderOpenApi } from './openapi.document.js';
 import { ERROR_CATALOGUE } from '@ashchat/contracts';
 import { DOCS_PREFIX, OPENAPI_TAGS, isDocsPage, preRouteErrors } from './openapi.plugin.js';
 
@@ -30,7 +28,7 @@ interface RouteSchema {
 // The real backend on the real infrastructure, with every route it registers recorded as it is
 // registered: the list the document is checked against comes from the app, not from this file.
 const config = await testConfig();
-const app = Fastify(fastifyOptions(config, { logger: false }));
+const app = createBackend(config, { server: { logger: false }, registration: { consumeReplies: false, background: false } });
 // Copied at once: Fastify reuses a route's options object for its variants (`/docs` and `/docs/`).
 const endpoints: { method: string; url: string; schema: RouteSchema; websocket: boolean }[] = [];
 app.addHook('onRoute', (route) => {
@@ -45,7 +43,6 @@ t.teardown(async () => {
   await app.mongo?.db.dropDatabase().catch(() => undefined);
   await app.close();
 });
-await app.register(buildApp, { config, registration: { consumeReplies: false, background: false } });
 await app.ready();
 
 const served = await app.inject({ method: 'GET', url: `${DOCS_PREFIX}/json` });
@@ -59,10 +56,10 @@ const openApiPath = (url: string): string => url.replace(/:(\w+)/g, '{$1}');
 /** The one failure status whose body is not an ErrorResponse: the readiness probe's own answer. */
 const NOT_ERROR_BODIES = new Set(['GET /ready 503']);
 
-t.test('GET /docs/json serves the document renderOpenApi() renders', async (t) => {
+t.test('GET /docs/json serves a JSON document', async (t) => {
+  // That it is the very document `pnpm run docs` writes: packages/docs' openapi.document.test.ts.
   t.equal(served.statusCode, 200);
   t.match(served.headers['content-type'], /application\/json/);
-  t.same(document, JSON.parse(await renderOpenApi()));
 });
 
 t.test('the app registers the API routes the document is checked against', async (t) => {

@@ -4,9 +4,43 @@
  * request, what the receiver does, which reply comes back where).
  */
 import { MESSAGING_APPLICATIONS, catalogueQueue } from '@ashchat/contracts';
+import type { TSchema } from '@sinclair/typebox';
 import { describeStateOutputs, listTransitions } from '@ashchat/saga';
-import { replyOrigins } from './saga-doc.render.js';
 import type { SagaDocEntry } from './saga-docs.registry.js';
+
+export interface ReplyOrigin {
+  /** `$id` of the reply schema variant, e.g. AccountCreationReply. */
+  message: string;
+  outcome: string;
+}
+
+/** A body with every required property present; only shape matters to `replyToEvent`. */
+function sampleBody(variant: TSchema, outcome: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries((variant.properties ?? {}) as Record<string, TSchema>)) {
+    body[key] = prop.type === 'integer' || prop.type === 'number' ? 0 : prop.type === 'boolean' ? false : 'x';
+  }
+  return { ...body, requestId: 'r1', outcome };
+}
+
+/**
+ * Which machine event each reply outcome becomes, found by running the saga's own `replyToEvent`
+ * on one sample per outcome of every variant of the reply schema.
+ */
+export function replyOrigins(entry: SagaDocEntry): Map<string, ReplyOrigin> {
+  const origins = new Map<string, ReplyOrigin>();
+  if (!entry.replies) return origins;
+  const variants = ((entry.replies.schema.anyOf as TSchema[] | undefined) ?? [entry.replies.schema]) as TSchema[];
+  for (const variant of variants) {
+    const outcome = (variant.properties as Record<string, TSchema> | undefined)?.outcome;
+    const literals = ((outcome?.anyOf as TSchema[] | undefined) ?? (outcome ? [outcome] : [])).map((l) => l.const as string);
+    for (const literal of literals) {
+      const event = entry.definition.replyToEvent(sampleBody(variant, literal), { requestId: 'r1' });
+      if (event) origins.set(event.type, { message: String(variant.$id ?? 'reply'), outcome: literal });
+    }
+  }
+  return origins;
+}
 
 /** Mermaid ends a message at `;` and a `#` starts an entity code: keep free text plain. */
 const text = (s: string): string => s.replace(/\s+/g, ' ').replace(/[;#]/g, ',');

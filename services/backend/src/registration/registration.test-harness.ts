@@ -5,15 +5,14 @@
  * verifier never answers (or mails) another file's requests.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { pino } from 'pino';
 import { deadLetterQueueName, type RegistrationStatus } from '@ashchat/contracts';
 import { createAmqpConnection, createSilentLogger } from '@ashchat/messaging';
 import { createMailbox, getInfra, startSmtpSink, uniqueName, waitFor, type MailDetail, type Mailbox, type SmtpSink } from '@ashchat/testkit';
-import { createMailer, loadVerifierConfig, startWorker, type Worker } from '@ashchat/verifier';
-import { buildApp, fastifyOptions } from '../app.js';
+import { createVerifier, loadVerifierConfig } from '@ashchat/verifier';
+import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
 import type { RegistrationTestOptions } from './registration.plugin.js';
 import { registrationQueues, type RegistrationQueues } from './registration.queues.js';
@@ -156,17 +155,9 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
     },
     envFile: false,
   });
-  const verifierLogger = pino({ level: 'silent' });
-  const verifierAmqp = createAmqpConnection({ uri: infra.amqpUri, name: `${namespace}.verifier`, logger: verifierLogger });
-  const verifierRedis = new Redis(infra.redisUri);
-  const mailer = createMailer(verifierConfig);
-  const worker: Worker = await startWorker({ config: verifierConfig, logger: verifierLogger, amqp: verifierAmqp, redis: verifierRedis, mailer });
-  closers.push(async () => {
-    await worker.close();
-    await verifierAmqp.close();
-    await verifierRedis.quit();
-    mailer.close();
-  });
+  const verifier = await createVerifier(verifierConfig, { connectionName: `${namespace}.verifier` });
+  closers.push(() => verifier.close());
+  await verifier.start({ listen: false });
 
   const apps = new Set<FastifyInstance>();
   const closeApp = async (app: FastifyInstance): Promise<void> => {
@@ -190,9 +181,9 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
     closeApp,
     async startApp(a = {}) {
       const config = await testConfig({ ...env, ...a.env });
-      const app = Fastify(fastifyOptions(config, { logger: false }));
+      const app = createBackend(config, { server: { logger: false }, ...(a.registration ? { registration: a.registration } : {}) });
       apps.add(app);
-      await app.register(buildApp, { config, ...(a.registration ? { registration: a.registration } : {}) });
+      await app.after();
       await app.ready();
       await app.registration.started;
       await app.registration.consuming;

@@ -1,0 +1,97 @@
+import { ObjectId } from 'mongodb';
+import type { MessageView } from '@ashchat/contracts';
+import type { ConversationRepository } from '../chat/conversation.repository.js';
+import type { MessageRepository } from '../chat/message.repository.js';
+import { toMessageView } from '../chat/chat.view.js';
+
+export interface ResumeCursorInput {
+  conversationId: string;
+  /** The newest message the client has; null (or absent) = none yet: from the conversation's start. */
+  lastMessageId: string | null;
+}
+
+export interface ResumeResult {
+  /** Missed messages: conversations in cursor order, each oldest first, none twice. */
+  messages: MessageView[];
+  /** Conversations with more missed messages than were returned: the client pages the rest over REST. */
+  incomplete: string[];
+  /**
+   * Cursors left out: malformed ids, conversations that do not exist or the user is not (or no
+   * longer) a member of. One such cursor does not spoil the rest of a reconnect; nothing of those
+   * conversations is read, so nothing about them leaks.
+   */
+  skipped: string[];
+}
+
+export interface ResumeReader {
+  missed(userId: string, cursors: readonly ResumeCursorInput[], limitPerConversation: number, maxTotal?: number): Promise<ResumeResult>;
+}
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+/** Below every id this process generates: "after nothing" is the whole conversation. */
+const BEFORE_ALL = new ObjectId('000000000000000000000000');
+/** Reads in flight at once: a 500-cursor resume must not take the whole MongoDB pool. */
+const CONCURRENCY = 16;
+
+async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return results;
+}
+
+/**
+ * What a reconnecting client missed, straight from the database (the truth, whatever pub/sub lost
+ * while it was away): for each conversation it names, the messages after the last one it has,
+ * through the (conversationId, _id) index walked forwards. Ids grow with time, so "after" in id
+ * order is "sent later"; messages edited or deleted while away come with their current state.
+ */
+export function createResumeReader(deps: { conversations: ConversationRepository; messages: MessageRepository }): ResumeReader {
+  return {
+    async missed(userId, cursors, limitPerConversation, maxTotal = Number.POSITIVE_INFINITY) {
+      const skipped: string[] = [];
+      // One cursor per conversation; of repeats the oldest wins, so nothing is missed.
+      const byConversation = new Map<string, ObjectId>();
+      for (const { conversationId, lastMessageId } of cursors) {
+        if (!OBJECT_ID.test(conversationId) || (lastMessageId != null && !OBJECT_ID.test(lastMessageId))) {
+          skipped.push(conversationId);
+          continue;
+        }
+        const after = lastMessageId == null ? BEFORE_ALL : new ObjectId(lastMessageId);
+        const seen = byConversation.get(conversationId);
+        if (!seen || after.toHexString() < seen.toHexString()) byConversation.set(conversationId, after);
+      }
+      const entries = [...byConversation.entries()];
+      const limit = Math.max(0, Math.floor(limitPerConversation));
+
+      const pages = await mapLimited(entries, async ([conversationId, after]) => {
+        const id = new ObjectId(conversationId);
+        if (!(await deps.conversations.membership(id, userId))) return null;
+        // One more than shown tells whether the client has to page the rest.
+        return deps.messages.after(id, after, limit + 1);
+      });
+
+      const messages: MessageView[] = [];
+      const incomplete: string[] = [];
+      let budget = maxTotal;
+      entries.forEach(([conversationId], i) => {
+        const page = pages[i];
+        if (page === null || page === undefined) {
+          skipped.push(conversationId);
+          return;
+        }
+        const take = Math.max(0, Math.min(limit, budget, page.length));
+        for (const m of page.slice(0, take)) messages.push(toMessageView(m));
+        budget -= take;
+        if (page.length > take) incomplete.push(conversationId);
+      });
+      return { messages, incomplete, skipped };
+    },
+  };
+}
