@@ -20,7 +20,7 @@ import sessionRoutes from './auth/session.routes.js';
 import userRoutes from './users/user.routes.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
-import userEventsPlugin from './realtime/user-events.plugin.js';
+import userEventsPlugin from './user-events/user-events.plugin.js';
 import wsPlugin from './realtime/ws.plugin.js';
 import presencePlugin from './realtime/presence.plugin.js';
 
@@ -97,6 +97,8 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   // Before every route plugin: routes use `app.authenticate` as their onRequest hook, so a request
   // without a valid token gets 401 before its body is parsed or validated.
   await app.register(authPlugin, { config });
+  // Before the domain plugins: they register their frames on the gateway (`app.wsFrames`).
+  await app.register(wsPlugin);
   await app.register(healthRoutes);
   await app.register(sagaPagesPlugin);
   await app.register(registrationPlugin, {
@@ -107,7 +109,6 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(sessionRoutes);
   await app.register(userRoutes);
   await app.register(chatPlugin);
-  await app.register(wsPlugin);
 }
 
 export const buildApp = fp(backendApp, {

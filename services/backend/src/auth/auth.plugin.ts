@@ -11,7 +11,7 @@ import { createAccessTokenVerifier } from './access-token.verifier.js';
 import { createFamilyLock } from './family.lock.js';
 import { createSessionRepository } from './session.repository.js';
 import { createSessionService, type AccessTokenClaims, type SessionService } from './session.service.js';
-import { createUserScopedCache } from '../realtime/user-scoped.cache.js';
+import { createUserScopedCache } from '../user-events/user-scoped.cache.js';
 
 /** Sent to the user's channel when one of their sessions ends; never forwarded to clients. */
 export interface SessionRevokedEvent {

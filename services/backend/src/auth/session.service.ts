@@ -3,7 +3,7 @@ import type { SessionTokens } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../security/password.hasher.js';
 import type { UserRepository } from '../users/user.repository.js';
-import type { UserScopedCache } from '../realtime/user-scoped.cache.js';
+import type { UserScopedCache } from '../user-events/user-scoped.cache.js';
 import type { WithFamilyLock } from './family.lock.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import type { SessionDocument, SessionRepository } from './session.repository.js';

@@ -1,15 +1,17 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { ChatEvent } from '@ashchat/contracts';
-import { createUserScopedCache } from '../realtime/user-scoped.cache.js';
+import { createUserScopedCache } from '../user-events/user-scoped.cache.js';
 import { changesInbox, createInboxReader } from './inbox.reader.js';
 import { changesAccess, createAccessReader, type AccessReader, type ConversationAccess } from './conversation.access.js';
 import chatRoutes from './chat.routes.js';
+import { registerChatFrames } from './chat.ws.js';
 import { createChatUsers } from './chat.users.js';
 import { createConversationRepository, type ConversationRepository } from './conversation.repository.js';
 import { createConversationService, type ConversationService } from './conversation.service.js';
 import { createMessageRepository, type MessageRepository } from './message.repository.js';
 import { createMessageService, type MessageService } from './message.service.js';
+import { createResumeReader } from './resume.reader.js';
 
 /** What the plugin decorates the instance with (`app.chat`). */
 export interface ChatModule {
@@ -31,8 +33,9 @@ declare module 'fastify' {
 }
 
 /**
- * Conversations and messages over REST, for signed-in users (`app.authenticate`), with the indexes
- * every query relies on (and the unique ones that make creates and sends idempotent).
+ * Conversations and messages over REST, for signed-in users (`app.authenticate`), and their
+ * WebSocket frames (`app.wsFrames`), with the indexes every query relies on (and the unique ones
+ * that make creates and sends idempotent).
  */
 async function chatPlugin(app: FastifyInstance): Promise<void> {
   const repositories = { conversations: createConversationRepository(app.mongo.db), messages: createMessageRepository(app.mongo.db) };
@@ -91,10 +94,22 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
   });
   const inbox = createInboxReader({ conversations, cache: inboxCache });
   await app.register(chatRoutes, { conversations, messages, inbox });
+  registerChatFrames(app.wsFrames, {
+    messages,
+    access,
+    bus: app.userEvents,
+    resumeReader: createResumeReader(repositories),
+    conversations: repositories.conversations,
+    presence: () => (app.hasDecorator('presence') ? app.presence : undefined),
+    log: app.log,
+    typingThrottleMs: app.config.WS_TYPING_THROTTLE_MS,
+    typingTtlMs: app.config.WS_TYPING_TTL_MS,
+    resumeMaxMessages: app.config.WS_RESUME_MAX_MESSAGES,
+  });
 }
 
 export default fp(chatPlugin, {
   name: 'chat',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'auth', 'user-events'],
+  dependencies: ['error-handler', 'mongo', 'auth', 'user-events', 'ws-gateway'],
 });

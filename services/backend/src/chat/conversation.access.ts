@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { AppError } from '../errors/app-error.js';
-import type { UserEvent } from '../realtime/user-events.bus.js';
-import type { UserScopedCache } from '../realtime/user-scoped.cache.js';
+import type { UserEvent } from '../user-events/user-events.bus.js';
+import type { UserScopedCache } from '../user-events/user-scoped.cache.js';
 import type { ConversationDocument, ConversationRepository } from './conversation.repository.js';
 
 /** A conversation as a member may act on it: the document and who is in it (for the fan-out). */

@@ -1,5 +1,5 @@
-import type { UserEvent } from '../realtime/user-events.bus.js';
-import type { UserScopedCache } from '../realtime/user-scoped.cache.js';
+import type { UserEvent } from '../user-events/user-events.bus.js';
+import type { UserScopedCache } from '../user-events/user-scoped.cache.js';
 import type { ConversationService } from './conversation.service.js';
 
 /** Events that change what a user's conversation list shows. */

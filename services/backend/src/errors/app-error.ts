@@ -1,4 +1,5 @@
-import { ERROR_CATALOGUE, type ErrorCode } from '@ashchat/contracts';
+import { STATUS_CODES } from 'node:http';
+import { ERROR_CATALOGUE, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
 
 export interface AppErrorOptions {
   /** Safe, client-facing detail (validation problems, attempts left); never secrets. */
@@ -30,4 +31,16 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** The response body of an error code, as every refusal of the API sends it. */
+export function errorBody(code: ErrorCode, details?: unknown): ErrorResponse {
+  const { status, message } = ERROR_CATALOGUE[code];
+  return {
+    statusCode: status,
+    code,
+    error: STATUS_CODES[status] ?? 'Error',
+    message,
+    ...(details === undefined ? {} : { details }),
+  };
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '@ashchat/contracts';
 import { API_SECURITY_HEADERS } from '@ashchat/service-kit';
-import { errorBody } from '../plugins/error-handler.plugin.js';
+import { errorBody } from './app-error.js';
 
 // What the router refuses before any route (and its hooks) runs; Fastify's own answers echo the URL.
 const ROUTER_ERRORS: Readonly<Record<string, ErrorCode>> = {

@@ -1,9 +1,11 @@
-import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CATALOGUE, isTextFormat, type ErrorCode, type ErrorResponse } from '@ashchat/contracts';
-import { AppError } from '../errors/app-error.js';
+import { ERROR_CATALOGUE, isTextFormat, type ErrorCode } from '@ashchat/contracts';
+import { AppError, errorBody } from '../errors/app-error.js';
 import { redactUrl } from '@ashchat/service-kit';
+
+// The body lives with AppError (errors/), which framework-level refusals use too; kept importable here.
+export { errorBody };
 
 interface Mapped {
   code: ErrorCode;
@@ -44,17 +46,6 @@ function mapError(error: FastifyError | AppError | Error): Mapped {
     if (byStatus !== undefined) return { code: byStatus };
   }
   return { code: 'INTERNAL_ERROR' };
-}
-
-export function errorBody(code: ErrorCode, details?: unknown): ErrorResponse {
-  const { status, message } = ERROR_CATALOGUE[code];
-  return {
-    statusCode: status,
-    code,
-    error: STATUS_CODES[status] ?? 'Error',
-    message,
-    ...(details === undefined ? {} : { details }),
-  };
 }
 
 /**

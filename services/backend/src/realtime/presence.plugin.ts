@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { createUserEventBus } from './user-events.bus.js';
+import { createUserEventBus } from '../user-events/user-events.bus.js';
 import { createPresenceService, type PresenceService } from './presence.service.js';
 
 declare module 'fastify' {

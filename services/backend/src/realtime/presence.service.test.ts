@@ -3,7 +3,7 @@ import t, { type Test } from 'tap';
 import { Redis } from 'ioredis';
 import type { PresenceEvent } from '@ashchat/contracts';
 import { getInfra, uniqueName, waitFor } from '@ashchat/testkit';
-import { createUserEventBus } from './user-events.bus.js';
+import { createUserEventBus } from '../user-events/user-events.bus.js';
 import { createPresenceService, toPresenceEvent, type PresenceService } from './presence.service.js';
 
 /** Instances of presence on the real Redis, sharing a namespace of their own (as backend instances share QUEUE_NAMESPACE). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { PresenceEvent } from '@ashchat/contracts';
-import type { UserEvent, UserEventBus } from './user-events.bus.js';
+import type { UserEvent, UserEventBus } from '../user-events/user-events.bus.js';
 import { APPLY, CLOSE, RESYNC, TICK, type PresenceWire } from './presence.scripts.js';
 
 export type PresenceListener = (p: PresenceEvent) => void;

@@ -1,9 +1,8 @@
 import t from 'tap';
 import { WS_CLOSE_CODES, WS_SUBPROTOCOL } from '@ashchat/contracts';
 import { loginAs } from '../auth/auth.test-support.js';
-import { signedInUser } from '../chat/chat.test-support.js';
 import { waitFor } from '@ashchat/testkit';
-import { authedWs, connectWs, listeningApp } from './ws.test-support.js';
+import { authedWs, connectWs, listeningApp, signedInUser } from './ws.test-support.js';
 
 const CLOSE = Object.fromEntries(Object.entries(WS_CLOSE_CODES).map(([name, { code }]) => [name, code])) as Record<keyof typeof WS_CLOSE_CODES, number>;
 

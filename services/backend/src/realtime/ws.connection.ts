@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { UserEvent } from './user-events.bus.js';
+import type { UserEvent } from '../user-events/user-events.bus.js';
 
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -12,7 +12,11 @@ export class WsConnection {
   userId: string | undefined = undefined;
   /** The session of the current token: its `session.revoked` closes the connection. */
   sessionId = '';
-  /** Unauthenticated: when the connection is closed unless it authenticates (ms since the epoch). */
+  /**
+   * Unauthenticated: when the connection is closed unless it authenticates (ms since the epoch).
+   * A frame accepted before authentication may push it out while it keeps the connection useful
+   * (`registration.watch` sets Infinity until its registration is final).
+   */
   authDeadline: number;
   /** When the current access token expires (ms since the epoch). */
   expiresAt = 0;
@@ -42,12 +46,8 @@ export class WsConnection {
   unwatch: (() => void) | undefined = undefined;
   unwatchPresence: (() => void) | undefined = undefined;
   releasePresence: (() => Promise<void>) | undefined = undefined;
-  /** Set while the connection follows a registration (which also suspends the auth deadline). */
-  stopRegistration: (() => void) | undefined = undefined;
-
-  /** The last typing frame relayed (`<state>:<conversationId>`) and when, for the throttle. */
-  typingKey = '';
-  typingAt = 0;
+  /** What frame handlers started for the connection and stop when it ends (`onRelease`); created on first use. */
+  private releases: Set<() => void> | undefined = undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -60,6 +60,19 @@ export class WsConnection {
     this.authDeadline = now + authTimeoutMs;
     this.tokens = burst;
     this.refilledAt = now;
+  }
+
+  /** Runs `stop` when the connection ends (a watch a frame started); the returned function forgets it. */
+  onRelease(stop: () => void): () => void {
+    (this.releases ??= new Set()).add(stop);
+    return () => void this.releases?.delete(stop);
+  }
+
+  /** The gateway's part when the connection ends: every `onRelease` once. */
+  releaseAll(): void {
+    const releases = this.releases;
+    this.releases = undefined;
+    for (const stop of releases ?? []) stop();
   }
 }
 

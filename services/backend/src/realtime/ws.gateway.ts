@@ -5,8 +5,9 @@ import { AppError, isAppError } from '../errors/app-error.js';
 import type { TokenCheck } from './ws.auth.js';
 import { takeToken, WsConnection } from './ws.connection.js';
 import { parseFrame } from './ws.parse.js';
-import type { UserEvent, UserEventBus } from './user-events.bus.js';
-import type { FrameHandler, WsGatewaySettings, WsOutput, WsPresence } from './ws.types.js';
+import type { UserEvent, UserEventBus } from '../user-events/user-events.bus.js';
+import type { FrameRegistry } from './ws.frames.js';
+import type { WsGatewaySettings, WsOutput, WsPresence } from './ws.types.js';
 
 export interface WsGatewayDeps {
   settings: WsGatewaySettings;
@@ -14,14 +15,13 @@ export interface WsGatewayDeps {
   verifyToken: (token: string) => Promise<TokenCheck>;
   bus: Pick<UserEventBus, 'watch' | 'onGap'>;
   presence: () => WsPresence | undefined;
-  handlers: (out: WsOutput) => FrameHandler;
+  /** What the domains registered for their frame types (`app.wsFrames`). */
+  frames: FrameRegistry;
   now?: () => number;
 }
 
 /** Events a client receives as they are; anything else on the user's channel is internal. */
 const FORWARDED = new Set(['message.new', 'message.edited', 'message.deleted', 'receipt.updated', 'conversation.updated', 'typing', 'presence']);
-/** Frames a client may send before it is authenticated. */
-const OPEN_FRAMES = new Set<WsClientFrame['type']>(['auth', 'ping', 'registration.watch']);
 /** Frames waiting to be handled per connection; beyond, refused (the token bucket bounds it first). */
 const MAX_PENDING_FRAMES = 32;
 /** On shutdown, how long connections get to complete the close handshake before they are dropped. */
@@ -58,7 +58,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     conn.held = undefined;
     conn.unwatch?.();
     conn.unwatchPresence?.();
-    conn.stopRegistration?.();
+    conn.releaseAll();
     conn.releasePresence?.().catch((err: unknown) => log.warn({ err: String(err) }, 'presence release failed'));
   }
 
@@ -158,16 +158,19 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
   const queue: WsOutput['queue'] = (conn, task) => {
     if (!conn.closed) enqueue(conn, task);
   };
-  const out: WsOutput = { send, sendPaced, ack, fail, close, deliver, flushHeld, authenticate, queue, settings: s };
-  const handle = deps.handlers(out);
-
+  const out: WsOutput = { send, sendPaced, ack, fail, close, deliver, flushHeld, queue, settings: s };
   async function dispatch(conn: WsConnection, frame: WsClientFrame): Promise<void> {
     if (conn.closed) return;
     // The next frame after authentication ends the hold, unless it is the resume the hold is for.
     if (conn.holdUntil !== 0 && frame.type !== 'resume') flushHeld(conn);
     try {
-      if (conn.userId === undefined && !OPEN_FRAMES.has(frame.type)) throw new AppError('UNAUTHENTICATED');
-      await handle(conn, frame);
+      if (frame.type === 'auth') return await authenticate(conn, frame.accessToken, frame.requestId);
+      if (frame.type === 'ping') return void send(conn, frame.requestId === undefined ? { type: 'pong' } : { type: 'pong', requestId: frame.requestId });
+      // Before authentication only what a domain declared open (its frame carries its own capability).
+      const entry = deps.frames.lookup(frame.type);
+      if (conn.userId === undefined && !entry?.beforeAuth) throw new AppError('UNAUTHENTICATED');
+      if (!entry) throw new AppError('UNKNOWN_FRAME_TYPE');
+      await entry.handler(out, conn, frame);
     } catch (err) {
       if (!isAppError(err)) log.error({ err, frame: frame.type }, 'websocket frame failed');
       fail(conn, frame.requestId, isAppError(err) ? err : new AppError('INTERNAL_ERROR'));
@@ -221,7 +224,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     const t = now();
     for (const conn of connections) {
       if (conn.userId === undefined) {
-        if (!conn.stopRegistration && t >= conn.authDeadline) close(conn, 'UNAUTHENTICATED', 'authentication timeout');
+        if (t >= conn.authDeadline) close(conn, 'UNAUTHENTICATED', 'authentication timeout');
         continue;
       }
       if (t >= conn.expiresAt) {

@@ -2,8 +2,7 @@ import type { Socket } from 'node:net';
 import t from 'tap';
 import { WebSocket } from 'ws';
 import { WS_CLOSE_CODES, WS_SUBPROTOCOL, WS_BEARER_PREFIX } from '@ashchat/contracts';
-import { signedInUser } from '../chat/chat.test-support.js';
-import { authedWs, connectWs, listeningApp, TestWsClient } from './ws.test-support.js';
+import { authedWs, connectWs, listeningApp, TestWsClient, signedInUser } from './ws.test-support.js';
 
 t.test('limits', async (t) => {
   const { app, url } = await listeningApp(t, {

@@ -1,8 +1,7 @@
 import t from 'tap';
 import { WS_CLOSE_CODES } from '@ashchat/contracts';
 import { loggedApp } from '../app.test-support.js';
-import { signedInUser } from '../chat/chat.test-support.js';
-import { connectWs } from './ws.test-support.js';
+import { connectWs, signedInUser } from './ws.test-support.js';
 
 t.test('access tokens never reach the log, whichever way they travel', async (t) => {
   const { app, lines, port } = await loggedApp(t);

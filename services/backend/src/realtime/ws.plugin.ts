@@ -2,21 +2,17 @@ import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error.js';
-import { createRateLimiter } from '../rate-limit/rate-limiter.js';
-import { createRegistrationRateLimits } from '../registration/registration.rate-limit.js';
-import { createResumeReader } from './resume.reader.js';
 import { bearerFromProtocols, createTokenVerifier, selectProtocol } from './ws.auth.js';
+import { createFrameRegistry, type WsFrames } from './ws.frames.js';
 import { createWsGateway, type WsGateway } from './ws.gateway.js';
 import type { WsPresence } from './ws.types.js';
-import { createFrameHandlers } from './ws.handlers.js';
-import { createPresenceSubscribe } from './ws.presence.js';
-import { createRegistrationWatch } from './ws.registration.js';
-import { createResume } from './ws.resume.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The WebSocket connections of this instance (GET /v1/ws). */
     wsGateway: WsGateway;
+    /** Where domain plugins register what their client frames do (chat.ws.ts, registration.ws.ts). */
+    wsFrames: WsFrames;
   }
 }
 
@@ -26,19 +22,14 @@ export const WS_PATH = '/v1/ws';
 /**
  * The WebSocket gateway: GET /v1/ws upgraded by @fastify/websocket, authenticated with the access
  * token (Sec-WebSocket-Protocol or a first `auth` frame), then forwarding the user's events
- * (app.userEvents) and carrying out the client's frames through the chat services.
+ * (app.userEvents) and routing the client's frames to the handlers domains register on
+ * `app.wsFrames` (so register this plugin before them). It knows no domain itself.
  */
 async function wsPlugin(app: FastifyInstance): Promise<void> {
   const c = app.config;
   // Presence is optional: served only when its plugin is registered.
   const presence = (): WsPresence | undefined => (app.hasDecorator('presence') ? app.presence : undefined);
-  const registrationLimits = createRegistrationRateLimits(createRateLimiter(app.redis), {
-    windowMs: c.REGISTRATION_RATE_LIMIT_WINDOW_MS,
-    perIp: c.REGISTRATION_RATE_LIMIT_PER_IP,
-    perEmail: c.REGISTRATION_RATE_LIMIT_PER_EMAIL,
-    statusPerIp: c.REGISTRATION_STATUS_RATE_LIMIT_PER_IP,
-    statusPerEmail: c.REGISTRATION_STATUS_RATE_LIMIT_PER_EMAIL,
-  });
+  const frames = createFrameRegistry();
 
   const gateway = createWsGateway({
     settings: {
@@ -57,22 +48,10 @@ async function wsPlugin(app: FastifyInstance): Promise<void> {
     verifyToken: createTokenVerifier({ verify: (token) => app.jwt.verify(token), isActive: (u, s) => app.auth.sessions.isActive(u, s) }),
     bus: app.userEvents,
     presence,
-    handlers: createFrameHandlers({
-      chat: app.chat,
-      bus: app.userEvents,
-      subscribePresence: createPresenceSubscribe({
-        presence,
-        bus: app.userEvents,
-        sharing: (userId, userIds) => app.chat.repositories.conversations.sharingAConversation(userId, userIds),
-        log: app.log,
-      }),
-      resume: createResume(createResumeReader(app.chat.repositories), c.WS_RESUME_MAX_MESSAGES),
-      watchRegistration: createRegistrationWatch({ registration: app.registration, limits: registrationLimits, authTimeoutMs: c.WS_AUTH_TIMEOUT_MS, log: app.log }),
-      typingThrottleMs: c.WS_TYPING_THROTTLE_MS,
-      typingTtlMs: c.WS_TYPING_TTL_MS,
-    }),
+    frames,
   });
   app.decorate('wsGateway', gateway);
+  app.decorate('wsFrames', { handle: frames.handle });
   app.addHook('onReady', async () => gateway.start());
   // Before @fastify/websocket's own preClose (registered below): clients learn why (1001) and may resume elsewhere.
   app.addHook('preClose', async () => gateway.shutdown());
@@ -117,5 +96,5 @@ function releaseHttpResponse(socket: unknown): void {
 export default fp(wsPlugin, {
   name: 'ws-gateway',
   fastify: '5.x',
-  dependencies: ['error-handler', 'redis', 'user-events', 'auth', 'chat', 'registration'],
+  dependencies: ['error-handler', 'user-events', 'auth'],
 });

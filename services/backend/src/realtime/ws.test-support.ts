@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocket } from 'ws';
 import { WS_BEARER_PREFIX, WS_SUBPROTOCOL } from '@ashchat/contracts';
 import { buildTestApp, type Teardown, type TestAppOptions } from '../app.test-support.js';
+import { createTestUser, loginAs, type TestSession, type TestUser } from '../auth/auth.test-support.js';
 
-/** Test-only helpers (excluded from the build): a listening backend and a WebSocket client that records frames. */
+/** Test-only helpers (excluded from the build): a listening backend, a signed-in user and a WebSocket client that records frames. */
 
 export type Frame = Record<string, unknown> & { type: string };
 
@@ -20,6 +21,12 @@ export async function listeningApp(t: Teardown, options: TestAppOptions = {}): P
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `ws://127.0.0.1:${port}/v1/ws` };
+}
+
+/** A new user signed in over REST: what a connection authenticates with. */
+export async function signedInUser(app: FastifyInstance): Promise<TestUser & { session: TestSession }> {
+  const user = await createTestUser(app);
+  return { ...user, session: await loginAs(app, user) };
 }
 
 export interface WsClientOptions {

@@ -1,7 +1,7 @@
-import type { WsClientFrame, WsCloseName } from '@ashchat/contracts';
+import type { WsCloseName } from '@ashchat/contracts';
 import type { AppError } from '../errors/app-error.js';
 import type { WsConnection } from './ws.connection.js';
-import type { UserEvent } from './user-events.bus.js';
+import type { UserEvent } from '../user-events/user-events.bus.js';
 
 /** The gateway's view of its settings (config.ts WS_*) and of the parts it talks to. */
 
@@ -36,10 +36,7 @@ export interface WsOutput {
   deliver(conn: WsConnection, event: UserEvent): void;
   /** Sends the held events (except those `skip` says the client has) and stops holding. */
   flushHeld(conn: WsConnection, skip?: (event: UserEvent) => boolean): void;
-  authenticate(conn: WsConnection, token: string, requestId: string | undefined): Promise<void>;
   /** Runs `task` in the connection's frame order: after the frames received so far, before later ones. */
   queue(conn: WsConnection, task: () => Promise<void>): void;
   readonly settings: WsGatewaySettings;
 }
-
-export type FrameHandler = (conn: WsConnection, frame: WsClientFrame) => Promise<void>;

@@ -15,6 +15,7 @@ import { registrationQueues, routeToQueues, type RegistrationQueues } from './re
 import { createRegistrationRateLimits } from './registration.rate-limit.js';
 import { createReplyConsumer, emptyReplyStats, type ReplyStats } from './registration-reply.consumer.js';
 import registrationRoutes from './registration.routes.js';
+import { registerRegistrationFrames } from './registration.ws.js';
 import { createRegistrationRuntime, type RegistrationRuntime } from './registration.runtime.js';
 import { createRegistrationService, type RegistrationService } from './registration.service.js';
 
@@ -157,10 +158,11 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
   });
 
   await app.register(registrationRoutes, { service, limits });
+  registerRegistrationFrames(app.wsFrames, { service, runtime, limits, authTimeoutMs: config.WS_AUTH_TIMEOUT_MS, log: app.log });
 }
 
 export default fp(registrationPlugin, {
   name: 'registration',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'redis', 'amqp'],
+  dependencies: ['error-handler', 'mongo', 'redis', 'amqp', 'ws-gateway'],
 });

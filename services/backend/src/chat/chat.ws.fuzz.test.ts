@@ -2,8 +2,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import { ERROR_CATALOGUE, ERROR_CODES, WS_CLOSE_CODES, WsAuthFrame, WsMessageSendFrame, type ErrorCode } from '@ashchat/contracts';
 import { expectedTextOutcome, hostileText, textAnswerProblem } from '../text.test-support.js';
-import { directConversation, sendMessage, signedInUser } from '../chat/chat.test-support.js';
-import { authedWs, listeningApp, type Frame, type TestWsClient } from './ws.test-support.js';
+import { directConversation, sendMessage, signedInUser } from './chat.test-support.js';
+import { authedWs, listeningApp, type Frame, type TestWsClient } from '../realtime/ws.test-support.js';
 
 /*
  * Property: whatever a signed-in client sends (valid frames with odd values, wrong field types,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { directConversation, signedInUser, type ChatTestUser } from '../chat/chat.test-support.js';
-import { authedWs, listeningApp, type Frame, type TestWsClient } from './ws.test-support.js';
+import { directConversation, signedInUser, type ChatTestUser } from './chat.test-support.js';
+import { authedWs, listeningApp, type Frame, type TestWsClient } from '../realtime/ws.test-support.js';
 
 /*
  * presence.subscribe through the real app, Redis and the MongoDB-protocol server. "Nothing arrives

@@ -1,8 +1,8 @@
 import { ObjectId } from 'mongodb';
 import type { MessageView } from '@ashchat/contracts';
-import type { ConversationRepository } from '../chat/conversation.repository.js';
-import type { MessageRepository } from '../chat/message.repository.js';
-import { toMessageView } from '../chat/chat.view.js';
+import type { ConversationRepository } from './conversation.repository.js';
+import type { MessageRepository } from './message.repository.js';
+import { toMessageView } from './chat.view.js';
 
 export interface ResumeCursorInput {
   conversationId: string;

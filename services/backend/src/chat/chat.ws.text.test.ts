@@ -1,8 +1,8 @@
 import t from 'tap';
 import { WS_CLOSE_CODES } from '@ashchat/contracts';
-import { directConversation, signedInUser } from '../chat/chat.test-support.js';
+import { directConversation, signedInUser } from './chat.test-support.js';
 import { RICH_TEXT } from '../text.test-support.js';
-import { authedWs, listeningApp, type Frame } from './ws.test-support.js';
+import { authedWs, listeningApp, type Frame } from '../realtime/ws.test-support.js';
 
 /*
  * The text rule over WebSocket, as over REST: a frame with forbidden characters is answered with an

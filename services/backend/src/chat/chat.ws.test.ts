@@ -1,6 +1,6 @@
 import t from 'tap';
-import { directConversation, sendMessage, signedInUser } from '../chat/chat.test-support.js';
-import { authedWs, listeningApp, type Frame } from './ws.test-support.js';
+import { directConversation, sendMessage, signedInUser } from './chat.test-support.js';
+import { authedWs, listeningApp, type Frame } from '../realtime/ws.test-support.js';
 
 const isNew = (id: string) => (f: Frame) => f.type === 'message.new' && (f.message as { id: string }).id === id;
 const NOT_A_CONVERSATION = '665f1c2ab3d4e5f6a7b8c9d0';

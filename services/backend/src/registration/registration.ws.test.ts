@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { WS_CLOSE_CODES } from '@ashchat/contracts';
-import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from '../registration/registration.test-harness.js';
-import { connectWs } from './ws.test-support.js';
+import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration.test-harness.js';
+import { connectWs } from '../realtime/ws.test-support.js';
 
 t.test('registration.watch: an unauthenticated client follows its registration live', async (t) => {
   const h = await startRegistrationHarness(t);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { directConversation, signedInUser, type ChatTestUser } from '../chat/chat.test-support.js';
-import { authedWs, listeningApp, type Frame, type TestWsClient } from './ws.test-support.js';
+import { directConversation, signedInUser, type ChatTestUser } from './chat.test-support.js';
+import { authedWs, listeningApp, type Frame, type TestWsClient } from '../realtime/ws.test-support.js';
 
 /**
  * Issue #12's cross-user case: one account floods message bodies the database cannot store (NUL)

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { directConversation, sendMessage, signedInUser } from '../chat/chat.test-support.js';
-import { authedWs, connectWs, listeningApp, type Frame } from './ws.test-support.js';
+import { directConversation, sendMessage, signedInUser } from './chat.test-support.js';
+import { authedWs, connectWs, listeningApp, type Frame } from '../realtime/ws.test-support.js';
 
 const messageIds = (frames: Frame[]): string[] => frames.filter((f) => f.type === 'message.new').map((f) => (f.message as { id: string }).id);
 

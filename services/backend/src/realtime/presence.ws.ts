@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error.js';
-import type { WsConnection } from './ws.connection.js';
-import type { WsOutput, WsPresence } from './ws.types.js';
-import type { UserEvent, UserEventBus } from './user-events.bus.js';
+import type { FrameHandler } from './ws.frames.js';
+import type { WsPresence } from './ws.types.js';
+import type { UserEvent, UserEventBus } from '../user-events/user-events.bus.js';
 
 export interface PresenceSubscribeDeps {
   presence: () => WsPresence | undefined;
@@ -11,8 +11,6 @@ export interface PresenceSubscribeDeps {
   sharing: (userId: string, userIds: readonly string[]) => Promise<Set<string>>;
   log: { warn(obj: object, msg: string): void };
 }
-
-export type PresenceSubscribe = (out: WsOutput, conn: WsConnection, userIds: string[], requestId: string | undefined) => Promise<void>;
 
 /** One `presence.subscribe` of a connection, until the next one (or the connection) ends it. */
 interface Subscription {
@@ -27,14 +25,14 @@ interface Subscription {
 }
 
 /**
- * `presence.subscribe`: only the subscriber and users sharing a conversation with it are followed.
+ * `presence.subscribe` (registered by chat, whose conversations decide who may follow whom): only the subscriber and users sharing a conversation with it are followed.
  * Any other id (a stranger, or no user at all) is listed in `unavailable` and nothing of it is
  * read: both take the same path, so the answer does not tell them apart. Each `conversation.updated`
  * reaching the subscriber (a member added or removed, from any instance) queues a new check behind
  * the frames received so far: users who no longer share a conversation stop reaching it before any
  * later frame is answered, users who now do start with their current presence.
  */
-export function createPresenceSubscribe(deps: PresenceSubscribeDeps): PresenceSubscribe {
+export function createPresenceSubscribe(deps: PresenceSubscribeDeps): FrameHandler<'presence.subscribe'> {
   async function allowedOf(userId: string, wanted: readonly string[]): Promise<Set<string>> {
     const allowed = await deps.sharing(userId, wanted);
     if (wanted.includes(userId)) allowed.add(userId);
@@ -48,7 +46,7 @@ export function createPresenceSubscribe(deps: PresenceSubscribeDeps): PresenceSu
     sub.stopSelf();
   }
 
-  return async (out, conn, userIds, requestId) => {
+  return async (out, conn, { userIds, requestId }) => {
     if (conn.userId === undefined) throw new AppError('UNAUTHENTICATED');
     const userId = conn.userId;
     const presence = deps.presence();

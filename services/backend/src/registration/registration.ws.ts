@@ -1,14 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RegistrationView } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
-import type { RegistrationRateLimits } from '../registration/registration.rate-limit.js';
-import type { RegistrationModule } from '../registration/registration.plugin.js';
-import { toRegistrationView } from '../registration/registration.view.js';
-import type { WsConnection } from './ws.connection.js';
-import type { WsOutput } from './ws.types.js';
+import type { WsConnection } from '../realtime/ws.connection.js';
+import type { WsFrames } from '../realtime/ws.frames.js';
+import type { WsOutput } from '../realtime/ws.types.js';
+import type { RegistrationRateLimits } from './registration.rate-limit.js';
+import type { RegistrationRuntime } from './registration.runtime.js';
+import type { RegistrationService } from './registration.service.js';
+import { toRegistrationView } from './registration.view.js';
 
 export interface RegistrationWatchDeps {
-  registration: Pick<RegistrationModule, 'service' | 'runtime'>;
+  service: Pick<RegistrationService, 'get'>;
+  runtime: Pick<RegistrationRuntime, 'watch'>;
   /** The limits of GET /v1/registrations/:id, on the same Redis counters: a watch costs one status read. */
   limits: RegistrationRateLimits;
   authTimeoutMs: number;
@@ -22,17 +25,19 @@ export interface RegistrationWatchDeps {
 const FINAL = new Set(['completed', 'expired', 'locked', 'failed']);
 
 /**
- * `registration.watch`: the registration id is the capability, exactly as for GET
- * /v1/registrations/:id (same view, same rate limits per IP and e-mail), so an unauthenticated
- * connection may use it. While it follows a registration that can still change, the connection's
- * authentication deadline is suspended; it resumes when the registration reaches a final status
- * (which the saga guarantees: codes expire). One registration per connection; a new watch
- * replaces the previous one.
+ * `registration.watch` on the gateway (`app.wsFrames`): the registration id is the capability,
+ * exactly as for GET /v1/registrations/:id (same view, same rate limits per IP and e-mail), so an
+ * unauthenticated connection may use it. While it follows a registration that can still change,
+ * the connection's authentication deadline is suspended; it resumes when the registration reaches
+ * a final status (which the saga guarantees: codes expire). One registration per connection; a new
+ * watch replaces the previous one.
  */
-export function createRegistrationWatch(deps: RegistrationWatchDeps) {
-  const { service, runtime } = deps.registration;
+export function registerRegistrationFrames(frames: WsFrames, deps: RegistrationWatchDeps): void {
+  const { service, runtime } = deps;
   const fallbackPollMs = deps.fallbackPollMs ?? 5_000;
   const now = deps.now ?? Date.now;
+  /** The watch each connection follows (one at a time); gone with the connection. */
+  const watching = new WeakMap<WsConnection, () => void>();
 
   async function follow(out: WsOutput, conn: WsConnection, id: string, first: RegistrationView, stopped: () => boolean, next: (ms: number) => Promise<unknown>): Promise<void> {
     let last = JSON.stringify(first);
@@ -51,8 +56,8 @@ export function createRegistrationWatch(deps: RegistrationWatchDeps) {
     }
   }
 
-  return async function watchRegistration(out: WsOutput, conn: WsConnection, id: string): Promise<RegistrationView> {
-    conn.stopRegistration?.();
+  async function watchRegistration(out: WsOutput, conn: WsConnection, id: string): Promise<RegistrationView> {
+    watching.get(conn)?.();
     // Watch before the read, so a change between the two still wakes the follower.
     const watch = runtime.watch(id);
     let view: RegistrationView;
@@ -74,16 +79,26 @@ export function createRegistrationWatch(deps: RegistrationWatchDeps) {
       stopped = true;
       watch.close();
     };
-    conn.stopRegistration = stop;
+    watching.set(conn, stop);
+    const forget = conn.onRelease(stop);
+    // Kept open while the registration can still change: the saga guarantees it ends (codes expire).
+    conn.authDeadline = Number.POSITIVE_INFINITY;
     follow(out, conn, id, view, () => stopped || conn.closed, (ms) => watch.next(ms))
       .catch((err: unknown) => deps.log.warn({ err: String(err) }, 'registration watch failed'))
       .finally(() => {
         watch.close();
-        if (conn.stopRegistration !== stop) return;
-        conn.stopRegistration = undefined;
+        forget();
+        if (watching.get(conn) !== stop) return;
+        watching.delete(conn);
         // Only the watch kept an unauthenticated connection open: the usual deadline applies again.
         if (conn.userId === undefined) conn.authDeadline = now() + deps.authTimeoutMs;
       });
     return view;
-  };
+  }
+
+  frames.handle(
+    'registration.watch',
+    async (out, conn, frame) => out.ack(conn, frame.requestId, { registration: await watchRegistration(out, conn, frame.registrationId) }),
+    { beforeAuth: true },
+  );
 }
