@@ -18,7 +18,7 @@
  * ```ts
  * const def = defineSaga({ name, version, machine, status, index, messages, replyToEvent, timerNames });
  * const rt = createSagaRuntime({ definition: def, collection, publisher, replyQueue, redis, subscriber,
- *   logger, clock?, effects?, sweepIntervalMs?, relayIntervalMs?, relayGraceMs?, onTransition? });
+ *   logger, writeLock, clock?, effects?, sweepIntervalMs?, relayIntervalMs?, relayGraceMs?, onTransition? });
  * await rt.startBackground();                        // indexes, expiry subscriber, sweep, relay
  * await rt.start(id, input)       // → { view, created }           (idempotent by id)
  * await rt.send(id, event)        // → { view, changed }           (throws SagaNotFoundError)

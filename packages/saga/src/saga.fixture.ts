@@ -85,6 +85,8 @@ export async function createHarness(t: Teardown) {
       sweepIntervalMs: 60_000,
       relayIntervalMs: 60_000,
       relayGraceMs: 0,
+      // The tests run on FerretDB here and race several instances on one saga.
+      writeLock: 'redis',
       ...extra,
     });
     closers.push(() => rt.close());

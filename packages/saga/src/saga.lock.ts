@@ -14,13 +14,13 @@ export interface SagaLockOptions {
 export type WithSagaLock = <T>(sagaId: string, fn: () => Promise<T>) => Promise<T>;
 
 /**
- * Serialises all writes to one saga document across instances.
+ * Serialises all writes to one saga document across instances (`writeLock: 'redis'`).
  *
- * Why: FerretDB 1.x on SQLite applies `updateOne` as read-modify-write of the whole document without
- * isolation — concurrent updates overwrite each other and a `{ _id, version }` filter can match for
- * several writers (verified against 1.24.2). OCC alone is only sufficient on real MongoDB, so every
- * saga write also holds this short Redis lock (SET NX PX + compare-and-delete). OCC stays as the
- * second line of defence if a lock ever expires while held.
+ * For servers whose single-document updates are not atomic: FerretDB 1.x applies `updateOne` as
+ * read-modify-write of the whole document without isolation, so a `{ _id, version }` filter can
+ * match for several writers (verified against 1.24.2). There every saga write also holds this short
+ * Redis lock (SET NX PX + compare-and-delete); OCC stays as the second line of defence if a lock
+ * ever expires while held. On MongoDB OCC alone is enough (`writeLock: 'none'`).
  */
 export function createSagaLock(redis: Redis, o: SagaLockOptions): WithSagaLock {
   const withLock = createRedisLock(redis, {
@@ -31,5 +31,5 @@ export function createSagaLock(redis: Redis, o: SagaLockOptions): WithSagaLock {
   return (sagaId, fn) => withLock(`${o.keyPrefix}:${o.machine}:${sagaId}`, fn);
 }
 
-/** For deployments on real MongoDB that rely on OCC alone. */
+/** `writeLock: 'none'`: OCC alone (servers with atomic single-document updates). */
 export const noSagaLock: WithSagaLock = (_sagaId, fn) => fn();

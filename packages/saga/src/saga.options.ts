@@ -40,10 +40,12 @@ export interface SagaRuntimeOptions<M extends AnyStateMachine, TStatus, TIndex> 
   /** Documents per sweep/relay round. Default 100. */
   batchSize?: number;
   /**
-   * 'redis' (default): every write to a saga document holds a short per-saga Redis lock — required on
-   * FerretDB, whose updates are not atomic under concurrency. 'none': rely on OCC alone (real MongoDB).
+   * The caller's choice, no default (a default would silently pick one server's guard for the other):
+   * 'none' where a single-document conditional update is atomic (MongoDB), so the `{ _id, version }`
+   * check (OCC) alone serialises writers; 'redis' where it is not (FerretDB 1.x, see saga.lock.ts):
+   * every write also holds a short per-saga Redis lock.
    */
-  writeLock?: 'redis' | 'none';
+  writeLock: 'redis' | 'none';
   /** Lock lifetime / how long a writer waits for it. Defaults 10 000 / 10 000. */
   lockTtlMs?: number;
   lockWaitMs?: number;
@@ -78,7 +80,6 @@ export function resolveOptions<M extends AnyStateMachine, TStatus, TIndex>(
     maxConflictRetries: 10,
     batchSize: 100,
     timerKeyPrefix: 'saga-timer',
-    writeLock: 'redis',
     lockTtlMs: 10_000,
     lockWaitMs: 10_000,
     docCacheSize: 1_000,
