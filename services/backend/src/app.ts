@@ -18,6 +18,7 @@ import healthRoutes from './routes/health.routes.js';
 import authPlugin from './auth/auth.plugin.js';
 import sessionRoutes from './auth/session.routes.js';
 import userRoutes from './users/user.routes.js';
+import usersPlugin from './users/users.plugin.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
 import userEventsPlugin from './user-events/user-events.plugin.js';
@@ -89,11 +90,13 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(jsonBodyPlugin);
   // Before any route: the OpenAPI document collects the routes registered after it.
   await app.register(openApiPlugin);
-  await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB });
+  await app.register(mongoPlugin, { uri: config.MONGODB_URI, dbName: config.MONGODB_DB, flavor: config.MONGODB_FLAVOR });
   await app.register(redisPlugin, { uri: config.REDIS_URI });
   await app.register(userEventsPlugin);
   await app.register(presencePlugin);
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
+  // The users collection's one owner, before auth, registration and chat, which use it.
+  await app.register(usersPlugin);
   // Before every route plugin: routes use `app.authenticate` as their onRequest hook, so a request
   // without a valid token gets 401 before its body is parsed or validated.
   await app.register(authPlugin, { config });

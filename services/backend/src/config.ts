@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LOG_FORMATS } from '@ashchat/service-kit';
 import { LogLevelVar, PortVar, SecretVar, UriVar, loadConfig, type ConfigProblem, type LoadConfigOptions } from '@ashchat/config';
+import { MONGODB_FLAVORS } from './database/database.capabilities.js';
 
 /** Every environment variable the backend reads. The single list an operator needs. */
 export const BackendConfigSchema = Type.Object({
@@ -14,6 +15,14 @@ export const BackendConfigSchema = Type.Object({
   ),
   MONGODB_URI: UriVar(['mongodb', 'mongodb+srv'], { multiHost: true }),
   MONGODB_DB: Type.String({ default: 'ashchat', minLength: 1, pattern: '^[^/\\\\. "$]+$' }),
+  /**
+   * Which MongoDB-protocol server this is, and so which guards run (database/database.capabilities.ts):
+   * `auto` asks the server at start-up; `mongodb` or `ferretdb` decide without asking.
+   */
+  MONGODB_FLAVOR: Type.Union(
+    MONGODB_FLAVORS.map((flavor) => Type.Literal(flavor)),
+    { default: 'auto' },
+  ),
   AMQP_URI: UriVar(['amqp', 'amqps']),
   REDIS_URI: UriVar(['redis', 'rediss']),
   /** Shared with the verifier: keys the HMAC under which codes travel and rest. */
@@ -128,7 +137,7 @@ export const BackendConfigSchema = Type.Object({
   MEMBERSHIP_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
   /** Nickname searches per user and minute: a search enumerates users, so it is bounded like a sign-in. */
   USER_SEARCH_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
-  /** How often an instance deletes expired refresh tokens (FerretDB has no TTL indexes). */
+  /** How often an instance deletes expired refresh tokens, where no TTL index does (database/database.capabilities.ts). */
   SESSION_PURGE_INTERVAL_MS: Type.Integer({ default: 3_600_000, minimum: 1_000 }),
   /**
    * How long a client has to send a whole request (headers and body) once it started one; then it

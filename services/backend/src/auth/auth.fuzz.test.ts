@@ -5,7 +5,7 @@ import { CreateRegistrationBody, CreateSessionBody, deadLetterQueueName, Refresh
 import { uniqueName } from '@ashchat/testkit';
 import { buildTestApp } from '../app.test-support.js';
 import { expectedTextOutcome, hostileText, textAnswerProblem } from '../text.test-support.js';
-import { createTestUser, loginAs, type TestSession } from './auth.test-support.js';
+import { createTestUser, loginAs, type TestSession } from '../users/user.test-support.js';
 import { registrationQueues } from '../registration/registration.queues.js';
 
 /** Random JSON, and random objects built from the field names the routes know (more likely to get past the first check). */

@@ -19,7 +19,7 @@ t.teardown(async () => {
   await db.dropDatabase();
   await client.close();
 });
-await createSessionRepository(db).ensureIndexes();
+await createSessionRepository(db).ensureIndexes('purge-timer');
 await createUserRepository(db).ensureIndexes();
 
 const ferret = await isFerretDb(db);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildTestApp } from '../app.test-support.js';
-import { createTestUser, loginAs } from './auth.test-support.js';
+import { createTestUser, loginAs } from '../users/user.test-support.js';
 
 t.test('authentication comes before validation: no token → 401 whatever the body', async (t) => {
   const app = await buildTestApp(t);

@@ -5,11 +5,10 @@ import type { BackendConfig } from '../config.js';
 import { AppError } from '../errors/app-error.js';
 import { createRateLimiter } from '../rate-limit/rate-limiter.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
-import { createUserRepository, type UserRepository } from '../users/user.repository.js';
 import { createAuthRateLimits, type AuthRateLimits } from './auth.rate-limit.js';
 import { createAccessTokenVerifier } from './access-token.verifier.js';
-import { createFamilyLock } from './family.lock.js';
-import { createSessionRepository } from './session.repository.js';
+import { createWriteLock } from '../database/write.lock.js';
+import { createSessionRepository, type SessionExpiry } from './session.repository.js';
 import { createSessionService, type AccessTokenClaims, type SessionService } from './session.service.js';
 import { createUserScopedCache } from '../user-events/user-scoped.cache.js';
 
@@ -22,8 +21,9 @@ export interface SessionRevokedEvent {
 /** What the plugin decorates the instance with (`app.auth`). */
 export interface AuthModule {
   sessions: SessionService;
-  users: UserRepository;
   limits: AuthRateLimits;
+  /** How this instance lets expired refresh tokens go (database/database.capabilities.ts). */
+  sessionExpiry: SessionExpiry;
 }
 
 declare module 'fastify' {
@@ -68,16 +68,17 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     verify: { algorithms: ['HS256'] },
   });
 
+  const { capabilities } = app.mongo;
+  const sessionExpiry = capabilities.sessionExpiry;
   const sessionRepository = createSessionRepository(app.mongo.db);
   // Started when the instance is ready, without holding it up (MongoDB may be away; the service
   // reports not-ready meanwhile); a sign-in waits for them, since the token hash must be unique.
   let indexes: Promise<void> | undefined;
   const indexesReady = (): Promise<void> =>
-    (indexes ??= sessionRepository.ensureIndexes().catch((err: unknown) => {
+    (indexes ??= sessionRepository.ensureIndexes(sessionExpiry).catch((err: unknown) => {
       indexes = undefined;
       throw err;
     }));
-  const users = createUserRepository(app.mongo.db);
   const activeCache = createUserScopedCache<boolean>({
     bus: app.userEvents,
     invalidatedBy: (event) => event.type === 'session.revoked',
@@ -93,9 +94,9 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
       await app.userEvents.publish([userId], event).catch((err: unknown) => app.log.warn({ err }, 'session revocation not published; other instances notice within SESSION_CACHE_TTL_MS'));
     },
     sessions: sessionRepository,
-    users,
+    users: app.users.repository,
     hasher: createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }),
-    withFamilyLock: createFamilyLock(app.redis, { ttlMs: 5_000, waitMs: 5_000 }),
+    withFamilyLock: createWriteLock(app.redis, capabilities, { keyPrefix: 'session-family-lock', ttlMs: 5_000, waitMs: 5_000, busy: 'SESSION_BUSY' }),
     signAccessToken: (claims) => app.jwt.sign(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlMs: config.REFRESH_TOKEN_TTL_DAYS * DAY_MS,
@@ -110,10 +111,17 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
 
   // The instance's verifier directly (request.jwtVerify re-merges options and decodes twice per call).
   const verifyAccessToken = createAccessTokenVerifier({ verify: (token) => app.jwt.verify(token), maxTokens: 10_000 });
-  app.decorate('auth', { sessions, users, limits });
+  app.decorate('auth', { sessions, limits, sessionExpiry });
   let purge: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     indexesReady().catch((err: unknown) => app.log.warn({ err }, 'session indexes not created yet; retrying at the next sign-in'));
+    if (sessionExpiry === 'ttl-index') {
+      // The server deletes expired tokens. A server that refuses the TTL index was forced to the
+      // MongoDB plan (MONGODB_FLAVOR=mongodb) without having it: expired tokens then stay (they
+      // are refused all the same); said loudly, not patched over with the purge timer.
+      sessionRepository.ensureTtlIndex().catch((err: unknown) => app.log.error({ err }, 'sessions TTL index refused: expired refresh tokens are not deleted'));
+      return;
+    }
     purge = setInterval(() => {
       sessions.purgeExpired().then(
         (deleted) => deleted > 0 && app.log.info({ deleted }, 'expired refresh tokens deleted'),
@@ -143,5 +151,5 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
 export default fp(authPlugin, {
   name: 'auth',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'redis', 'user-events'],
+  dependencies: ['error-handler', 'mongo', 'redis', 'user-events', 'users'],
 });

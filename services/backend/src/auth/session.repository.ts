@@ -17,28 +17,51 @@ export interface SessionDocument {
   expiresAt: Date;
 }
 
+/** How expired tokens go (database/database.capabilities.ts decides which). */
+export type SessionExpiry = 'ttl-index' | 'purge-timer';
+
 export interface SessionRepository {
-  ensureIndexes(): Promise<void>;
+  /**
+   * The indexes sign-ins rely on; with `purge-timer` also the plain expiry index the purge deletes by
+   * (with `ttl-index` that index is the TTL one: ensureTtlIndex).
+   */
+  ensureIndexes(expiry: SessionExpiry): Promise<void>;
+  /** Makes `sessions_expiry` a TTL index (the server deletes a token once `expiresAt` passed). */
+  ensureTtlIndex(): Promise<void>;
   insert(session: SessionDocument): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<SessionDocument | null>;
   /** The active token of a family, if the family (the session) is still active. */
   findActiveInFamily(familyId: string, now: Date): Promise<SessionDocument | null>;
-  markRotated(id: string): Promise<void>;
+  /** Active → rotated; false when the token was no longer active (another writer got there first). */
+  markRotated(id: string): Promise<boolean>;
   revokeFamily(familyId: string): Promise<void>;
-  /** Deletes tokens past their expiry (FerretDB has no TTL indexes); how many went. */
+  /** Deletes tokens past their expiry (the purge timer, where there is no TTL index); how many went. */
   deleteExpired(now: Date): Promise<number>;
   /** Families of the user that still have an active token. */
   activeFamiliesOf(userId: string): Promise<string[]>;
 }
 
+const INDEX_OPTIONS_CONFLICT = 85;
+const EXPIRY_INDEX = 'sessions_expiry';
+
 export function createSessionRepository(db: Db, collectionName = 'sessions'): SessionRepository {
   const sessions: Collection<SessionDocument> = db.collection<SessionDocument>(collectionName);
   return {
-    async ensureIndexes() {
+    async ensureIndexes(expiry) {
       await sessions.createIndex({ tokenHash: 1 }, { unique: true, name: 'sessions_token_hash_unique' });
       await sessions.createIndex({ familyId: 1, status: 1 }, { name: 'sessions_family' });
       await sessions.createIndex({ userId: 1, status: 1 }, { name: 'sessions_user' });
-      await sessions.createIndex({ expiresAt: 1 }, { name: 'sessions_expiry' });
+      if (expiry === 'purge-timer') await sessions.createIndex({ expiresAt: 1 }, { name: EXPIRY_INDEX });
+    },
+    async ensureTtlIndex() {
+      try {
+        // Rotated tokens stay until then too: reuse detection needs them for their whole lifetime.
+        await sessions.createIndex({ expiresAt: 1 }, { name: EXPIRY_INDEX, expireAfterSeconds: 0 });
+      } catch (error) {
+        // A database that ran with the purge timer has the plain index: MongoDB turns it into a TTL one.
+        if ((error as { code?: number }).code !== INDEX_OPTIONS_CONFLICT) throw error;
+        await db.command({ collMod: collectionName, index: { name: EXPIRY_INDEX, expireAfterSeconds: 0 } });
+      }
     },
     async insert(session) {
       await sessions.insertOne(session);
@@ -50,7 +73,8 @@ export function createSessionRepository(db: Db, collectionName = 'sessions'): Se
       return sessions.findOne({ familyId, status: 'active', expiresAt: { $gt: now } });
     },
     async markRotated(id) {
-      await sessions.updateOne({ _id: id, status: 'active' }, { $set: { status: 'rotated' } });
+      // The guard of a rotation on MongoDB (atomic: one of two concurrent refreshes matches).
+      return (await sessions.updateOne({ _id: id, status: 'active' }, { $set: { status: 'rotated' } })).modifiedCount === 1;
     },
     async revokeFamily(familyId) {
       await sessions.updateMany({ familyId, status: { $ne: 'revoked' } }, { $set: { status: 'revoked' } });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../app.test-support.js';
-import { createTestUser, loginAs } from './auth.test-support.js';
+import { createTestUser, loginAs } from '../users/user.test-support.js';
 import { hashRefreshToken } from './refresh-token.js';
 
 const me = (app: FastifyInstance, authorization?: string) =>

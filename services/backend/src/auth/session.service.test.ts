@@ -5,13 +5,13 @@ import { getInfra, uniqueName } from '@ashchat/testkit';
 import type { Teardown } from '../app.test-support.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { createUserRepository } from '../users/user.repository.js';
-import { createFamilyLock } from './family.lock.js';
-import { createSessionRepository } from './session.repository.js';
+import { createWriteLock } from '../database/write.lock.js';
+import { createSessionRepository, type SessionRepository } from './session.repository.js';
 import { createSessionService } from './session.service.js';
 
 const DAY_MS = 86_400_000;
 
-async function setup(t: Teardown) {
+async function setup(t: Teardown, o: { writeLock?: 'redis' | 'none'; wrap?: (sessions: SessionRepository) => SessionRepository } = {}) {
   const { mongodbUri, redisUri } = await getInfra();
   const client = await MongoClient.connect(mongodbUri);
   const db = client.db(uniqueName('sessions_test'));
@@ -23,15 +23,16 @@ async function setup(t: Teardown) {
   });
   const hasher = createPasswordHasher({ memoryCost: 1_024, timeCost: 1, parallelism: 1 });
   const users = createUserRepository(db);
-  const sessions = createSessionRepository(db);
-  await sessions.ensureIndexes();
+  const repository = createSessionRepository(db);
+  await repository.ensureIndexes('purge-timer');
+  const sessions = o.wrap ? o.wrap(repository) : repository;
   let now = new Date('2026-01-01T00:00:00Z');
   const reused: string[] = [];
   const service = createSessionService({
     sessions,
     users,
     hasher,
-    withFamilyLock: createFamilyLock(redis, { ttlMs: 5_000, waitMs: 5_000, keyPrefix: uniqueName('lock') }),
+    withFamilyLock: createWriteLock(redis, { writeLock: o.writeLock ?? 'redis' }, { ttlMs: 5_000, waitMs: 5_000, keyPrefix: uniqueName('lock'), busy: 'SESSION_BUSY' }),
     signAccessToken: (claims) => JSON.stringify(claims),
     accessTokenTtlSeconds: 900,
     refreshTokenTtlMs: 30 * DAY_MS,
@@ -94,4 +95,40 @@ t.test('purgeExpired deletes the tokens past their expiry (rotated ones included
   t.equal(left.length, 1);
   t.equal(left[0]?.['familyId'], (JSON.parse(recent.accessToken) as { sid: string }).sid);
   await t.rejects(service.refresh(old.refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
+});
+
+t.test('without a lock (the MongoDB plan), a refresh that loses the race for its token ends the family as a reuse', async (t) => {
+  // One writer at a time, interleaved by hand: refresh A has read the token as active and issued its
+  // new token when refresh B of the same token runs from start to end; then A's conditional update
+  // finds the token rotated. On MongoDB the conditional update is the only guard there is.
+  let interleave: (() => Promise<unknown>) | undefined;
+  let raced: Promise<unknown> | undefined;
+  const { service, reused } = await setup(t, {
+    writeLock: 'none',
+    wrap: (sessions) => ({
+      ...sessions,
+      async insert(session) {
+        await sessions.insert(session);
+        const other = interleave;
+        interleave = undefined;
+        if (other) raced = other();
+      },
+      async markRotated(id) {
+        // A waits for B to finish (B, called while A is inside, finds nothing to wait for).
+        const other = raced;
+        raced = undefined;
+        await other;
+        return sessions.markRotated(id);
+      },
+    }),
+  });
+  const first = await service.login({ email: 'ada@example.org', password: 'right password' });
+  const sid = (JSON.parse(first.accessToken) as { sid: string }).sid;
+  let b: unknown;
+  interleave = () => service.refresh(first.refreshToken).then((tokens) => (b = tokens));
+  await t.rejects(service.refresh(first.refreshToken), { code: 'INVALID_REFRESH_TOKEN' }, 'A lost the conditional update');
+  t.match(b, { refreshToken: String }, 'B won it');
+  t.same(reused, [sid], 'reported as a reuse');
+  t.equal(await service.isActive('u1', sid), false, 'the family is revoked, the tokens A and B were issued with it');
+  await t.rejects(service.refresh((b as { refreshToken: string }).refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
 });

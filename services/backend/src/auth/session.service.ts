@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../security/password.hasher.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { UserScopedCache } from '../user-events/user-scoped.cache.js';
-import type { WithFamilyLock } from './family.lock.js';
+import type { WithWriteLock } from '../database/write.lock.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import type { SessionDocument, SessionRepository } from './session.repository.js';
 
@@ -18,7 +18,8 @@ export interface SessionServiceDeps {
   sessions: SessionRepository;
   users: UserRepository;
   hasher: PasswordHasher;
-  withFamilyLock: WithFamilyLock;
+  /** Guards the writes to one session family (a Redis lock only where updates are not atomic: database/database.capabilities.ts). */
+  withFamilyLock: WithWriteLock;
   /** Signs an access token (the JWT plugin's signer, with its lifetime). */
   signAccessToken: (claims: AccessTokenClaims) => string;
   accessTokenTtlSeconds: number;
@@ -97,7 +98,7 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
       const found = await d.sessions.findByTokenHash(tokenHash);
       if (!found) throw new AppError('INVALID_REFRESH_TOKEN');
       return d.withFamilyLock(found.familyId, async () => {
-        // Read again under the lock: a concurrent refresh may have rotated it meanwhile.
+        // Read again inside the guard: a concurrent refresh may have rotated it meanwhile.
         const current = await d.sessions.findByTokenHash(tokenHash);
         if (!current || current.status === 'revoked') throw new AppError('INVALID_REFRESH_TOKEN');
         if (current.status === 'rotated') {
@@ -111,7 +112,15 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
         }
         // The new token first: the family never lacks an active token, so its access tokens keep working.
         const tokens = await issue(current.userId, current.familyId, current.deviceName);
-        await d.sessions.markRotated(current._id);
+        if (!(await d.sessions.markRotated(current._id))) {
+          // Rotated or revoked by another writer since the read (a concurrent refresh of the same
+          // token, or a logout): the token was used twice, or the session ended. Either way the
+          // family ends, the token just issued with it.
+          const reused = (await d.sessions.findByTokenHash(tokenHash))?.status === 'rotated';
+          await revokeFamily(current.userId, current.familyId);
+          if (reused) d.onReuse?.(current);
+          throw new AppError('INVALID_REFRESH_TOKEN');
+        }
         return tokens;
       });
     },

@@ -6,7 +6,6 @@ import { changesInbox, createInboxReader } from './inbox.reader.js';
 import { changesAccess, createAccessReader, type AccessReader, type ConversationAccess } from './conversation.access.js';
 import chatRoutes from './chat.routes.js';
 import { registerChatFrames } from './chat.ws.js';
-import { createChatUsers } from './chat.users.js';
 import { createConversationRepository, type ConversationRepository } from './conversation.repository.js';
 import { createConversationService, type ConversationService } from './conversation.service.js';
 import { createMessageRepository, type MessageRepository } from './message.repository.js';
@@ -82,7 +81,7 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
       await app.userEvents.publish(userIds, event).catch((err: unknown) => app.log.warn({ err, type: event.type }, 'chat event not published'));
     },
   };
-  const deps = { ...repositories, users: createChatUsers(app.mongo.db), indexesReady, events, access };
+  const deps = { ...repositories, users: app.users.repository, indexesReady, events, access };
   const conversations = createConversationService(deps);
   const messages = createMessageService(deps);
   app.decorate('chat', { conversations, messages, repositories, indexesReady, access, inboxCacheStats: inboxCache.stats });
@@ -111,5 +110,5 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
 export default fp(chatPlugin, {
   name: 'chat',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'auth', 'user-events', 'ws-gateway'],
+  dependencies: ['error-handler', 'mongo', 'auth', 'user-events', 'users', 'ws-gateway'],
 });

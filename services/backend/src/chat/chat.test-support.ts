@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createTestUser, loginAs, type TestSession, type TestUser } from '../auth/auth.test-support.js';
+import { createTestUser, loginAs, type TestSession, type TestUser } from '../users/user.test-support.js';
 
 /** Test-only helpers (excluded from the build): signed-in users and requests on their behalf. */
 

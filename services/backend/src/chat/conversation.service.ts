@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { ChatEvent, ConversationView, CreateConversationBody } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
-import type { ChatUsers } from './chat.users.js';
+import type { UserRepository } from '../users/user.repository.js';
 import type { AccessReader } from './conversation.access.js';
 import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
 import { toConversationView } from './chat.view.js';
@@ -11,7 +11,8 @@ import type { MessageRepository } from './message.repository.js';
 export interface ChatServiceDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
-  users: ChatUsers;
+  /** Which of the given ids are not users (the users module owns the collection). */
+  users: Pick<UserRepository, 'missingIds'>;
   /** Tells members (every device, every instance) about a change, after it is stored. Never throws. */
   events?: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
   /** Membership checks (cached by the plugin); read from the repositories when absent. */
@@ -47,7 +48,7 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
   const clock = deps.clock ?? (() => new Date());
 
   async function assertUsers(ids: readonly string[]): Promise<void> {
-    const missing = await users.missing(ids);
+    const missing = await users.missingIds(ids);
     if (missing.length > 0) throw new AppError('MEMBERS_NOT_FOUND', { details: { userIds: missing } });
   }
 

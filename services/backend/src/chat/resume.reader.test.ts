@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { ObjectId } from 'mongodb';
 import { buildTestApp } from '../app.test-support.js';
-import { createTestUser } from '../auth/auth.test-support.js';
+import { createTestUser } from '../users/user.test-support.js';
 import { createResumeReader } from './resume.reader.js';
 
 const app = await buildTestApp(t);

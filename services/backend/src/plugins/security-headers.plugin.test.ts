@@ -1,7 +1,7 @@
 import t from 'tap';
 import { API_SECURITY_HEADERS } from '@ashchat/service-kit';
 import { buildTestApp } from '../app.test-support.js';
-import { createTestUser, loginAs } from '../auth/auth.test-support.js';
+import { createTestUser, loginAs } from '../users/user.test-support.js';
 import { SWAGGER_UI_CSP } from '../docs/openapi.plugin.js';
 import { SAGA_PAGE_CSP } from '../docs/saga-pages.plugin.js';
 import { cspRecord, pageCsp } from './security-headers.plugin.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { WS_CLOSE_CODES, WS_SUBPROTOCOL } from '@ashchat/contracts';
-import { loginAs } from '../auth/auth.test-support.js';
+import { loginAs } from '../users/user.test-support.js';
 import { waitFor } from '@ashchat/testkit';
 import { authedWs, connectWs, listeningApp, signedInUser } from './ws.test-support.js';
 

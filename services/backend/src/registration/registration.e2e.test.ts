@@ -48,7 +48,7 @@ t.test('register → code from the mail → verify → the user exists; no secre
   t.match(done.json(), { registrationId: id, status: 'completed', expiresAt: null, statusUrl: `/v1/registrations/${id}` });
   t.equal((await app.inject({ method: 'GET', url: `/v1/registrations/${id}` })).json().status, 'completed');
 
-  const user = await app.registration.users.findByEmail(email.toUpperCase());
+  const user = await app.users.repository.findByEmail(email.toUpperCase());
   t.ok(user, 'the user is found by e-mail in any case');
   t.equal(user?.email, email);
   t.equal(user?.nickname, 'Ada L');
@@ -124,7 +124,7 @@ t.test('an e-mail that already has an account gets the same answer and an "accou
   const h = await startRegistrationHarness(t);
   const app = await h.startApp();
   const email = uniqueEmail('taken');
-  const inserted = await app.registration.users.insert(
+  const inserted = await app.users.repository.insert(
     {
       _id: 'existing-user',
       registrationId: 'existing-user',

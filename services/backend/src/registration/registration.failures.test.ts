@@ -192,5 +192,5 @@ t.test('a slow verifier: 409 while the code is not sent yet, 202 after the bound
 
   held.clear();
   await h.waitForStatus(app, id, 'completed', 20_000);
-  t.ok(await app.registration.users.findByEmail(email), 'the relayed check completed the registration');
+  t.ok(await app.users.repository.findByEmail(email), 'the relayed check completed the registration');
 });

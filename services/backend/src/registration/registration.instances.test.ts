@@ -21,7 +21,7 @@ t.test('two instances on one database: replies are applied by whichever instance
   t.equal(a.registration.replyStats.received, 0);
   // B counts the reply once its handling (including the user insert) returned.
   await waitFor(() => b.registration.replyStats.outcomes.applied === 2, { message: 'B to count the confirm reply' });
-  t.ok(await b.registration.users.findByEmail(email));
+  t.ok(await b.users.repository.findByEmail(email));
 });
 
 t.test('a crash between persisting and publishing: the next instance relays the request once', async (t) => {

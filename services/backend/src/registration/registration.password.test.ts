@@ -63,7 +63,7 @@ t.test('sign-in applies no password rule, and accepts hashes made before normali
   const cheap = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
   // Accounts as the code before this change could have stored them.
   const account = async (email: string, passwordHash: string): Promise<void> => {
-    const inserted = await app.registration.users.insert(
+    const inserted = await app.users.repository.insert(
       { _id: randomUUID(), email, emailNormalized: email.toLowerCase(), nickname: 'Old', preferredLanguage: 'en', passwordHash, registrationId: randomUUID() },
       new Date(),
     );

@@ -8,7 +8,6 @@ import { createRateLimiter } from '../rate-limit/rate-limiter.js';
 import { commonPasswords } from '../security/common-passwords.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { createPasswordPolicy } from '../security/password.policy.js';
-import { createUserRepository, type UserRepository } from '../users/user.repository.js';
 import { createRegistrationLifecycle } from './registration.lifecycle.js';
 import { createMailLimits } from './registration.mail-limit.js';
 import { registrationQueues, routeToQueues, type RegistrationQueues } from './registration.queues.js';
@@ -26,7 +25,6 @@ const CLOSE_CONNECT_WAIT_MS = 2_000;
 export interface RegistrationModule {
   service: RegistrationService;
   runtime: RegistrationRuntime;
-  users: UserRepository;
   queues: RegistrationQueues;
   /** Replies this instance consumed, by outcome. */
   replyStats: ReplyStats;
@@ -82,13 +80,8 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
     lastSubscriberError = undefined;
   });
 
-  const users = createUserRepository(app.mongo.db);
-  let userIndexes: Promise<void> | undefined;
-  const ensureUserIndexes = (): Promise<void> =>
-    (userIndexes ??= users.ensureIndexes().catch((err: unknown) => {
-      userIndexes = undefined;
-      throw err;
-    }));
+  const users = app.users.repository;
+  const ensureUserIndexes = app.users.indexesReady;
 
   const runtime = createRegistrationRuntime({
     db: app.mongo.db,
@@ -101,6 +94,7 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
     logger,
     sweepIntervalMs: config.SAGA_SWEEP_INTERVAL_MS,
     relayIntervalMs: config.SAGA_RELAY_INTERVAL_MS,
+    writeLock: app.mongo.capabilities.writeLock,
   });
   const service = createRegistrationService({
     runtime,
@@ -133,7 +127,6 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
   app.decorate('registration', {
     service,
     runtime,
-    users,
     queues,
     replyStats,
     started: lifecycle.started,
@@ -164,5 +157,5 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
 export default fp(registrationPlugin, {
   name: 'registration',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'redis', 'amqp', 'ws-gateway'],
+  dependencies: ['error-handler', 'mongo', 'redis', 'amqp', 'users', 'ws-gateway'],
 });

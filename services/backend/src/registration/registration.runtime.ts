@@ -24,6 +24,8 @@ export interface RegistrationRuntimeDeps {
   logger: SagaLogger;
   sweepIntervalMs: number;
   relayIntervalMs: number;
+  /** The saga write guard the database needs (database/database.capabilities.ts). */
+  writeLock: 'redis' | 'none';
   clock?: () => number;
 }
 
@@ -42,5 +44,6 @@ export function createRegistrationRuntime(d: RegistrationRuntimeDeps): Registrat
     effects: { [CREATE_USER_EFFECT]: createUserEffect({ users: d.users, indexesReady: d.indexesReady, clock }) },
     sweepIntervalMs: d.sweepIntervalMs,
     relayIntervalMs: d.relayIntervalMs,
+    writeLock: d.writeLock,
   });
 }

@@ -59,7 +59,7 @@ t.test('neither the password, its hash nor a code is ever written to Redis or th
   const second = codeFromMail((await h.waitForMails(email, 2))[0]!);
   await h.waitForStatus(app, id, 'awaiting-code');
   t.equal((await verify(app, id, second)).statusCode, 200);
-  const hash = (await app.registration.users.findByEmail(email))!.passwordHash;
+  const hash = (await app.users.repository.findByEmail(email))!.passwordHash;
 
   // A last command, then stop: once it is seen, every earlier command of the flow was seen too.
   const marker = `monitor-end-${id}`;

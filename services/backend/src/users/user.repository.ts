@@ -35,6 +35,8 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserDocument | null>;
   existsByEmail(emailNormalized: string): Promise<boolean>;
   findById(id: string): Promise<UserDocument | null>;
+  /** The ids among `ids` that are not users (a conversation's members must exist). */
+  missingIds(ids: readonly string[]): Promise<string[]>;
   /** Sets the given fields (and the normalised nickname with the nickname); null if no such user. */
   updateProfile(id: string, changes: ProfileChanges): Promise<UserDocument | null>;
   /** Users whose normalised nickname starts with `prefix` (normalised too), by nickname then id, after `after`. */
@@ -82,11 +84,18 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
     findById(id) {
       return users.findOne({ _id: id });
     },
+    async missingIds(ids) {
+      if (ids.length === 0) return [];
+      const found = new Set((await users.find({ _id: { $in: [...ids] } }, { projection: { _id: 1 } }).toArray()).map((u) => u._id));
+      return ids.filter((id) => !found.has(id));
+    },
     async updateProfile(id, changes) {
       const set: Partial<UserDocument> = { ...changes };
       if (changes.nickname !== undefined) set.nicknameNormalized = normalizeNickname(changes.nickname);
-      await users.updateOne({ _id: id }, { $set: set });
-      return users.findOne({ _id: id });
+      // One atomic single-document update on MongoDB (concurrent changes of other fields survive);
+      // serialised by the caller's write lock where updates are not atomic (database.capabilities.ts).
+      const { matchedCount } = await users.updateOne({ _id: id }, { $set: set });
+      return matchedCount === 0 ? null : users.findOne({ _id: id });
     },
     searchByNickname(prefix, limit, after) {
       // Anchored and escaped: a prefix match that can use the index, whatever the user typed.

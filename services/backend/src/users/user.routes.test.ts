@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../app.test-support.js';
-import { createTestUser, loginAs } from '../auth/auth.test-support.js';
+import { createTestUser, loginAs } from './user.test-support.js';
 import { encodeCursor } from './user.service.js';
 
 const search = (app: FastifyInstance, authorization: string, query: Record<string, string>) =>

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ErrorResponse, MeView, UpdateMeBody, UserSearchPage, UserSearchQuery } from '@ashchat/contracts';
-import { createFamilyLock } from '../auth/family.lock.js';
 import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
 import { createRateLimiter } from '../rate-limit/rate-limiter.js';
+import { createWriteLock } from '../database/write.lock.js';
 import { createUserSearchLimit, createUserService } from './user.service.js';
 
 const SHARED_SCHEMAS = [MeView, UpdateMeBody, UserSearchPage];
@@ -16,8 +16,8 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
   if (!app.getSchema('ErrorResponse')) app.addSchema(ErrorResponse);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const service = createUserService(
-    app.auth.users,
-    createFamilyLock(app.redis, { keyPrefix: 'user-profile-lock', ttlMs: 5_000, waitMs: 5_000, busy: 'PROFILE_BUSY' }),
+    app.users.repository,
+    createWriteLock(app.redis, app.mongo.capabilities, { keyPrefix: 'user-profile-lock', ttlMs: 5_000, waitMs: 5_000, busy: 'PROFILE_BUSY' }),
     createUserSearchLimit(createRateLimiter(app.redis), { perWindow: app.config.USER_SEARCH_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
   );
 

@@ -1,5 +1,5 @@
 import type { MeView, UpdateMeBody, UserSearchPage } from '@ashchat/contracts';
-import type { WithFamilyLock } from '../auth/family.lock.js';
+import type { WithWriteLock } from '../database/write.lock.js';
 import { AppError } from '../errors/app-error.js';
 import { enforceRateLimit, rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { NicknamePosition, UserDocument, UserRepository } from './user.repository.js';
@@ -40,12 +40,12 @@ export function decodeCursor(cursor: string): NicknamePosition {
 }
 
 /**
- * `withUserLock` serialises the profile changes of one user: FerretDB rewrites the whole document on
- * updateOne without isolation, so two concurrent PATCHes of different fields could lose one.
+ * `withUserLock` guards the profile changes of one user: a Redis lock where single-document
+ * updates are not atomic, nothing where they are (database/database.capabilities.ts).
  */
 export function createUserService(
   users: UserRepository,
-  withUserLock: WithFamilyLock,
+  withUserLock: WithWriteLock,
   /** Throws RATE_LIMITED when the user searches too often (searches enumerate users). */
   searchLimit: (userId: string) => Promise<void> = async () => undefined,
 ): UserService {

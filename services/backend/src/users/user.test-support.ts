@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { uniqueName } from '@ashchat/testkit';
 import { createPasswordHasher } from '../security/password.hasher.js';
-import { normalizeEmail } from '../users/email.js';
-import type { UserDocument } from '../users/user.repository.js';
+import { normalizeEmail } from './email.js';
+import type { UserDocument } from './user.repository.js';
 
-/** Test-only helpers (excluded from the build): users without the registration saga, and sign-in. */
+/** Test-only helpers (excluded from the build): users without the registration saga, and their sign-in. */
 
 export interface TestUser {
   id: string;
@@ -42,7 +42,7 @@ export async function createTestUser(app: FastifyInstance, overrides: TestUserOv
   const preferredLanguage = overrides.preferredLanguage ?? 'en';
   const password = overrides.password ?? `password-${suffix}`;
   const id = randomUUID();
-  const result = await app.auth.users.insert(
+  const result = await app.users.repository.insert(
     { _id: id, email, emailNormalized: normalizeEmail(email), nickname, preferredLanguage, passwordHash: await testHasher.hash(password), registrationId: randomUUID() },
     new Date(),
   );
