@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocket } from 'ws';
 import { WS_BEARER_PREFIX, WS_SUBPROTOCOL } from '@ashchat/contracts';
 import { buildTestApp, type Teardown, type TestAppOptions } from '../app.test-support.js';
-import { createTestUser, loginAs, type TestSession, type TestUser } from '../auth/auth.test-support.js';
+import { createTestUser, loginAs, type TestSession, type TestUser } from '../users/user.test-support.js';
 
 /** Test-only helpers (excluded from the build): a listening backend, a signed-in user and a WebSocket client that records frames. */
 
