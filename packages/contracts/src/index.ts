@@ -13,3 +13,4 @@ export * from './health.http.js';
 export * from './messaging.catalogue.js';
 export * from './chat.events.js';
 export * from './ws.frames.js';
+export type { Logger } from './logger.js';

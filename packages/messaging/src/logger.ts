@@ -1,13 +1,7 @@
-/**
- * Minimal structural logger: pino satisfies it, so services pass their pino instance and tests can
- * pass the console logger below without pulling pino into this package.
- */
-export interface MessagingLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from '@ashchat/contracts';
+
+/** The messaging API's name for the one logger type (@ashchat/contracts' `Logger`). */
+export type MessagingLogger = Logger;
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -1,13 +1,10 @@
+// saga reaches contracts' Logger through messaging, which it already depends on.
+import type { MessagingLogger as Logger } from '@ashchat/messaging';
 import type { TSchema } from '@sinclair/typebox';
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 
-/** Minimal structural logger (pino-compatible) so the package does not depend on a logging library. */
-export interface SagaLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** The saga API's name for the one logger type (@ashchat/contracts' `Logger`). */
+export type SagaLogger = Logger;
 
 /** Send options understood by the publisher (same shape as @ashchat/messaging's SendProps). */
 export interface OutboxSendProps {

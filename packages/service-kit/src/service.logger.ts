@@ -1,10 +1,4 @@
-/**
- * The logging surface the kit needs: pino, Fastify's `app.log` and test loggers all fit, so the
- * package does not pin the services to one logger type.
- */
-export interface ServiceLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from '@ashchat/contracts';
+
+/** The kit's name for the one logger type (@ashchat/contracts' `Logger`). */
+export type ServiceLogger = Logger;
