@@ -2,19 +2,6 @@ import t from 'tap';
 import { API_SECURITY_HEADERS } from '@ashchat/service-kit';
 import { buildTestApp } from '../app.test-support.js';
 import { createTestUser, loginAs } from '../users/user.test-support.js';
-import { SWAGGER_UI_CSP } from '../docs/openapi.plugin.js';
-import { SAGA_PAGE_CSP } from '../docs/saga-pages.plugin.js';
-import { cspRecord, pageCsp } from './security-headers.plugin.js';
-
-/** A CSP header as a map of directive → sources, whatever the order and spacing. */
-const parseCsp = (header: unknown): Record<string, string[]> =>
-  Object.fromEntries(
-    String(header)
-      .split(';')
-      .map((d) => d.trim().split(/\s+/))
-      .filter(([name]) => name !== undefined && name !== '')
-      .map(([name, ...sources]) => [name!, sources]),
-  );
 
 const app = await buildTestApp(t);
 
@@ -34,28 +21,6 @@ t.test('every API answer carries the security headers: success, refusal, unknown
     t.match(res.headers, API_SECURITY_HEADERS, `${name}: ${JSON.stringify(API_SECURITY_HEADERS)}`);
     t.notOk(res.headers['x-powered-by'], `${name}: no X-Powered-By`);
   }
-});
-
-t.test('Swagger UI is served under the CSP it needs, never the API one, and cannot be framed', async (t) => {
-  const res = await app.inject({ method: 'GET', url: '/docs/' });
-  t.equal(res.statusCode, 200);
-  t.match(res.headers['content-type'], /text\/html/);
-  t.same(parseCsp(res.headers['content-security-policy']), cspRecord(SWAGGER_UI_CSP));
-  t.same(parseCsp(res.headers['content-security-policy'])['frame-ancestors'], ["'none'"]);
-  t.equal(res.headers['x-frame-options'], 'DENY');
-  t.equal(res.headers['x-content-type-options'], 'nosniff');
-  t.equal(res.headers['referrer-policy'], 'no-referrer');
-});
-
-t.test('the saga page is served under the CSP it needs: no inline script', async (t) => {
-  const res = await app.inject({ method: 'GET', url: '/docs/sagas' });
-  t.equal(res.statusCode, 200);
-  const csp = parseCsp(res.headers['content-security-policy']);
-  t.same(csp, cspRecord(pageCsp(SAGA_PAGE_CSP)));
-  t.same(csp['script-src'], ["'self'"], 'scripts only from this server');
-  t.notMatch(res.body, /<script>/, 'so the page has no inline script');
-  t.equal(res.headers['x-frame-options'], 'DENY');
-  t.equal(res.headers['x-content-type-options'], 'nosniff');
 });
 
 t.test('token answers are never stored: sign-in, refresh, and their refusals (RFC 6749 §5.1)', async (t) => {
