@@ -28,17 +28,17 @@ async function service(t: { teardown(fn: () => unknown): void }, files: Record<s
 t.test('a shipped file importing a test helper, a harness, a fixture or a tooling package is named', async (t) => {
   const dir = await service(t, {
     'src/server.ts': "import { buildTestApp } from './app.test-support.js';\nimport { createBackend } from './backend.js';\n",
-    'src/registration/registration.plugin.ts': "import type { RegistrationHarness } from './registration.test-harness.js';\n",
+    'src/registration/registration.plugin.ts': "import type { RegistrationHarness } from './registration.harness.test-support.js';\n",
     'src/users/user.service.ts': "const seed = await import('./users.fixture.js');\nexport { renderDocs } from '@ashchat/docs';\n",
     'src/realtime/ws.gateway.ts': "import { getInfra } from '@ashchat/testkit';\nimport { stringify } from 'yaml';\n",
     // Test-only files may import test code: the build leaves them out.
     'src/app.test.ts': "import { buildTestApp } from './app.test-support.js';\n",
-    'src/registration/registration.test-harness.ts': "import { getInfra } from '@ashchat/testkit';\n",
+    'src/registration/registration.harness.test-support.ts': "import { getInfra } from '@ashchat/testkit';\n",
   });
   t.same(shippingViolations(dir), [
     { file: 'src/realtime/ws.gateway.ts', problem: "imports a test or tooling package: '@ashchat/testkit'" },
     { file: 'src/realtime/ws.gateway.ts', problem: "imports a test or tooling library: 'yaml'" },
-    { file: 'src/registration/registration.plugin.ts', problem: "imports test code: './registration.test-harness.js'" },
+    { file: 'src/registration/registration.plugin.ts', problem: "imports test code: './registration.harness.test-support.js'" },
     { file: 'src/server.ts', problem: "imports test code: './app.test-support.js'" },
     { file: 'src/users/user.service.ts', problem: "imports test code: './users.fixture.js'" },
     { file: 'src/users/user.service.ts', problem: "imports a test or tooling package: '@ashchat/docs'" },

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createHarness } from './saga.fixture.js';
+import { createHarness } from './saga.test-support.js';
 
 t.test('a watcher wakes at once when its saga changes on this instance', async (t) => {
   const h = await createHarness(t);

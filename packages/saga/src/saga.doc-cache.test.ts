@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createHarness, waitFor } from './saga.fixture.js';
+import { createHarness, waitFor } from './saga.test-support.js';
 
 const stamp = async () => ({ type: 'STAMPED', stampId: 's' });
 

@@ -4,7 +4,7 @@ import { defineSaga } from './saga.define.js';
 import { SagaDefinitionError } from './saga.errors.js';
 import { armTimers, disarmTimers, isTimerDue } from './saga.kit.js';
 import { describeGuard, listStates, listTransitions, toMermaid } from './saga.mermaid.js';
-import { createTestMachine } from './test-machine.fixture.js';
+import { createTestMachine } from './test-machine.test-support.js';
 
 t.test('toMermaid renders states, initial/final markers, events and guards', async (t) => {
   const out = toMermaid(createTestMachine('q'));

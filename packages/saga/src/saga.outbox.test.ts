@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createHarness, waitFor } from './saga.fixture.js';
+import { createHarness, waitFor } from './saga.test-support.js';
 import { correlationIdOf, decodeEntry } from './saga.outbox.js';
 import type { OutboxPublisher } from './saga.types.js';
 

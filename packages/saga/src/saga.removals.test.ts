@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createHarness, waitFor } from './saga.fixture.js';
+import { createHarness, waitFor } from './saga.test-support.js';
 import { decodeEntry } from './saga.outbox.js';
 
 // A long grace period puts the deferred flush (half of it) out of reach of these tests: whatever

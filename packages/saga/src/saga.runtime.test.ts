@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SagaConflictError, SagaDefinitionError, SagaNotFoundError, SagaVersionError } from './saga.errors.js';
-import { createHarness, createRecordingLogger } from './saga.fixture.js';
+import { createHarness, createRecordingLogger } from './saga.test-support.js';
 import { correlationIdOf } from './saga.outbox.js';
 
 t.test('start persists the initial snapshot with projections and is idempotent', async (t) => {

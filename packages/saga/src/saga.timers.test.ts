@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createHarness, createRecordingLogger, waitFor } from './saga.fixture.js';
+import { createHarness, createRecordingLogger, waitFor } from './saga.test-support.js';
 import { correlationIdOf } from './saga.outbox.js';
 import { createExpiryNudger, createTimerKeys } from './saga.timers.js';
 

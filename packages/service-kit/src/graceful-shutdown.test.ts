@@ -103,7 +103,7 @@ t.test('shutdown() runs the same path once, with the given exit code', async (t)
 // A real process receiving real signals. The second SIGINT is sent once the first was handled
 // ("shutting down" printed): two signals sent before the process runs would be merged into one
 // by the kernel, and the forwarded copy of a keypress also comes a few milliseconds later.
-const FIXTURE = fileURLToPath(new URL('./graceful-shutdown.fixture.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./graceful-shutdown.test-support.ts', import.meta.url));
 
 t.test('a process: two SIGINTs back to back drain and exit 0', async (t) => {
   const run = startEntry(FIXTURE, {});

@@ -7,7 +7,7 @@ import { waitFor } from '@ashchat/testkit';
 import { testConfig } from './app.test-support.js';
 import { createBackend } from './backend.js';
 import { isFerretDb } from './explain.test-support.js';
-import { codeFromMail, PASSWORD, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration/registration.test-harness.js';
+import { codeFromMail, PASSWORD, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration/registration.harness.test-support.js';
 
 /*
  * The guards database/database.capabilities.ts chooses, through the real app. The MongoDB plan runs

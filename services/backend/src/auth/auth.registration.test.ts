@@ -1,5 +1,5 @@
 import t from 'tap';
-import { codeFromMail, PASSWORD, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from '../registration/registration.test-harness.js';
+import { codeFromMail, PASSWORD, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from '../registration/registration.harness.test-support.js';
 
 t.test('a user created by the registration saga signs in, reads their account and is found by nickname', async (t) => {
   const h = await startRegistrationHarness(t);

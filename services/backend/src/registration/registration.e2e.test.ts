@@ -11,7 +11,7 @@ import {
   uniqueEmail,
   verify,
   wrongCode,
-} from './registration.test-harness.js';
+} from './registration.harness.test-support.js';
 
 /** Records every message body and header set the backend publishes (a copy of what the queue holds). */
 function recordingPublisher(sent: string[]) {

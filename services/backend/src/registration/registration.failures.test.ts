@@ -13,7 +13,7 @@ import {
   uniqueEmail,
   verify,
   wrongCode,
-} from './registration.test-harness.js';
+} from './registration.harness.test-support.js';
 
 t.test('five wrong codes: 422 with attempts left 4, 3, 2, 1, then 423 locked for good', async (t) => {
   const h = await startRegistrationHarness(t);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { TypedPublisher } from '@ashchat/messaging';
 import { waitFor } from '@ashchat/testkit';
-import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration.test-harness.js';
+import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration.harness.test-support.js';
 
 t.test('two instances on one database: replies are applied by whichever instance consumes them', async (t) => {
   const h = await startRegistrationHarness(t);

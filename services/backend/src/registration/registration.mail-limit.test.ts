@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { rateLimitKey } from '../rate-limit/rate-limiter.js';
-import { codeFromMail, mailFor, register, registrationBody, resend, startRegistrationHarness, uniqueEmail, verify, type RegistrationHarness } from './registration.test-harness.js';
+import { codeFromMail, mailFor, register, registrationBody, resend, startRegistrationHarness, uniqueEmail, verify, type RegistrationHarness } from './registration.harness.test-support.js';
 
 // Through the real app (verifier in-process, SMTP sink, Redis, RabbitMQ, FerretDB). Every scenario
 // uses its own addresses, so the shared Redis counters never mix.

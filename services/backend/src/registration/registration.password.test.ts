@@ -3,7 +3,7 @@ import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { hash } from '@node-rs/argon2';
 import { createPasswordHasher } from '../security/password.hasher.js';
-import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify, type RegistrationHarness } from './registration.test-harness.js';
+import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify, type RegistrationHarness } from './registration.harness.test-support.js';
 
 // Through the real app: the verifier in-process, an SMTP sink, MongoDB (FerretDB), Redis, RabbitMQ.
 

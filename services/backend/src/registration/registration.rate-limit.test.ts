@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import { waitFor } from '@ashchat/testkit';
-import { register, registrationBody, resend, startRegistrationHarness, uniqueEmail, verify } from './registration.test-harness.js';
+import { register, registrationBody, resend, startRegistrationHarness, uniqueEmail, verify } from './registration.harness.test-support.js';
 
 // Tiny limits; every scenario uses fresh client IPs and e-mails so scenarios never share a counter.
 const LIMITS = {

@@ -12,7 +12,7 @@ import {
   uniqueEmail,
   verify,
   wrongCode,
-} from './registration.test-harness.js';
+} from './registration.harness.test-support.js';
 
 /**
  * MONITOR over a plain socket (ioredis's monitor mode loses track of its command queue under load).

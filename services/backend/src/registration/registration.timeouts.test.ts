@@ -1,6 +1,6 @@
 import t from 'tap';
 import { waitFor } from '@ashchat/testkit';
-import { register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration.test-harness.js';
+import { register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration.harness.test-support.js';
 
 // A short code lifetime; the sweep is far away, so only the Redis expiry event can be fast enough.
 const SHORT_TTL = { REGISTRATION_CODE_TTL_MS: '1500', SAGA_SWEEP_INTERVAL_MS: '600000' };

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { WS_CLOSE_CODES } from '@ashchat/contracts';
-import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration.test-harness.js';
+import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration.harness.test-support.js';
 import { connectWs } from '../realtime/ws.test-support.js';
 
 t.test('registration.watch: an unauthenticated client follows its registration live', async (t) => {

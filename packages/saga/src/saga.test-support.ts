@@ -7,7 +7,7 @@ import { MongoClient } from 'mongodb';
 import { createSagaRuntime } from './saga.runtime.js';
 import type { SagaRuntimeOptions } from './saga.options.js';
 import type { SagaDocument, SagaLogger } from './saga.types.js';
-import { PingRequest, createTestSaga } from './test-machine.fixture.js';
+import { PingRequest, createTestSaga } from './test-machine.test-support.js';
 
 type TestSaga = ReturnType<typeof createTestSaga>;
 type Machine = TestSaga['machine'];
