@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Type } from '@sinclair/typebox';
-import { createRequestClient, createResponder, deadLetterQueueFor, type MessagingLogger } from '@ashchat/messaging';
+import { createRequestClient, createResponder, deadLetterQueueFor, type Logger } from '@ashchat/messaging';
 import type { AmqpConnection } from '@ashchat/backend';
 import { runLoad, type LoadOptions, type LoadResult } from './load.runner.js';
 
@@ -14,7 +14,7 @@ const Echo = Type.Object({ id: Type.String(), at: Type.Number() }, { additionalP
  */
 export async function measureEchoRate(
   amqp: AmqpConnection,
-  o: { queue: string; logger: MessagingLogger; load: LoadOptions },
+  o: { queue: string; logger: Logger; load: LoadOptions },
 ): Promise<LoadResult> {
   const responder = createResponder(amqp, {
     queue: o.queue,

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { getInfra } from '@ashchat/testkit';
 import type { Connection, SyncMessage } from 'rabbitmq-client';
 import { createAmqpConnection } from './connection.js';
-import type { MessagingLogger } from './logger.js';
+import type { Logger } from './logger.js';
 import { deadLetterQueueFor } from './topology.js';
 
 const run = promisify(execFile);
@@ -17,7 +17,7 @@ export interface LogEntry {
 }
 
 /** Keeps entries in memory so tests can assert on them without printing. */
-export function createRecordingLogger(): MessagingLogger & { entries: LogEntry[] } {
+export function createRecordingLogger(): Logger & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   const at = (level: LogEntry['level']) => (obj: object, msg?: string) => {
     entries.push({ level, obj, msg });
@@ -27,7 +27,7 @@ export function createRecordingLogger(): MessagingLogger & { entries: LogEntry[]
 
 export const uniqueName = (label: string): string => `test.messaging.${label}.${randomUUID().slice(0, 8)}`;
 
-export async function openConnection(label: string, logger: MessagingLogger): Promise<{ conn: Connection; name: string }> {
+export async function openConnection(label: string, logger: Logger): Promise<{ conn: Connection; name: string }> {
   const { amqpUri } = await getInfra();
   const name = uniqueName(label);
   // Short backoff so recovery after a forced close is quick.

@@ -1,5 +1,5 @@
 import { Connection, type ConnectionOptions } from 'rabbitmq-client';
-import { describeError, type MessagingLogger } from './logger.js';
+import { describeError, type Logger } from './logger.js';
 
 /** The URL with its password replaced, safe for logs. */
 export function redactAmqpUrl(uri: string): string {
@@ -17,7 +17,7 @@ export interface AmqpConnectionOptions {
   uri: string;
   /** Shown in the RabbitMQ management UI and `rabbitmqctl list_connections`. */
   name: string;
-  logger: MessagingLogger;
+  logger: Logger;
   /** Extra rabbitmq-client options (heartbeat, retryLow/retryHigh, ...). */
   connectionOptions?: Omit<ConnectionOptions, 'url' | 'connectionName'>;
 }

@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ConsumerStatus, type AsyncMessage, type Connection, type ConsumerProps } from 'rabbitmq-client';
 import { createDeadLetterer, decodeJson } from './dead-letter.js';
-import { describeError, type MessagingLogger } from './logger.js';
+import { describeError, type Logger } from './logger.js';
 import { deadLetterExchange, workQueue } from './topology.js';
 import { validationReason } from './validation.js';
 
@@ -19,7 +19,7 @@ export const DEFAULT_PREFETCH = 10;
 export interface ConsumeValidatedOptions<S extends TSchema> {
   queue: string;
   schema: S;
-  logger: MessagingLogger;
+  logger: Logger;
   prefetch?: number;
   concurrency?: number;
   /**
@@ -96,7 +96,7 @@ const STATUS: Record<HandlerResult, ConsumerStatus> = {
 export interface TypedConsumerOptions<S extends TSchema> {
   queue: string;
   schema: S;
-  logger: MessagingLogger;
+  logger: Logger;
   prefetch?: number;
   concurrency?: number;
   /**

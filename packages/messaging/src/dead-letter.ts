@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { DEAD_LETTER_EXCHANGE, DEAD_LETTER_REASON_HEADER, deadLetterQueueName } from '@ashchat/contracts';
 import type { AsyncMessage, Connection, Envelope } from 'rabbitmq-client';
-import { describeError, type MessagingLogger } from './logger.js';
+import { describeError, type Logger } from './logger.js';
 import { deadLetterBinding, deadLetterExchange, deadLetterQueue } from './topology.js';
 import { truncateReason } from './validation.js';
 
@@ -69,7 +69,7 @@ export interface DeadLetterer {
   close(): Promise<void>;
 }
 
-export function createDeadLetterer(conn: Connection, o: { queue: string; logger: MessagingLogger }): DeadLetterer {
+export function createDeadLetterer(conn: Connection, o: { queue: string; logger: Logger }): DeadLetterer {
   const { queue, logger } = o;
   const topology = { queues: [deadLetterQueue(queue)], exchanges: [deadLetterExchange()], queueBindings: [deadLetterBinding(queue)] };
   // Re-declared on every new channel, so the path exists again after a reconnect.

@@ -1,4 +1,4 @@
-export type { MessagingLogger } from './logger.js';
+export type { Logger } from './logger.js';
 export { createConsoleLogger, createSilentLogger, describeError } from './logger.js';
 export { createAmqpConnection, redactAmqpUrl, type AmqpConnectionOptions } from './connection.js';
 export {

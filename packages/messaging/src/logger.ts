@@ -1,13 +1,13 @@
 import type { Logger } from '@ashchat/contracts';
 
-/** The messaging API's name for the one logger type (@ashchat/contracts' `Logger`). */
-export type MessagingLogger = Logger;
+/** The one logger type (@ashchat/contracts), re-exported so messaging's users need no second import. */
+export type { Logger };
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** One JSON line per entry on stderr; entries below `level` are discarded. */
-export function createConsoleLogger(o: { level?: Level; bindings?: object } = {}): MessagingLogger {
+export function createConsoleLogger(o: { level?: Level; bindings?: object } = {}): Logger {
   const min = ORDER[o.level ?? 'info'];
   const write = (level: Level) => (obj: object, msg?: string) => {
     if (ORDER[level] < min) return;
@@ -17,7 +17,7 @@ export function createConsoleLogger(o: { level?: Level; bindings?: object } = {}
 }
 
 /** Discards everything; for tests that assert on behaviour, not on log output. */
-export function createSilentLogger(): MessagingLogger {
+export function createSilentLogger(): Logger {
   const noop = () => undefined;
   return { debug: noop, info: noop, warn: noop, error: noop };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Connection } from 'rabbitmq-client';
-import { describeError, type MessagingLogger } from './logger.js';
+import { describeError, type Logger } from './logger.js';
 import { publisherTopology } from './topology.js';
 import { assertValid } from './validation.js';
 
@@ -25,7 +25,7 @@ export interface TypedPublisher {
 }
 
 export interface TypedPublisherOptions {
-  logger: MessagingLogger;
+  logger: Logger;
   /** Work queues (re)declared with `workQueue()` plus their dead-letter path on every new channel. */
   queues?: string[];
   /** Publish attempts across reconnects; each waits for the connection (acquireTimeout). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ConsumerStatus, type Connection } from 'rabbitmq-client';
 import { decodeJson } from './dead-letter.js';
-import { describeError, type MessagingLogger } from './logger.js';
+import { describeError, type Logger } from './logger.js';
 import { createTypedPublisher } from './publisher.js';
 import { assertValid, validationReason } from './validation.js';
 
@@ -64,7 +64,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * this process, so a reply that arrives after a restart or timeout is logged and dropped. Sagas use
  * a durable reply queue instead.
  */
-export function createRequestClient(conn: Connection, o: { logger: MessagingLogger; timeoutMs?: number }): RequestClient {
+export function createRequestClient(conn: Connection, o: { logger: Logger; timeoutMs?: number }): RequestClient {
   const { logger } = o;
   const defaultTimeout = o.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // A fixed, unique name (instead of a server-named queue) is re-declared under the same name after

@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ConsumerStatus, type AsyncMessage, type Connection } from 'rabbitmq-client';
 import { consumeValidated, type TypedConsumer } from './consumer.js';
-import { describeError, type MessagingLogger } from './logger.js';
+import { describeError, type Logger } from './logger.js';
 import { createTypedPublisher, UnroutableError } from './publisher.js';
 import { validationReason } from './validation.js';
 
@@ -9,7 +9,7 @@ export interface ResponderOptions<Q extends TSchema, R extends TSchema> {
   queue: string;
   requestSchema: Q;
   replySchema: R;
-  logger: MessagingLogger;
+  logger: Logger;
   prefetch?: number;
   concurrency?: number;
   handler: (body: Static<Q>, msg: AsyncMessage) => Promise<Static<R>>;

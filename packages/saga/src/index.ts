@@ -63,7 +63,7 @@ export type {
   SagaEventInput,
   SagaStartInput,
   SagaEffectHandler,
-  SagaLogger,
+  Logger,
   OutboxPublisher,
   OutboxSendProps,
   OutboxEntry,

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SagaLogger } from './saga.types.js';
+import type { Logger } from './saga.types.js';
 
 /** A change seen by a watcher: the new view when it was committed in this process, else only that it changed. */
 export interface SagaChange<V> {
@@ -32,7 +32,7 @@ interface WatcherState {
  * Only a hint — pub/sub loses messages while a subscriber reconnects — so waiters still re-read
  * the stored saga on a slow fallback interval.
  */
-export function createSagaChangeFeed(o: { redis: Redis; machine: string; logger: SagaLogger }) {
+export function createSagaChangeFeed(o: { redis: Redis; machine: string; logger: Logger }) {
   const channel = `saga-changes:${o.machine}`;
   const watchers = new Map<string, Set<WatcherState>>();
   let stopListening: (() => Promise<void>) | undefined;

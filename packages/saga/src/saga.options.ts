@@ -6,7 +6,7 @@ import type {
   SagaDefinition,
   SagaDocument,
   SagaEffectHandler,
-  SagaLogger,
+  Logger,
   SagaView,
 } from './saga.types.js';
 
@@ -22,7 +22,7 @@ export interface SagaRuntimeOptions<M extends AnyStateMachine, TStatus, TIndex> 
   redis: Redis;
   /** Dedicated connection for the expired-key subscription (started by `startBackground`). Owned by the caller. */
   subscriber: Redis;
-  logger: SagaLogger;
+  logger: Logger;
   /** ms since epoch; every event gets `at` from it. Default `Date.now`. */
   clock?: () => number;
   /** Handlers for `saga.effect` by name. */

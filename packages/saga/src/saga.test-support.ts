@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { createSagaRuntime } from './saga.runtime.js';
 import type { SagaRuntimeOptions } from './saga.options.js';
-import type { SagaDocument, SagaLogger } from './saga.types.js';
+import type { SagaDocument, Logger } from './saga.types.js';
 import { PingRequest, createTestSaga } from './test-machine.test-support.js';
 
 type TestSaga = ReturnType<typeof createTestSaga>;
@@ -29,7 +29,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** Records log entries so tests can assert that something was logged as ignored. */
-export function createRecordingLogger(): SagaLogger & { entries: { level: string; msg?: string; obj: object }[] } {
+export function createRecordingLogger(): Logger & { entries: { level: string; msg?: string; obj: object }[] } {
   const entries: { level: string; msg?: string; obj: object }[] = [];
   const rec = (level: string) => (obj: object, msg?: string) => void entries.push({ level, obj, ...(msg ? { msg } : {}) });
   return { entries, debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { SagaTimers } from './saga.kit.js';
-import type { SagaLogger } from './saga.types.js';
+import type { Logger } from './saga.types.js';
 
 export const DEFAULT_TIMER_KEY_PREFIX = 'saga-timer';
 
@@ -81,7 +81,7 @@ export async function syncTimers(
   prev: SagaTimers,
   next: SagaTimers,
   now: number,
-  logger: SagaLogger,
+  logger: Logger,
   nudger?: ExpiryNudger,
 ): Promise<void> {
   const pipeline = redis.pipeline();
@@ -114,7 +114,7 @@ export async function syncTimers(
  * Expired events are off by default. Adds `E` and `x` to whatever flags are already set (other
  * components may rely on theirs). Managed Redis often forbids CONFIG: warn, the sweep still works.
  */
-export async function ensureExpiredEvents(redis: Redis, logger: SagaLogger): Promise<boolean> {
+export async function ensureExpiredEvents(redis: Redis, logger: Logger): Promise<boolean> {
   try {
     const reply = (await redis.config('GET', 'notify-keyspace-events')) as string[];
     const flags = reply[1] ?? '';

@@ -1,10 +1,10 @@
 // saga reaches contracts' Logger through messaging, which it already depends on.
-import type { MessagingLogger as Logger } from '@ashchat/messaging';
+import type { Logger } from '@ashchat/messaging';
 import type { TSchema } from '@sinclair/typebox';
 import type { AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 
-/** The saga API's name for the one logger type (@ashchat/contracts' `Logger`). */
-export type SagaLogger = Logger;
+/** The one logger type (@ashchat/contracts), re-exported for the saga API's users. */
+export type { Logger };
 
 /** Send options understood by the publisher (same shape as @ashchat/messaging's SendProps). */
 export interface OutboxSendProps {

@@ -1,6 +1,6 @@
-import type { ServiceLogger } from './service.logger.js';
+import type { Logger } from './service.logger.js';
 
-export type ShutdownLogger = Pick<ServiceLogger, 'info' | 'warn' | 'error'>;
+export type ShutdownLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface GracefulShutdownOptions {
   logger: ShutdownLogger;

@@ -1,4 +1,4 @@
-export type { ServiceLogger } from './service.logger.js';
+export type { Logger } from './service.logger.js';
 export { LOG_FORMATS, REDACTED_PATHS, loggerOptions, redactUrl, serializeRequest, type LogFormat } from './logger.js';
 export {
   installGracefulShutdown,

@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
-import type { ServiceLogger } from './service.logger.js';
+import type { Logger } from './service.logger.js';
 
 /**
  * A command connection. Commands issued while Redis is away fail after a few retries instead of
  * queueing forever, so a request never hangs on a dead Redis. Subscriptions (keyspace
  * notifications) need their own connection (`duplicate()`): a subscribed connection cannot run commands.
  */
-export function createRedisClient(uri: string, logger: Pick<ServiceLogger, 'warn'>, connectionName: string): Redis {
+export function createRedisClient(uri: string, logger: Pick<Logger, 'warn'>, connectionName: string): Redis {
   const redis = new Redis(uri, { lazyConnect: false, maxRetriesPerRequest: 2, connectTimeout: 5_000, connectionName });
   let lastError: string | undefined;
   // Without a listener ioredis prints every failed reconnect to stderr; log each new cause once.

@@ -1,4 +1,4 @@
 import type { Logger } from '@ashchat/contracts';
 
-/** The kit's name for the one logger type (@ashchat/contracts' `Logger`). */
-export type ServiceLogger = Logger;
+/** The one logger type (@ashchat/contracts), re-exported for the kit's users. */
+export type { Logger };

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Server } from 'node:http';
 import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { MessagingLogger } from '@ashchat/messaging';
+import type { Logger } from '@ashchat/messaging';
 import { AJV_TEXT_FORMATS } from '@ashchat/contracts';
 import type { BackendConfig } from './config.js';
 import { clientErrorHandler, httpServerTimeouts, loggerOptions } from '@ashchat/service-kit';
@@ -34,7 +34,7 @@ declare module 'fastify' {
 export interface AppOptions {
   config: BackendConfig;
   /** Logger for non-request components (AMQP connection); defaults to the Fastify logger. */
-  logger?: MessagingLogger;
+  logger?: Logger;
   /** Test switches for the registration saga (reply consumption, background loops, publisher). */
   registration?: RegistrationTestOptions;
 }

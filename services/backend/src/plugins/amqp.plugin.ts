@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { createAmqpConnection, type MessagingLogger } from '@ashchat/messaging';
+import { createAmqpConnection, type Logger } from '@ashchat/messaging';
 
 export type AmqpConnection = ReturnType<typeof createAmqpConnection>;
 
@@ -14,7 +14,7 @@ export interface AmqpPluginOptions {
   uri: string;
   /** Connection name shown by RabbitMQ (`rabbitmqctl list_connections`). */
   name?: string;
-  logger?: MessagingLogger;
+  logger?: Logger;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { RegistrationReply } from '@ashchat/contracts';
-import { createTypedConsumer, describeError, type MessagingLogger, type TypedConsumer } from '@ashchat/messaging';
+import { createTypedConsumer, describeError, type Logger, type TypedConsumer } from '@ashchat/messaging';
 import { SagaConflictError, type ReplyOutcome } from '@ashchat/saga';
 import type { RegistrationRuntime } from './registration.runtime.js';
 
@@ -31,7 +31,7 @@ export function isStoreUnavailable(err: unknown): boolean {
 export interface ReplyConsumerOptions {
   queue: string;
   runtime: Pick<RegistrationRuntime, 'handleReply'>;
-  logger: MessagingLogger;
+  logger: Logger;
   stats: ReplyStats;
   /** Pause before handing a reply back while the store is unavailable (the delivery limit bounds the retries). */
   requeueDelayMs?: number;

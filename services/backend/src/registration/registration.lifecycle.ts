@@ -1,10 +1,10 @@
-import type { SagaLogger } from '@ashchat/saga';
+import type { Logger } from '@ashchat/saga';
 import type { RegistrationRuntime } from './registration.runtime.js';
 
 export interface RegistrationLifecycleDeps {
   runtime: Pick<RegistrationRuntime, 'ensureIndexes' | 'startBackground' | 'close'>;
   ensureUserIndexes: () => Promise<void>;
-  logger: SagaLogger;
+  logger: Logger;
   /** false: indexes only, no expiry subscriber, sweep or relay (tests drive them by hand). */
   background: boolean;
   retryBaseMs?: number;

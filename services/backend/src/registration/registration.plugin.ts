@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { createTypedPublisher, type MessagingLogger, type TypedConsumer, type TypedPublisher } from '@ashchat/messaging';
+import { createTypedPublisher, type Logger, type TypedConsumer, type TypedPublisher } from '@ashchat/messaging';
 import type { BackendConfig } from '../config.js';
 import { closeRedis } from '@ashchat/service-kit';
 import { createRateLimiter } from '../rate-limit/rate-limiter.js';
@@ -52,7 +52,7 @@ export interface RegistrationTestOptions {
 
 export interface RegistrationPluginOptions extends RegistrationTestOptions {
   config: BackendConfig;
-  logger?: MessagingLogger;
+  logger?: Logger;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
-import { createSagaRuntime, type OutboxPublisher, type SagaDocument, type SagaLogger, type SagaRuntime, type SagaView } from '@ashchat/saga';
+import { createSagaRuntime, type OutboxPublisher, type SagaDocument, type Logger, type SagaRuntime, type SagaView } from '@ashchat/saga';
 import type { UserRepository } from '../users/user.repository.js';
 import { createUserEffect } from './create-user.effect.js';
 import { CREATE_USER_EFFECT, type RegistrationMachine } from './registration.machine.js';
@@ -21,7 +21,7 @@ export interface RegistrationRuntimeDeps {
   replyQueue: string;
   redis: Redis;
   subscriber: Redis;
-  logger: SagaLogger;
+  logger: Logger;
   sweepIntervalMs: number;
   relayIntervalMs: number;
   /** The saga write guard the database needs (database/database.capabilities.ts). */

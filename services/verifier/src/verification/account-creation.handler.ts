@@ -1,5 +1,5 @@
 import { codeDigest, type AccountCreationReply, type AccountCreationRequest } from '@ashchat/contracts';
-import { describeError, type MessagingLogger } from '@ashchat/messaging';
+import { describeError, type Logger } from '@ashchat/messaging';
 import { generateVerificationCode, unguessableDigest, type RandomBytes } from './verification-code.js';
 import { renderAccountExistsMail, renderVerificationMail, type RenderedMail } from './mail.templates.js';
 import { mailFailureReason, withRetry, type Mailer } from './mailer.js';
@@ -8,7 +8,7 @@ import type { VerificationStore } from './verification.store.js';
 export interface AccountCreationHandlerDeps {
   store: VerificationStore;
   mailer: Mailer;
-  logger: MessagingLogger;
+  logger: Logger;
   config: { verificationCodeSecret: string; publicWebUrl: string; smtpMaxRetries: number; smtpRetryBaseMs: number };
   /**
    * How long one delivery owns the sending of its mail. A second delivery of the same request

@@ -1,10 +1,10 @@
 import type { ConfirmEmailCodeReply, ConfirmEmailCodeRequest } from '@ashchat/contracts';
-import type { MessagingLogger } from '@ashchat/messaging';
+import type { Logger } from '@ashchat/messaging';
 import type { VerificationStore } from './verification.store.js';
 
 export interface ConfirmCodeHandlerDeps {
   store: VerificationStore;
-  logger: MessagingLogger;
+  logger: Logger;
   clock: () => number;
 }
 

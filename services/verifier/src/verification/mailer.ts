@@ -1,4 +1,4 @@
-import type { MessagingLogger } from '@ashchat/messaging';
+import type { Logger } from '@ashchat/messaging';
 import type { Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
@@ -17,7 +17,7 @@ export interface Mailer {
 }
 
 /** A thin client over a nodemailer transport: fixed sender, and logs that never hold the mail body. */
-export function createMailer(transport: Transporter, o: { from: string; logger: MessagingLogger }): Mailer {
+export function createMailer(transport: Transporter, o: { from: string; logger: Logger }): Mailer {
   return {
     async send(mail) {
       const info = (await transport.sendMail({

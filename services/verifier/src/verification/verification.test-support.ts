@@ -7,7 +7,7 @@ import {
   ConfirmEmailCodeRequest,
   deadLetterQueueName,
 } from '@ashchat/contracts';
-import { createAmqpConnection, createRequestClient, type MessagingLogger } from '@ashchat/messaging';
+import { createAmqpConnection, createRequestClient, type Logger } from '@ashchat/messaging';
 import { closedPort, getInfra, startSmtpSink, type SmtpSink } from '@ashchat/testkit';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
@@ -20,7 +20,7 @@ export interface LogEntry {
   line: string;
 }
 
-function createRecordingLogger(): MessagingLogger & { entries: LogEntry[] } {
+function createRecordingLogger(): Logger & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   const at = (level: string) => (obj: object, msg?: string) => {
     entries.push({ level, line: JSON.stringify({ ...obj, msg }) });

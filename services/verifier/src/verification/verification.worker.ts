@@ -6,7 +6,7 @@ import {
   ConfirmEmailCodeReply,
   ConfirmEmailCodeRequest,
 } from '@ashchat/contracts';
-import { createResponder, type MessagingLogger } from '@ashchat/messaging';
+import { createResponder, type Logger } from '@ashchat/messaging';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'rabbitmq-client';
 import { createAccountCreationHandler } from './account-creation.handler.js';
@@ -31,7 +31,7 @@ export interface VerificationWorkerDeps {
   amqp: Connection;
   redis: Redis;
   mailer: Mailer;
-  logger: MessagingLogger;
+  logger: Logger;
   config: VerificationWorkerConfig;
   clock?: () => number;
   random?: RandomBytes;
