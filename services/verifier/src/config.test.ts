@@ -17,6 +17,7 @@ t.test('defaults', async (t) => {
     VERIFIER_PORT: 3001,
     HOST: '0.0.0.0',
     LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
     MAIL_FROM: DEFAULT_MAIL_FROM,
     PUBLIC_WEB_URL: 'http://localhost:3000',
     SMTP_MAX_RETRIES: 4,
