@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { described, Email, LineString } from './common.schema.js';
+import { ClientDeviceId, DeviceName } from './devices.http.js';
 
 const EXAMPLE_ACCESS =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIzZjJiOGMxZS03YTRkLTRlOWItOWM2MS0wZDVlMmY3YThiOTAiLCJzaWQiOiI5YjFkIn0.c2lnbmF0dXJl';
@@ -17,15 +18,14 @@ export const CreateSessionBody = Type.Object(
   {
     email: described(Email, 'Address of the account'),
     password: LineString({ minLength: 1, maxLength: 256, description: 'Password of the account', examples: ['correct horse battery staple'] }),
-    deviceName: Type.Optional(
-      LineString({ minLength: 1, maxLength: 100, description: 'Label for this device, shown in session lists', examples: ['Ada’s laptop'] }),
-    ),
+    deviceId: described(ClientDeviceId, `${ClientDeviceId.description}. A device the account has not verified gets a mailed code first (202)`),
+    deviceName: Type.Optional(DeviceName),
   },
   {
     $id: 'CreateSessionBody',
     additionalProperties: false,
     description: 'Credentials to sign in with; every sign-in starts a session of its own (one per device).',
-    examples: [{ email: 'ada@example.org', password: 'correct horse battery staple', deviceName: 'Ada’s laptop' }],
+    examples: [{ email: 'ada@example.org', password: 'correct horse battery staple', deviceId: '0f8c2b7e-4d1a-4b9e-a3c5-6e7f8a9b0c1d', deviceName: 'Ada’s laptop' }],
   },
 );
 export type CreateSessionBody = Static<typeof CreateSessionBody>;

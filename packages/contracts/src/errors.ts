@@ -37,7 +37,7 @@ export const ERROR_CATALOGUE = {
   REGISTRATION_ALREADY_COMPLETED: { status: 409, message: 'The registration is already completed.' },
   INVALID_CODE: { status: 422, message: 'The code is not valid.' },
   RESEND_COOLDOWN: { status: 429, message: 'A code was sent recently; retry later.' },
-  RESEND_LIMIT_REACHED: { status: 429, message: 'No more codes can be sent for this registration; start again.' },
+  RESEND_LIMIT_REACHED: { status: 429, message: 'No more codes can be sent; start again.' },
   REGISTRATION_PENDING: { status: 409, message: 'The code is still being sent; retry shortly.' },
   VERIFICATION_IN_PROGRESS: { status: 409, message: 'A code is already being checked; wait for its result.' },
   REGISTRATION_BUSY: { status: 409, message: 'The registration is being updated; retry shortly.' },
@@ -60,6 +60,21 @@ export const ERROR_CATALOGUE = {
   // WebSocket frames (/v1/ws): a frame whose `type` the protocol does not know; presence not served by this instance.
   UNKNOWN_FRAME_TYPE: { status: 400, message: 'Unknown frame type.' },
   PRESENCE_UNAVAILABLE: { status: 503, message: 'Presence is not available right now; retry later.' },
+  // Account lifecycle: password reset and device challenge (code flows), sessions, devices, deletion.
+  PASSWORD_RESET_NOT_FOUND: { status: 404, message: 'No such password reset.' },
+  DEVICE_CHALLENGE_NOT_FOUND: { status: 404, message: 'No such device challenge.' },
+  CODE_FLOW_EXPIRED: { status: 410, message: 'The code expired; start again.' },
+  CODE_FLOW_LOCKED: { status: 423, message: 'Too many wrong codes; start again.' },
+  CODE_FLOW_FAILED: { status: 410, message: 'The code could not be mailed; start again.' },
+  CODE_FLOW_DENIED: { status: 410, message: 'The account owner refused this sign-in.' },
+  CODE_FLOW_COMPLETED: { status: 409, message: 'This was already completed.' },
+  CODE_FLOW_PENDING: { status: 409, message: 'The code is still being sent; retry shortly.' },
+  CODE_FLOW_BUSY: { status: 409, message: 'This is being updated; retry shortly.' },
+  INVALID_DENIAL_TOKEN: { status: 403, message: 'The link is not valid for this sign-in.' },
+  WRONG_PASSWORD: { status: 403, message: 'The current password is wrong.' },
+  SESSION_NOT_FOUND: { status: 404, message: 'No such session.' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'No such device.' },
+  ACCOUNT_DELETION_NOT_FOUND: { status: 404, message: 'No such account deletion.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -77,7 +92,7 @@ export const ErrorResponse = Type.Object(
       Type.Unknown({
         description:
           'More about the refusal, where the code has more to say: `VALIDATION_FAILED` lists `[{ in, path, message }]`; ' +
-          '`INVALID_CODE` has `attemptsLeft`, `RATE_LIMITED` `retryAfterMs`, `RESEND_COOLDOWN` `resendAvailableAt`, `REGISTRATION_FAILED` `reason`',
+          '`INVALID_CODE` has `attemptsLeft`, `RATE_LIMITED` `retryAfterMs`, `RESEND_COOLDOWN` `resendAvailableAt`, `REGISTRATION_FAILED` `reason`, `CODE_FLOW_FAILED` `reason`',
       }),
     ),
   },

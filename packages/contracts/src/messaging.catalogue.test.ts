@@ -3,6 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { MESSAGING_APPLICATIONS, MESSAGING_CATALOGUE, catalogueQueue } from './messaging.catalogue.js';
 import { QUEUE_NAMES } from './queues.js';
 import { RegistrationReply } from './verification.messages.js';
+import { CodeFlowReply } from './account.messages.js';
 
 const ids = (schemas: readonly TSchema[]): string[] => schemas.map((s) => String(s.$id)).sort();
 
@@ -21,9 +22,12 @@ t.test('every queue has senders and receivers among the known applications', asy
   }
 });
 
-t.test('message ids are unique across the catalogue', async (t) => {
+t.test('a request lives on one queue; only replies are shared by reply queues', async (t) => {
   const all = MESSAGING_CATALOGUE.flatMap((q) => q.messages.map((m) => m.schema.$id));
-  t.same(all.length, new Set(all).size, all.join(', '));
+  const replies = new Set(MESSAGING_CATALOGUE.flatMap((q) => q.messages.flatMap((m) => (m.reply ? [m.reply.schema.$id] : []))));
+  const shared = all.filter((id, i) => all.indexOf(id) !== i);
+  t.ok(shared.every((id) => replies.has(id)), `shared: ${shared.join(', ')}`);
+  for (const q of MESSAGING_CATALOGUE) t.equal(new Set(q.messages.map((m) => m.schema.$id)).size, q.messages.length, `${q.name} lists each message once`);
 });
 
 t.test('a queue is consumed as its only message or as the union of its messages', async (t) => {
@@ -33,6 +37,9 @@ t.test('a queue is consumed as its only message or as the union of its messages'
   }
   // The reply consumer validates against RegistrationReply: it must admit every reply the catalogue sends there.
   t.same(ids(RegistrationReply.anyOf), ids(catalogueQueue('REGISTRATION_REPLY_QUEUE').messages.map((m) => m.schema)));
+  for (const queue of ['PASSWORD_RESET_REPLY_QUEUE', 'DEVICE_CHALLENGE_REPLY_QUEUE']) {
+    t.same(ids(CodeFlowReply.anyOf), ids(catalogueQueue(queue).messages.map((m) => m.schema)), queue);
+  }
 });
 
 t.test('every reply goes back to the requester, on a queue that carries it', async (t) => {
@@ -47,5 +54,6 @@ t.test('every reply goes back to the requester, on a queue that carries it', asy
       t.same([...replyQueue.receivers].sort(), [...q.senders].sort(), `${m.schema.$id}: its senders receive the reply`);
     }
   }
-  t.equal(requests, 2, 'account creation and confirm code are requests');
+  t.equal(requests, 5, 'account creation, confirm e-mail code, reset code, device code and confirm code are requests');
+  t.notOk(catalogueQueue('ACCOUNT_NOTICE_QUEUE').messages.some((m) => m.reply), 'account notices are one way');
 });

@@ -1,5 +1,25 @@
 import type { TSchema } from '@sinclair/typebox';
-import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, REGISTRATION_REPLY_QUEUE, type QueueName } from './queues.js';
+import {
+  ACCOUNT_CREATION_QUEUE,
+  ACCOUNT_NOTICE_QUEUE,
+  CONFIRM_CODE_QUEUE,
+  CONFIRM_EMAIL_CODE_QUEUE,
+  DEVICE_CHALLENGE_REPLY_QUEUE,
+  DEVICE_CODE_QUEUE,
+  PASSWORD_RESET_CODE_QUEUE,
+  PASSWORD_RESET_REPLY_QUEUE,
+  REGISTRATION_REPLY_QUEUE,
+  type QueueName,
+} from './queues.js';
+import {
+  AccountNotice,
+  CodeFlowReply,
+  CodeMailReply,
+  ConfirmCodeReply,
+  ConfirmCodeRequest,
+  DeviceCodeRequest,
+  PasswordResetCodeRequest,
+} from './account.messages.js';
 import {
   AccountCreationReply,
   AccountCreationRequest,
@@ -15,8 +35,9 @@ import {
  */
 
 export const MESSAGING_APPLICATIONS = {
-  backend: 'The HTTP API. Runs the registration saga: publishes requests from its outbox and applies the replies.',
-  verifier: 'The verification worker. Mails codes, checks submitted codes in Redis, answers every request.',
+  backend:
+    'The HTTP API. Runs the sagas (registration, password reset, device challenge, account deletion): publishes requests from their outboxes and applies the replies.',
+  verifier: 'The mail worker. Mails codes and account notices, checks submitted codes in Redis, answers every request.',
 } as const;
 export type MessagingApplication = keyof typeof MESSAGING_APPLICATIONS;
 
@@ -55,7 +76,7 @@ export const REQUEST_REPLY_CONVENTION = {
   correlationId: '<sagaId>:<requestId>',
   /** The request's messageId: a redelivered or re-published request keeps its id. */
   messageId: 'same as correlationId',
-  replyTo: '`REGISTRATION_REPLY_QUEUE` (under QUEUE_NAMESPACE): durable, shared by every backend instance',
+  replyTo: 'the requesting saga’s reply queue (`REGISTRATION_REPLY_QUEUE`, `PASSWORD_RESET_REPLY_QUEUE`, `DEVICE_CHALLENGE_REPLY_QUEUE`, under QUEUE_NAMESPACE): durable, shared by every backend instance',
   rule:
     'The requester sets correlationId = `<sagaId>:<requestId>`, messageId = correlationId and replyTo = its reply queue. ' +
     'The responder publishes its reply to replyTo with the same correlationId. The reply body repeats `requestId`; ' +
@@ -101,6 +122,79 @@ export const MESSAGING_CATALOGUE: readonly CatalogueQueue[] = [
       { schema: named(ConfirmEmailCodeReply), summary: 'Whether the submitted code was right, and what is left.' },
     ],
     consumedAs: named(RegistrationReply),
+    senders: ['verifier'],
+    receivers: ['backend'],
+  },
+  {
+    name: PASSWORD_RESET_CODE_QUEUE,
+    description:
+      'Requests for a password-reset code: the verifier mails a fresh code to an account’s address (nothing when there is no account) and keeps its digest in Redis.',
+    messages: [
+      {
+        schema: named(PasswordResetCodeRequest),
+        summary: 'Mail a password-reset code for this reset.',
+        reply: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: named(CodeMailReply) },
+      },
+    ],
+    consumedAs: named(PasswordResetCodeRequest),
+    senders: ['backend'],
+    receivers: ['verifier'],
+  },
+  {
+    name: DEVICE_CODE_QUEUE,
+    description: 'Requests for a new-device sign-in code: the verifier mails the code, which device asked and when, and a "this was not me" link.',
+    messages: [
+      {
+        schema: named(DeviceCodeRequest),
+        summary: 'Mail a sign-in code for this device challenge.',
+        reply: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: named(CodeMailReply) },
+      },
+    ],
+    consumedAs: named(DeviceCodeRequest),
+    senders: ['backend'],
+    receivers: ['verifier'],
+  },
+  {
+    name: CONFIRM_CODE_QUEUE,
+    description: 'Requests to check a submitted code of a password reset or a device challenge (as an HMAC digest, never in clear). The reply goes to the requesting saga’s reply queue.',
+    messages: [
+      {
+        schema: named(ConfirmCodeRequest),
+        summary: 'Check a submitted code for this flow.',
+        reply: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: named(ConfirmCodeReply) },
+      },
+    ],
+    consumedAs: named(ConfirmCodeRequest),
+    senders: ['backend'],
+    receivers: ['verifier'],
+  },
+  {
+    name: ACCOUNT_NOTICE_QUEUE,
+    description: 'One way, no reply: account notices to mail (password changed, account deleted). At least once; the verifier mails each notice id once.',
+    messages: [{ schema: named(AccountNotice), summary: 'Mail this notice to the account’s address.' }],
+    consumedAs: named(AccountNotice),
+    senders: ['backend'],
+    receivers: ['verifier'],
+  },
+  {
+    name: PASSWORD_RESET_REPLY_QUEUE,
+    description: 'Replies of the verifier to the password-reset saga. Durable and shared by every backend instance.',
+    messages: [
+      { schema: named(CodeMailReply), summary: 'Whether the reset code mail went out.' },
+      { schema: named(ConfirmCodeReply), summary: 'Whether the submitted code was right, and what is left.' },
+    ],
+    consumedAs: named(CodeFlowReply),
+    senders: ['verifier'],
+    receivers: ['backend'],
+  },
+  {
+    name: DEVICE_CHALLENGE_REPLY_QUEUE,
+    description: 'Replies of the verifier to the device-challenge saga. Durable and shared by every backend instance.',
+    messages: [
+      { schema: named(CodeMailReply), summary: 'Whether the device code mail went out.' },
+      { schema: named(ConfirmCodeReply), summary: 'Whether the submitted code was right, and what is left.' },
+    ],
+    consumedAs: named(CodeFlowReply),
     senders: ['verifier'],
     receivers: ['backend'],
   },

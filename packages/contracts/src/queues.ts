@@ -3,6 +3,18 @@ export const ACCOUNT_CREATION_QUEUE = 'ACCOUNT_CREATION_QUEUE';
 export const CONFIRM_EMAIL_CODE_QUEUE = 'CONFIRM_EMAIL_CODE_QUEUE';
 /** Durable, shared by every backend instance: any instance may take any saga reply. */
 export const REGISTRATION_REPLY_QUEUE = 'REGISTRATION_REPLY_QUEUE';
+/** Password reset: the verifier mails a reset code (request/reply). */
+export const PASSWORD_RESET_CODE_QUEUE = 'PASSWORD_RESET_CODE_QUEUE';
+/** New-device sign-in: the verifier mails a device code naming the device (request/reply). */
+export const DEVICE_CODE_QUEUE = 'DEVICE_CODE_QUEUE';
+/** Checks a submitted code of a password reset or a device challenge (request/reply). */
+export const CONFIRM_CODE_QUEUE = 'CONFIRM_CODE_QUEUE';
+/** One-way: mail an account notice (password changed, account deleted). No reply. */
+export const ACCOUNT_NOTICE_QUEUE = 'ACCOUNT_NOTICE_QUEUE';
+/** Durable, shared by every backend instance: replies to password-reset sagas. */
+export const PASSWORD_RESET_REPLY_QUEUE = 'PASSWORD_RESET_REPLY_QUEUE';
+/** Durable, shared by every backend instance: replies to device-challenge sagas. */
+export const DEVICE_CHALLENGE_REPLY_QUEUE = 'DEVICE_CHALLENGE_REPLY_QUEUE';
 
 /** Where consumers put messages they cannot process, with the reason in a header. */
 export const DEAD_LETTER_EXCHANGE = 'ashchat.dead-letter';
@@ -10,7 +22,17 @@ export const deadLetterQueueName = (queue: string): string => `${queue}.dead-let
 /** Header carrying the reason a message was dead-lettered. */
 export const DEAD_LETTER_REASON_HEADER = 'x-ashchat-dead-letter-reason';
 
-export const QUEUE_NAMES = [ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, REGISTRATION_REPLY_QUEUE] as const;
+export const QUEUE_NAMES = [
+  ACCOUNT_CREATION_QUEUE,
+  CONFIRM_EMAIL_CODE_QUEUE,
+  REGISTRATION_REPLY_QUEUE,
+  PASSWORD_RESET_CODE_QUEUE,
+  DEVICE_CODE_QUEUE,
+  CONFIRM_CODE_QUEUE,
+  ACCOUNT_NOTICE_QUEUE,
+  PASSWORD_RESET_REPLY_QUEUE,
+  DEVICE_CHALLENGE_REPLY_QUEUE,
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { described, Email, IsoDateTime, LanguageTag, LineString, Nickname, Uuid } from './common.schema.js';
+import { ClientDeviceId, DeviceName } from './devices.http.js';
 
 const EXAMPLE_ID = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
 const EXAMPLE_STATUS_URL = `/v1/registrations/${EXAMPLE_ID}`;
@@ -128,7 +129,11 @@ export const RegistrationView = Type.Object(
 export type RegistrationView = Static<typeof RegistrationView>;
 
 export const VerifyRegistrationBody = Type.Object(
-  { code: Type.String({ pattern: '^[0-9]{6}$', description: 'The six-digit code from the mail', examples: ['042917'] }) },
+  {
+    code: Type.String({ pattern: '^[0-9]{6}$', description: 'The six-digit code from the mail', examples: ['042917'] }),
+    deviceId: Type.Optional(described(ClientDeviceId, 'The device completing the registration: it becomes trusted, so signing in from it needs no mailed code')),
+    deviceName: Type.Optional(DeviceName),
+  },
   { $id: 'VerifyRegistrationBody', additionalProperties: false, description: 'A code to confirm the e-mail address with.' },
 );
 export type VerifyRegistrationBody = Static<typeof VerifyRegistrationBody>;

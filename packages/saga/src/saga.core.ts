@@ -222,7 +222,7 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
       if (entry.kind === 'message') {
         await o.publisher.send(entry.queue, def.messages[entry.queue]!, entry.body, {
           correlationId: entry.correlationId,
-          replyTo: entry.replyTo,
+          ...(entry.replyTo !== undefined ? { replyTo: entry.replyTo } : {}),
           messageId: entry.messageId,
         });
         removals.add(sagaId, raw);

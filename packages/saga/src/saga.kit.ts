@@ -30,6 +30,8 @@ export interface SagaSendParams {
   queue: string;
   requestId: string;
   body: Record<string, unknown>;
+  /** A one-way message (a notice): published without `replyTo`, no reply is expected. */
+  oneWay?: boolean;
 }
 /** `saga.effect`: run the runtime's handler `name` with `payload` (outbox, idempotent by effectId); its result event comes back. */
 export interface SagaEffectParams {

@@ -46,7 +46,7 @@ export function buildOutbox(actions: ReadonlyArray<{ type: string; params?: unkn
         requestId: p.requestId,
         body: p.body,
         correlationId,
-        replyTo: o.replyQueue,
+        ...(p.oneWay ? {} : { replyTo: o.replyQueue }),
         messageId: correlationId,
         createdAt: o.now,
       });

@@ -75,7 +75,8 @@ export type OutboxEntry =
       requestId: string;
       body: Record<string, unknown>;
       correlationId: string;
-      replyTo: string;
+      /** Absent on one-way messages (`oneWay`). */
+      replyTo?: string;
       messageId: string;
       createdAt: number;
     }

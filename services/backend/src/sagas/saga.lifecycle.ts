@@ -1,9 +1,13 @@
-import type { Logger } from '@ashchat/saga';
-import type { RegistrationRuntime } from './registration.runtime.js';
+import type { Logger, SagaRuntime } from '@ashchat/saga';
 
-export interface RegistrationLifecycleDeps {
-  runtime: Pick<RegistrationRuntime, 'ensureIndexes' | 'startBackground' | 'close'>;
-  ensureUserIndexes: () => Promise<void>;
+type AnyRuntime = SagaRuntime<never, unknown, unknown>;
+
+export interface SagaLifecycleDeps {
+  /** The saga's name, for the logs. */
+  name: string;
+  runtime: Pick<AnyRuntime, 'ensureIndexes' | 'startBackground' | 'close'>;
+  /** Indexes the saga's effects need first (e.g. the users' unique e-mail). */
+  prepare: () => Promise<void>;
   logger: Logger;
   /** false: indexes only, no expiry subscriber, sweep or relay (tests drive them by hand). */
   background: boolean;
@@ -11,7 +15,7 @@ export interface RegistrationLifecycleDeps {
   retryMaxMs?: number;
 }
 
-export interface RegistrationLifecycle {
+export interface SagaLifecycle {
   /** Starts the indexes and the background work, retrying while MongoDB is not reachable yet. */
   start(): void;
   /** Resolves once indexes exist and (unless disabled) the background loops run; false if closed first. */
@@ -21,11 +25,11 @@ export interface RegistrationLifecycle {
 }
 
 /**
- * Start-up of the registration saga without blocking the service: the backend boots and reports
+ * Start-up of a saga without blocking the service: the backend boots and reports
  * not-ready while a dependency is away (see the mongo plugin), so indexes and the background loops
  * are set up as soon as MongoDB answers, with backoff, instead of failing the boot.
  */
-export function createRegistrationLifecycle(d: RegistrationLifecycleDeps): RegistrationLifecycle {
+export function createSagaLifecycle(d: SagaLifecycleDeps): SagaLifecycle {
   const base = d.retryBaseMs ?? 500;
   const max = d.retryMaxMs ?? 30_000;
   let closed = false;
@@ -46,12 +50,12 @@ export function createRegistrationLifecycle(d: RegistrationLifecycleDeps): Regis
   async function run(): Promise<void> {
     for (let delay = base; !closed; delay = Math.min(delay * 2, max)) {
       try {
-        await d.ensureUserIndexes();
+        await d.prepare();
         await d.runtime.ensureIndexes();
         break;
       } catch (err) {
         if (closed) break;
-        d.logger.warn({ err: String(err), retryInMs: delay }, 'registration indexes not created yet; retrying');
+        d.logger.warn({ saga: d.name, err: String(err), retryInMs: delay }, 'saga indexes not created yet; retrying');
         await pause(delay);
       }
     }
@@ -64,7 +68,7 @@ export function createRegistrationLifecycle(d: RegistrationLifecycleDeps): Regis
     started,
     start() {
       running ??= run().catch((err: unknown) => {
-        if (!closed) d.logger.error({ err: String(err) }, 'registration background work did not start; timers rely on restarts');
+        if (!closed) d.logger.error({ saga: d.name, err: String(err) }, 'saga background work did not start; timers rely on restarts');
         resolveStarted(false);
       });
     },

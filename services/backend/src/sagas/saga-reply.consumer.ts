@@ -1,7 +1,6 @@
-import { RegistrationReply } from '@ashchat/contracts';
+import type { TSchema } from '@sinclair/typebox';
 import { createTypedConsumer, describeError, type Logger, type TypedConsumer } from '@ashchat/messaging';
-import { SagaConflictError, type ReplyOutcome } from '@ashchat/saga';
-import type { RegistrationRuntime } from './registration.runtime.js';
+import { SagaConflictError, type ReplyOutcome, type SagaRuntime } from '@ashchat/saga';
 
 type AmqpConnection = Parameters<typeof createTypedConsumer>[0];
 
@@ -30,7 +29,9 @@ export function isStoreUnavailable(err: unknown): boolean {
 
 export interface ReplyConsumerOptions {
   queue: string;
-  runtime: Pick<RegistrationRuntime, 'handleReply'>;
+  /** What may arrive on the queue (the catalogue's `consumedAs`); anything else is dead-lettered. */
+  schema: TSchema;
+  runtime: Pick<SagaRuntime<never, unknown, unknown>, 'handleReply'>;
   logger: Logger;
   stats: ReplyStats;
   /** Pause before handing a reply back while the store is unavailable (the delivery limit bounds the retries). */
@@ -48,7 +49,7 @@ export function createReplyConsumer(conn: AmqpConnection, o: ReplyConsumerOption
   const requeueDelayMs = o.requeueDelayMs ?? 1_000;
   return createTypedConsumer(conn, {
     queue: o.queue,
-    schema: RegistrationReply,
+    schema: o.schema,
     logger: o.logger,
     handler: async (body, msg) => {
       o.stats.received += 1;
@@ -64,7 +65,7 @@ export function createReplyConsumer(conn: AmqpConnection, o: ReplyConsumerOption
       }
       o.stats.outcomes[outcome] += 1;
       // Thrown so the consumer dead-letters it with this reason: nobody could ever apply it.
-      if (outcome === 'malformed') throw new Error('reply has no correlation id of a registration request, or its requestId does not match it');
+      if (outcome === 'malformed') throw new Error('reply has no correlation id of a request of this saga, or its requestId does not match it');
       return 'ack';
     },
   });
