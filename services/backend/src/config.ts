@@ -63,6 +63,22 @@ export const BackendConfigSchema = Type.Object({
   REGISTRATION_MAIL_LIMIT_PER_HOUR: Type.Integer({ default: 5, minimum: 1 }),
   /** The same per day: two whole registrations with all their resends and a couple of fresh starts. */
   REGISTRATION_MAIL_LIMIT_PER_DAY: Type.Integer({ default: 10, minimum: 1 }),
+  /** How long a password-reset code stays valid. Resends and their cooldown follow REGISTRATION_RESEND_COOLDOWN_MS and REGISTRATION_MAX_RESENDS. */
+  PASSWORD_RESET_CODE_TTL_MS: Type.Integer({ default: 900_000, minimum: 1_000 }),
+  /** Fixed window of the password-reset rate limits. */
+  PASSWORD_RESET_RATE_LIMIT_WINDOW_MS: Type.Integer({ default: 900_000, minimum: 1_000 }),
+  /** Per client IP and window, for each password-reset write route (start, verify, resend). */
+  PASSWORD_RESET_RATE_LIMIT_PER_IP: Type.Integer({ default: 20, minimum: 1 }),
+  /** Per e-mail address and window, for each password-reset write route. */
+  PASSWORD_RESET_RATE_LIMIT_PER_EMAIL: Type.Integer({ default: 5, minimum: 1 }),
+  /** Reset mails one address may receive per hour (starts and resends together): stops mail-bombing. */
+  PASSWORD_RESET_MAIL_LIMIT_PER_HOUR: Type.Integer({ default: 5, minimum: 1 }),
+  /** The same per day. */
+  PASSWORD_RESET_MAIL_LIMIT_PER_DAY: Type.Integer({ default: 10, minimum: 1 }),
+  /** How long a new-device sign-in code stays valid. */
+  DEVICE_CHALLENGE_CODE_TTL_MS: Type.Integer({ default: 600_000, minimum: 1_000 }),
+  /** Device-challenge code submissions and resends per client IP and AUTH_RATE_LIMIT_WINDOW_MS. */
+  DEVICE_CHALLENGE_RATE_LIMIT_PER_IP: Type.Integer({ default: 30, minimum: 1 }),
   /** Keys (HS256) the access tokens; at least 32 characters, never shared with another purpose. */
   JWT_SECRET: SecretVar({ minLength: 32 }),
   /** Lifetime of an access token; short, since only a refresh notices a revoked session's JWT expiring. */

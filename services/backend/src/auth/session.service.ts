@@ -45,8 +45,8 @@ export interface SessionService {
   revokeSession(userId: string, sessionId: string): Promise<void>;
   /** Deletes refresh tokens past their expiry; how many went. */
   purgeExpired(): Promise<number>;
-  /** Ends every session of the user (logout everywhere; a password change). */
-  revokeAllSessions(userId: string): Promise<void>;
+  /** Ends every session of the user (logout everywhere; a password change keeps the caller's: `except`). */
+  revokeAllSessions(userId: string, options?: { except?: string }): Promise<void>;
 }
 
 export function createSessionService(d: SessionServiceDeps): SessionService {
@@ -141,8 +141,9 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
       return d.sessions.deleteExpired(now());
     },
 
-    async revokeAllSessions(userId) {
+    async revokeAllSessions(userId, options = {}) {
       for (const familyId of await d.sessions.activeFamiliesOf(userId)) {
+        if (familyId === options.except) continue;
         await d.withFamilyLock(familyId, () => revokeFamily(userId, familyId));
       }
     },

@@ -16,9 +16,11 @@ export interface UserDocument {
   /** The registration that created the user: makes creation idempotent on retry. */
   registrationId: string;
   createdAt: Date;
+  /** The last password change (reset or change) and when it happened; absent until the first. */
+  passwordChange?: { id: string; at: Date };
 }
 
-export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description'>;
+export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description' | 'passwordChange'>;
 export type ProfileChanges = Partial<Pick<UserDocument, 'nickname' | 'preferredLanguage' | 'description'>>;
 
 /** Where a nickname search page ended: the next page starts after it. */
@@ -39,6 +41,14 @@ export interface UserRepository {
   missingIds(ids: readonly string[]): Promise<string[]>;
   /** Sets the given fields (and the normalised nickname with the nickname); null if no such user. */
   updateProfile(id: string, changes: ProfileChanges): Promise<UserDocument | null>;
+  /**
+   * Stores a new password hash, once per `changeId` (a reset's id, or a fresh id for a change): a
+   * repeat of the same change after a crash finds it done. Returns when the hash was set, or null
+   * if there is no such user.
+   */
+  setPasswordHash(id: string, passwordHash: string, changeId: string, now: Date): Promise<{ changedAt: Date } | null>;
+  /** Deletes the user document (the e-mail address is free again); false if it was already gone. */
+  deleteById(id: string): Promise<boolean>;
   /** Users whose normalised nickname starts with `prefix` (normalised too), by nickname then id, after `after`. */
   searchByNickname(prefix: string, limit: number, after?: NicknamePosition): Promise<UserDocument[]>;
 }
@@ -96,6 +106,16 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
       // serialised by the caller's write lock where updates are not atomic (database.capabilities.ts).
       const { matchedCount } = await users.updateOne({ _id: id }, { $set: set });
       return matchedCount === 0 ? null : users.findOne({ _id: id });
+    },
+    async setPasswordHash(id, passwordHash, changeId, now) {
+      const user = await users.findOne({ _id: id }, { projection: { passwordChange: 1 } });
+      if (!user) return null;
+      if (user.passwordChange?.id === changeId) return { changedAt: user.passwordChange.at };
+      const { matchedCount } = await users.updateOne({ _id: id }, { $set: { passwordHash, passwordChange: { id: changeId, at: now } } });
+      return matchedCount === 0 ? null : { changedAt: now };
+    },
+    async deleteById(id) {
+      return (await users.deleteOne({ _id: id })).deletedCount === 1;
     },
     searchByNickname(prefix, limit, after) {
       // Anchored and escaped: a prefix match that can use the index, whatever the user typed.
