@@ -23,14 +23,15 @@ t.test('credentials, passwords, codes and tokens are redacted', async (t) => {
     req: { method: 'POST', url: '/x', headers: { authorization: 'Bearer abc.def', cookie: 'sid=s3cr3t', host: 'h' } },
     res: { statusCode: 200, headers: { 'set-cookie': 'sid=s3cr3t' } },
     password: 'hunter2hunter2',
-    body: { email: 'a@b.c', password: 'hunter2hunter2', code: '123456' },
+    body: { email: 'a@b.c', password: 'hunter2hunter2', code: '123456', newPassword: 'n3wpass', currentPassword: 'curpass', deviceId: 'dev-secret-1' },
+    change: { newPassword: 'n3wpass', currentPassword: 'curpass' },
     code: '654321',
     token: 'tok-1',
     session: { refreshToken: 'rt-1', accessToken: 'at-1' },
   });
   const [line] = lines();
   const text = JSON.stringify(line);
-  for (const secret of ['abc.def', 's3cr3t', 'hunter2', '123456', '654321', 'tok-1', 'rt-1', 'at-1']) {
+  for (const secret of ['abc.def', 's3cr3t', 'hunter2', '123456', '654321', 'tok-1', 'rt-1', 'at-1', 'n3wpass', 'curpass', 'dev-secret-1']) {
     t.notMatch(text, secret, `${secret} is not logged`);
   }
   t.match(line, { req: { method: 'POST', url: '/x', host: 'h' }, body: { email: 'a@b.c' } });
