@@ -31,10 +31,18 @@ t.test('QUEUE_NAMESPACE prefixes the consumed queues; a bad one is named', async
   t.same(verifierQueues(load(base).QUEUE_NAMESPACE), {
     accountCreation: 'ACCOUNT_CREATION_QUEUE',
     confirmEmailCode: 'CONFIRM_EMAIL_CODE_QUEUE',
+    passwordResetCode: 'PASSWORD_RESET_CODE_QUEUE',
+    deviceCode: 'DEVICE_CODE_QUEUE',
+    confirmCode: 'CONFIRM_CODE_QUEUE',
+    accountNotice: 'ACCOUNT_NOTICE_QUEUE',
   });
   t.same(verifierQueues(load({ ...base, QUEUE_NAMESPACE: 'ci-42' }).QUEUE_NAMESPACE), {
     accountCreation: 'ci-42.ACCOUNT_CREATION_QUEUE',
     confirmEmailCode: 'ci-42.CONFIRM_EMAIL_CODE_QUEUE',
+    passwordResetCode: 'ci-42.PASSWORD_RESET_CODE_QUEUE',
+    deviceCode: 'ci-42.DEVICE_CODE_QUEUE',
+    confirmCode: 'ci-42.CONFIRM_CODE_QUEUE',
+    accountNotice: 'ci-42.ACCOUNT_NOTICE_QUEUE',
   });
   t.throws(() => load({ ...base, QUEUE_NAMESPACE: 'a b' }), { message: /QUEUE_NAMESPACE: must be letters/ });
   t.throws(() => load({ ...base, QUEUE_NAMESPACE: 'n'.repeat(101) }), { message: /QUEUE_NAMESPACE/ });

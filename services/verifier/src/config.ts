@@ -24,9 +24,9 @@ export const VerifierConfigSchema = Type.Object({
   SMTP_PASSWORD: Type.Optional(SecretVar()),
   /** Sender of every mail. Default: `AshChat <SMTP_EMAIL>` when SMTP_EMAIL is set, else DEFAULT_MAIL_FROM. */
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
-  /** Shared with the backend: keys the HMAC under which codes travel and rest. */
+  /** Shared with the backend: keys the HMAC under which codes travel and rest, and the device-challenge denial tokens. */
   VERIFICATION_CODE_SECRET: SecretVar({ minLength: 32 }),
-  /** Base of the verification link in mails. */
+  /** Base of the links in mails (verification, password reset, device challenge). */
   PUBLIC_WEB_URL: UriVar(['http', 'https'], { default: 'http://localhost:3000' }),
   SMTP_MAX_RETRIES: Type.Integer({ default: 4, minimum: 0, maximum: 20 }),
   SMTP_RETRY_BASE_MS: Type.Integer({ default: 500, minimum: 1, maximum: 60_000 }),

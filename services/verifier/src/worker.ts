@@ -1,10 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { createAmqpConnection } from '@ashchat/messaging';
-import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, namespacedQueue } from '@ashchat/contracts';
+import {
+  ACCOUNT_CREATION_QUEUE,
+  ACCOUNT_NOTICE_QUEUE,
+  CONFIRM_CODE_QUEUE,
+  CONFIRM_EMAIL_CODE_QUEUE,
+  DEVICE_CODE_QUEUE,
+  PASSWORD_RESET_CODE_QUEUE,
+  namespacedQueue,
+} from '@ashchat/contracts';
 import type { VerifierConfig } from './config.js';
 import type { SmtpTransport } from './connections/smtp.connection.js';
-import { createMailer, startVerificationWorker } from './verification/index.js';
+import { createMailer, startVerificationWorker, type VerificationQueues } from './verification/index.js';
 
 export interface WorkerDeps {
   config: VerifierConfig;
@@ -24,9 +32,16 @@ export interface Worker {
  * test runs can share one broker: each consumes only its own requests, and a request published
  * while its verifier is down waits in its own durable queue instead of going to another run.
  */
-export function verifierQueues(namespace: string): { accountCreation: string; confirmEmailCode: string } {
+export function verifierQueues(namespace: string): VerificationQueues {
   const name = (queue: string): string => namespacedQueue(namespace, queue);
-  return { accountCreation: name(ACCOUNT_CREATION_QUEUE), confirmEmailCode: name(CONFIRM_EMAIL_CODE_QUEUE) };
+  return {
+    accountCreation: name(ACCOUNT_CREATION_QUEUE),
+    confirmEmailCode: name(CONFIRM_EMAIL_CODE_QUEUE),
+    passwordResetCode: name(PASSWORD_RESET_CODE_QUEUE),
+    deviceCode: name(DEVICE_CODE_QUEUE),
+    confirmCode: name(CONFIRM_CODE_QUEUE),
+    accountNotice: name(ACCOUNT_NOTICE_QUEUE),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { ConfirmEmailCodeReply, ConfirmEmailCodeRequest } from '@ashchat/contracts';
+import type { ConfirmCodeReply, ConfirmCodeRequest, ConfirmEmailCodeReply, ConfirmEmailCodeRequest } from '@ashchat/contracts';
 import type { Logger } from '@ashchat/messaging';
-import type { VerificationStore } from './verification.store.js';
+import type { ConfirmResult, VerificationStore } from './verification.store.js';
 
 export interface ConfirmCodeHandlerDeps {
   store: VerificationStore;
@@ -8,14 +8,30 @@ export interface ConfirmCodeHandlerDeps {
   clock: () => number;
 }
 
-export function createConfirmCodeHandler(deps: ConfirmCodeHandlerDeps) {
+function createConfirm(deps: ConfirmCodeHandlerDeps) {
   const { store, logger, clock } = deps;
-
-  return async function handleConfirmCode(req: ConfirmEmailCodeRequest): Promise<ConfirmEmailCodeReply> {
+  return async (flowId: string, requestId: string, digest: string, logContext: Record<string, unknown>): Promise<ConfirmResult> => {
     const started = clock();
+    const { outcome, attemptsLeft } = await store.confirm(flowId, requestId, digest);
+    logger.info({ ...logContext, requestId, outcome, attemptsLeft, durationMs: clock() - started }, 'confirm request handled');
+    return { outcome, attemptsLeft };
+  };
+}
+
+/** Registration (CONFIRM_EMAIL_CODE_QUEUE). */
+export function createConfirmCodeHandler(deps: ConfirmCodeHandlerDeps) {
+  const confirm = createConfirm(deps);
+  return async function handleConfirmCode(req: ConfirmEmailCodeRequest): Promise<ConfirmEmailCodeReply> {
     const { registrationId, requestId } = req;
-    const { outcome, attemptsLeft } = await store.confirm(registrationId, requestId, req.codeDigest);
-    logger.info({ registrationId, requestId, outcome, attemptsLeft, durationMs: clock() - started }, 'confirm request handled');
-    return { registrationId, requestId, outcome, attemptsLeft };
+    return { registrationId, requestId, ...(await confirm(registrationId, requestId, req.codeDigest, { registrationId })) };
+  };
+}
+
+/** Password reset and device challenge (CONFIRM_CODE_QUEUE): the same store, keyed by the flow id. */
+export function createConfirmFlowCodeHandler(deps: ConfirmCodeHandlerDeps) {
+  const confirm = createConfirm(deps);
+  return async function handleConfirmFlowCode(req: ConfirmCodeRequest): Promise<ConfirmCodeReply> {
+    const { flowId, requestId } = req;
+    return { flowId, requestId, ...(await confirm(flowId, requestId, req.codeDigest, { flowId })) };
   };
 }

@@ -4,6 +4,7 @@ export {
   type VerificationWorker,
   type VerificationWorkerConfig,
   type VerificationWorkerDeps,
+  type VerificationQueues,
 } from './verification.worker.js';
 export { createMailer, withRetry, backoffDelay, RetriesExhaustedError, type Mailer, type OutgoingMail } from './mailer.js';
 export {
@@ -15,3 +16,5 @@ export {
 } from './verification.store.js';
 export { generateVerificationCode, CODE_LENGTH } from './verification-code.js';
 export { renderVerificationMail, renderAccountExistsMail, resolveMailLanguage } from './mail.templates.js';
+export { renderPasswordResetMail, renderDeviceCodeMail, renderAccountNoticeMail } from './account-mail.templates.js';
+export { createAccountNoticeStore, accountNoticeKey, type AccountNoticeStore } from './account-notice.store.js';

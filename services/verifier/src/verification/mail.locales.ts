@@ -1,8 +1,11 @@
+import { ACCOUNT_MAIL_TEXTS, type AccountMailTexts } from './account-mail.locales.js';
+
 /**
  * The texts of the verification mails per language. Plain strings only: the templates escape
- * every line for HTML, so a translation may contain any character.
+ * every line for HTML, so a translation may contain any character. The account-lifecycle texts
+ * live in account-mail.locales.ts and are merged in below.
  */
-export interface MailLocale {
+interface RegistrationMailTexts {
   verification: {
     subject: string;
     greeting(nickname: string): string;
@@ -23,7 +26,7 @@ export interface MailLocale {
   };
 }
 
-const en: MailLocale = {
+const en: RegistrationMailTexts = {
   verification: {
     subject: 'Confirm your email address for AshChat',
     greeting: (nickname) => `Hello ${nickname},`,
@@ -43,7 +46,7 @@ const en: MailLocale = {
   },
 };
 
-const de: MailLocale = {
+const de: RegistrationMailTexts = {
   verification: {
     subject: 'Bestätige deine E-Mail-Adresse für AshChat',
     greeting: (nickname) => `Hallo ${nickname},`,
@@ -63,7 +66,7 @@ const de: MailLocale = {
   },
 };
 
-const fr: MailLocale = {
+const fr: RegistrationMailTexts = {
   verification: {
     subject: 'Confirmez votre adresse e-mail pour AshChat',
     greeting: (nickname) => `Bonjour ${nickname},`,
@@ -83,7 +86,7 @@ const fr: MailLocale = {
   },
 };
 
-const es: MailLocale = {
+const es: RegistrationMailTexts = {
   verification: {
     subject: 'Confirma tu dirección de correo para AshChat',
     greeting: (nickname) => `Hola, ${nickname}:`,
@@ -103,6 +106,13 @@ const es: MailLocale = {
   },
 };
 
-export const MAIL_LOCALES = { en, de, fr, es } as const satisfies Record<string, MailLocale>;
+export type MailLocale = RegistrationMailTexts & AccountMailTexts;
+
+export const MAIL_LOCALES = {
+  en: { ...en, ...ACCOUNT_MAIL_TEXTS.en },
+  de: { ...de, ...ACCOUNT_MAIL_TEXTS.de },
+  fr: { ...fr, ...ACCOUNT_MAIL_TEXTS.fr },
+  es: { ...es, ...ACCOUNT_MAIL_TEXTS.es },
+} as const satisfies Record<string, MailLocale>;
 export type MailLanguage = keyof typeof MAIL_LOCALES;
 export const FALLBACK_MAIL_LANGUAGE: MailLanguage = 'en';

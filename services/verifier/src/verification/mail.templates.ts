@@ -24,12 +24,15 @@ export function verificationLink(publicWebUrl: string, registrationId: string): 
   return `${publicWebUrl.replace(/\/+$/, '')}/verify?registration=${encodeURIComponent(registrationId)}`;
 }
 
+/** The public web URL without trailing slashes, for appending paths. */
+export const webBase = (publicWebUrl: string): string => publicWebUrl.replace(/\/+$/, '');
+
 export function accountLinks(publicWebUrl: string): { signIn: string; passwordReset: string } {
-  const base = publicWebUrl.replace(/\/+$/, '');
+  const base = webBase(publicWebUrl);
   return { signIn: `${base}/login`, passwordReset: `${base}/password-reset` };
 }
 
-type Block = { kind: 'p'; text: string } | { kind: 'code'; text: string } | { kind: 'link'; href: string };
+export type Block = { kind: 'p'; text: string } | { kind: 'code'; text: string } | { kind: 'link'; href: string };
 
 function toText(blocks: readonly Block[]): string {
   return `${blocks.map((b) => (b.kind === 'p' ? b.text : b.kind === 'code' ? `    ${b.text}` : b.href)).join('\n\n')}\n`;
@@ -58,7 +61,7 @@ function toHtml(language: string, title: string, blocks: readonly Block[]): stri
   ].join('\n');
 }
 
-function render(language: MailLanguage, subject: string, blocks: readonly Block[]): RenderedMail {
+export function render(language: MailLanguage, subject: string, blocks: readonly Block[]): RenderedMail {
   return { language, subject, text: toText(blocks), html: toHtml(language, subject, blocks) };
 }
 

@@ -3,17 +3,24 @@ import { randomUUID } from 'node:crypto';
 import {
   AccountCreationReply,
   AccountCreationRequest,
+  AccountNotice,
+  CodeMailReply,
+  ConfirmCodeReply,
+  ConfirmCodeRequest,
   ConfirmEmailCodeReply,
   ConfirmEmailCodeRequest,
   deadLetterQueueName,
+  DeviceCodeRequest,
+  PasswordResetCodeRequest,
 } from '@ashchat/contracts';
-import { createAmqpConnection, createRequestClient, type Logger } from '@ashchat/messaging';
+import { createAmqpConnection, createRequestClient, createTypedPublisher, type Logger } from '@ashchat/messaging';
 import { closedPort, getInfra, startSmtpSink, type SmtpSink } from '@ashchat/testkit';
 import { Redis } from 'ioredis';
 import nodemailer from 'nodemailer';
 import { createMailer } from './mailer.js';
-import { startVerificationWorker, type VerificationWorker } from './verification.worker.js';
+import { startVerificationWorker, type VerificationQueues, type VerificationWorker } from './verification.worker.js';
 import { verificationKey, verificationRequestsKey } from './verification.store.js';
+import { accountNoticeKey } from './account-notice.store.js';
 
 export interface LogEntry {
   level: string;
@@ -46,13 +53,24 @@ export interface Harness {
   amqp: ReturnType<typeof createAmqpConnection>;
   worker: VerificationWorker;
   logs: LogEntry[];
-  queues: { accountCreation: string; confirmEmailCode: string };
+  queues: VerificationQueues;
   sink: SmtpSink | undefined;
-  /** Every registration id a test used, for the secret scan and the cleanup. */
+  /** Every flow id (registration, reset, challenge) a test used, for the secret scan and the cleanup. */
   registrations: Set<string>;
+  /** Every notice id a test published, for the cleanup. */
+  notices: Set<string>;
   creationRequest(over?: Partial<AccountCreationRequest>): AccountCreationRequest;
   create(req: AccountCreationRequest): Promise<AccountCreationReply>;
   confirm(registrationId: string, codeDigest: string, requestId?: string): Promise<ConfirmEmailCodeReply>;
+  resetRequest(over?: Partial<PasswordResetCodeRequest>): PasswordResetCodeRequest;
+  requestResetCode(req: PasswordResetCodeRequest): Promise<CodeMailReply>;
+  deviceRequest(over?: Partial<DeviceCodeRequest>): DeviceCodeRequest;
+  requestDeviceCode(req: DeviceCodeRequest): Promise<CodeMailReply>;
+  /** CONFIRM_CODE_QUEUE (password reset, device challenge). */
+  confirmFlow(flowId: string, codeDigest: string, requestId?: string): Promise<ConfirmCodeReply>;
+  notice(over?: Partial<AccountNotice>): AccountNotice;
+  /** Publishes one way, as the backend does (no replyTo). */
+  publishNotice(notice: AccountNotice): Promise<void>;
   /** Mails captured for `email`, oldest first. */
   mailsTo(email: string): { subject: string; text: string; html: string }[];
   close(): Promise<void>;
@@ -63,7 +81,14 @@ export async function startHarness(o: { smtp: 'sink' | 'closed'; smtpMaxRetries?
   const infra = await getInfra();
   const logger = createRecordingLogger();
   const suffix = randomUUID().slice(0, 8);
-  const queues = { accountCreation: `test.verifier.account-creation.${suffix}`, confirmEmailCode: `test.verifier.confirm-code.${suffix}` };
+  const queues: VerificationQueues = {
+    accountCreation: `test.verifier.account-creation.${suffix}`,
+    confirmEmailCode: `test.verifier.confirm-email-code.${suffix}`,
+    passwordResetCode: `test.verifier.password-reset-code.${suffix}`,
+    deviceCode: `test.verifier.device-code.${suffix}`,
+    confirmCode: `test.verifier.confirm-code.${suffix}`,
+    accountNotice: `test.verifier.account-notice.${suffix}`,
+  };
 
   const redis = new Redis(infra.redisUri, { lazyConnect: true });
   await redis.connect();
@@ -96,7 +121,10 @@ export async function startHarness(o: { smtp: 'sink' | 'closed'; smtpMaxRetries?
   });
   await worker.ready;
   const client = createRequestClient(amqp, { logger, timeoutMs: 20_000 });
+  const publisher = createTypedPublisher(amqp, { logger });
   const registrations = new Set<string>();
+  const notices = new Set<string>();
+  const email = (): string => `user-${randomUUID().slice(0, 8)}@example.test`;
 
   return {
     redis,
@@ -106,6 +134,7 @@ export async function startHarness(o: { smtp: 'sink' | 'closed'; smtpMaxRetries?
     queues,
     sink,
     registrations,
+    notices,
     creationRequest(over = {}) {
       const req: AccountCreationRequest = {
         registrationId: randomUUID(),
@@ -131,6 +160,64 @@ export async function startHarness(o: { smtp: 'sink' | 'closed'; smtpMaxRetries?
       const body = { registrationId, requestId, codeDigest };
       return client.request(queues.confirmEmailCode, ConfirmEmailCodeRequest, body, ConfirmEmailCodeReply);
     },
+    resetRequest(over = {}) {
+      const req: PasswordResetCodeRequest = {
+        resetId: randomUUID(),
+        requestId: 'r1',
+        email: email(),
+        nickname: 'N_N',
+        preferredLanguage: 'en',
+        accountExists: true,
+        expiresAt: Date.now() + 10 * 60_000,
+        ...over,
+      };
+      registrations.add(req.resetId);
+      return req;
+    },
+    requestResetCode(req) {
+      registrations.add(req.resetId);
+      return client.request(queues.passwordResetCode, PasswordResetCodeRequest, req, CodeMailReply);
+    },
+    deviceRequest(over = {}) {
+      const req: DeviceCodeRequest = {
+        challengeId: randomUUID(),
+        requestId: 'r1',
+        email: email(),
+        nickname: 'N_N',
+        preferredLanguage: 'en',
+        deviceName: 'Firefox on Linux',
+        requestedAt: Date.now(),
+        expiresAt: Date.now() + 10 * 60_000,
+        ...over,
+      };
+      registrations.add(req.challengeId);
+      return req;
+    },
+    requestDeviceCode(req) {
+      registrations.add(req.challengeId);
+      return client.request(queues.deviceCode, DeviceCodeRequest, req, CodeMailReply);
+    },
+    confirmFlow(flowId, codeDigest, requestId = randomUUID()) {
+      registrations.add(flowId);
+      return client.request(queues.confirmCode, ConfirmCodeRequest, { flowId, requestId, codeDigest }, ConfirmCodeReply);
+    },
+    notice(over = {}) {
+      const notice: AccountNotice = {
+        noticeId: `password-changed:${randomUUID()}`,
+        kind: 'password-changed',
+        email: email(),
+        nickname: 'N_N',
+        preferredLanguage: 'en',
+        at: Date.now(),
+        ...over,
+      };
+      notices.add(notice.noticeId);
+      return notice;
+    },
+    async publishNotice(notice) {
+      notices.add(notice.noticeId);
+      await publisher.send(queues.accountNotice, AccountNotice, notice);
+    },
     mailsTo(email) {
       return (sink?.messages() ?? [])
         .filter((m) => m.To.some((a) => a.Address === email))
@@ -140,6 +227,7 @@ export async function startHarness(o: { smtp: 'sink' | 'closed'; smtpMaxRetries?
     async close() {
       await worker.close();
       await client.close();
+      await publisher.close();
       for (const queue of Object.values(queues)) {
         await amqp.queueDelete({ queue });
         await amqp.queueDelete({ queue: deadLetterQueueName(queue) });
@@ -148,6 +236,7 @@ export async function startHarness(o: { smtp: 'sink' | 'closed'; smtpMaxRetries?
         const results = await redis.keys(`verification-result:${id}:*`);
         await redis.del(verificationKey(id), verificationRequestsKey(id), ...results);
       }
+      for (const id of notices) await redis.del(accountNoticeKey(id));
       await redis.quit();
       await amqp.close();
       mailer.close();
