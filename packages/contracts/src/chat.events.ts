@@ -41,8 +41,9 @@ export const ConversationUpdatedEvent = Type.Object(
     type: Type.Literal('conversation.updated'),
     conversationId: ObjectIdString,
     members: Type.Array(Uuid, { description: 'The members after the change; a user not among them has left or been removed' }),
+    ownerId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'The owner after the change, when ownership passed to another member (a deleted account\'s groups)' })),
   },
-  { $id: 'ConversationUpdatedEvent', description: 'A conversation was created, or members joined or left.' },
+  { $id: 'ConversationUpdatedEvent', description: 'A conversation was created, or members joined or left, or its ownership passed on.' },
 );
 export type ConversationUpdatedEvent = Static<typeof ConversationUpdatedEvent>;
 

@@ -6,6 +6,7 @@ import { changesInbox, createInboxReader } from './inbox.reader.js';
 import { changesAccess, createAccessReader, type AccessReader, type ConversationAccess } from './conversation.access.js';
 import chatRoutes from './chat.routes.js';
 import { registerChatFrames } from './chat.ws.js';
+import { createAccountDepartureService, type AccountDepartureService } from './account-departure.service.js';
 import { createConversationRepository, type ConversationRepository } from './conversation.repository.js';
 import { createConversationService, type ConversationService } from './conversation.service.js';
 import { createMessageRepository, type MessageRepository } from './message.repository.js';
@@ -16,6 +17,8 @@ import { createResumeReader } from './resume.reader.js';
 export interface ChatModule {
   conversations: ConversationService;
   messages: MessageService;
+  /** What chat does when an account is deleted (the account-deletion saga's steps). */
+  departure: AccountDepartureService;
   repositories: { conversations: ConversationRepository; messages: MessageRepository };
   /** Whether a user may act on a conversation, and its members (cached; CONVERSATION_NOT_FOUND if not a member). */
   access: AccessReader;
@@ -84,7 +87,8 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
   const deps = { ...repositories, users: app.users.repository, indexesReady, events, access };
   const conversations = createConversationService(deps);
   const messages = createMessageService(deps);
-  app.decorate('chat', { conversations, messages, repositories, indexesReady, access, inboxCacheStats: inboxCache.stats });
+  const departure = createAccountDepartureService({ ...repositories, events });
+  app.decorate('chat', { conversations, messages, departure, repositories, indexesReady, access, inboxCacheStats: inboxCache.stats });
   // Started when the instance is ready, without holding it up: MongoDB may still be on its way
   // (the service reports not-ready meanwhile). Creates and sends wait for them, since their
   // idempotency rests on the unique indexes; a failed attempt is retried by the next of those.

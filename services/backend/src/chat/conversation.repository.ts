@@ -65,6 +65,14 @@ export interface ConversationRepository {
   readMarkers(userId: string, conversationIds: readonly ObjectId[]): Promise<Map<string, ObjectId>>;
   /** Moves the user's read marker forward to `upTo`, never back; returns the marker afterwards. */
   markRead(conversationId: ObjectId, userId: string, upTo: ObjectId): Promise<ObjectId>;
+  /** Hands a group from `from` to `to`; false if `from` no longer owns it (a repeat finds it done). */
+  setOwner(conversationId: ObjectId, from: string, to: string): Promise<boolean>;
+  /** Replaces the unique key (a direct pair's key names both users). */
+  rekey(conversationId: ObjectId, key: string): Promise<void>;
+  /** Deletes the conversation's read markers, the conversation, then its memberships (last: they are how a repeat finds it). */
+  purge(conversationId: ObjectId): Promise<void>;
+  /** Deletes every read marker of the user, wherever it is. */
+  deleteReadMarkersOf(userId: string): Promise<number>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -206,6 +214,21 @@ export function createConversationRepository(db: Db): ConversationRepository {
         }
       }
       return (await marker(_id)) ?? upTo;
+    },
+    async setOwner(conversationId, from, to) {
+      return (await conversations.updateOne({ _id: conversationId, ownerId: from }, { $set: { ownerId: to } })).matchedCount > 0;
+    },
+    async rekey(conversationId, key) {
+      await conversations.updateOne({ _id: conversationId }, { $set: { key } });
+    },
+    async purge(conversationId) {
+      await reads.deleteMany({ _id: { $regex: `^${conversationId.toHexString()}:` } });
+      await conversations.deleteOne({ _id: conversationId });
+      await members.deleteMany({ conversationId });
+    },
+    async deleteReadMarkersOf(userId) {
+      // Keyed `<conversationId>:<userId>` with no user field: a scan, once per deleted account.
+      return (await reads.deleteMany({ _id: { $regex: `:${userId.replace(/[^A-Za-z0-9-]/g, '')}$` } })).deletedCount;
     },
   };
 }

@@ -33,6 +33,15 @@ export interface MessageRepository {
   edit(conversationId: ObjectId, id: ObjectId, body: string, now: Date): Promise<MessageDocument | null>;
   /** Removes the body and sets deletedAt once; a repeated delete changes nothing. */
   softDelete(conversationId: ObjectId, id: ObjectId, now: Date): Promise<MessageDocument | null>;
+  /**
+   * Up to `limit` messages of `senderId` become tombstones of `replacementId`: no body, deleted
+   * (a deletion time already there is kept, and editedAt), clientMessageId `deleted:<id>` (unique, and
+   * free of the client's own). Per message, so a repeat after a crash finishes what is left.
+   * Returns how many it changed (0 once nothing is left) and the conversations they are in.
+   */
+  anonymiseSentBy(senderId: string, replacementId: string, limit: number, now: Date): Promise<{ count: number; conversationIds: ObjectId[] }>;
+  /** Deletes every message of the conversation. */
+  deleteAllIn(conversationId: ObjectId): Promise<void>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -41,6 +50,7 @@ const DUPLICATE_KEY = 11000;
 export const MESSAGE_INDEXES = {
   byConversation: 'messages_conversation_id',
   idempotency: 'messages_client_id_unique',
+  bySender: 'messages_sender',
 } as const;
 
 export function createMessageRepository(db: Db, collectionName = 'messages'): MessageRepository {
@@ -60,6 +70,8 @@ export function createMessageRepository(db: Db, collectionName = 'messages'): Me
       // The unique index, not a read before the write, makes a retried send idempotent: FerretDB
       // does not apply read-then-write atomically, but it does enforce unique indexes.
       await messages.createIndex({ conversationId: 1, senderId: 1, clientMessageId: 1 }, { unique: true, name: MESSAGE_INDEXES.idempotency });
+      // A deleted account's messages are found by sender (rare, but without it each batch scans every message).
+      await messages.createIndex({ senderId: 1 }, { name: MESSAGE_INDEXES.bySender });
     },
     async insert(message, now) {
       const doc: MessageDocument = { _id: new ObjectId(), ...message, createdAt: now, editedAt: null, deletedAt: null };
@@ -105,6 +117,24 @@ export function createMessageRepository(db: Db, collectionName = 'messages'): Me
     async softDelete(conversationId, id, now) {
       await messages.updateOne({ ...inConversation(conversationId, id), deletedAt: null }, { $set: { body: null, deletedAt: now } });
       return messages.findOne(inConversation(conversationId, id));
+    },
+    async anonymiseSentBy(senderId, replacementId, limit, now) {
+      const batch = await messages.find({ senderId }, { projection: { _id: 1, conversationId: 1, deletedAt: 1 } }).limit(limit).toArray();
+      if (batch.length === 0) return { count: 0, conversationIds: [] };
+      await messages.bulkWrite(
+        batch.map((m) => ({
+          updateOne: {
+            filter: { _id: m._id, senderId },
+            update: { $set: { senderId: replacementId, body: null, deletedAt: m.deletedAt ?? now, clientMessageId: `deleted:${m._id.toHexString()}` } },
+          },
+        })),
+        { ordered: false },
+      );
+      const touched = new Map(batch.map((m) => [m.conversationId.toHexString(), m.conversationId]));
+      return { count: batch.length, conversationIds: [...touched.values()] };
+    },
+    async deleteAllIn(conversationId) {
+      await messages.deleteMany({ conversationId });
     },
   };
 }
