@@ -20,6 +20,7 @@ import sessionRoutes from './auth/session.routes.js';
 import userRoutes from './users/user.routes.js';
 import usersPlugin from './users/users.plugin.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
+import passwordsPlugin, { type PasswordResetTestOptions } from './passwords/passwords.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
 import userEventsPlugin from './user-events/user-events.plugin.js';
 import wsPlugin from './realtime/ws.plugin.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Test switches for the registration saga (reply consumption, background loops, publisher). */
   registration?: RegistrationTestOptions;
+  /** Test switches for the password-reset saga (the same as the registration's; `publisher` also wraps password-change notices). */
+  passwordReset?: PasswordResetTestOptions;
 }
 
 /**
@@ -108,6 +111,11 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
     config,
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...opts.registration,
+  });
+  await app.register(passwordsPlugin, {
+    config,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...opts.passwordReset,
   });
   await app.register(sessionRoutes);
   await app.register(userRoutes);

@@ -2,10 +2,11 @@
  * Every saga the backend runs, with what its generated page needs beyond the machine itself.
  * A new saga is added here; docs.generate.test.ts fails while a saga defined in the services has no entry.
  */
-import { REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
+import { CodeFlowReply, PASSWORD_RESET_REPLY_QUEUE, REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
 import type { AnySagaDefinition } from '@ashchat/saga';
 import type { TSchema } from '@sinclair/typebox';
 import { REGISTRATION_STATE_STATUS, registrationSaga } from '../registration/registration.saga.js';
+import { PASSWORD_RESET_STATE_STATUS, passwordResetSaga } from '../passwords/password-reset.saga.js';
 
 export interface SagaDocEntry {
   definition: AnySagaDefinition;
@@ -34,6 +35,25 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
       '`saga.timeout` events come from Redis key expiry or the reconciliation sweep; `timerDue(name)` accepts only the current token of that timer once it is due.',
       '`accountExists = true` follows exactly the same states (the verifier sends a different mail), so the flow reveals nothing.',
       'The password hash lives only in the saga context; every final state clears it.',
+    ],
+  },
+  {
+    definition: passwordResetSaga as unknown as AnySagaDefinition,
+    title: 'Password-reset saga',
+    source: 'services/backend/src/passwords/password-reset.machine.ts',
+    replies: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: CodeFlowReply },
+    statusOf: (state) => {
+      const s = PASSWORD_RESET_STATE_STATUS[state];
+      return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';
+    },
+    notes: [
+      'Replies whose `requestId` is not the pending request are stale and change nothing (no transition).',
+      '`saga.timeout` events come from Redis key expiry or the reconciliation sweep; `timerDue(name)` accepts only the current token of that timer once it is due.',
+      '`accountExists = false` (no account has the address) follows exactly the same states: the verifier keeps an unguessable code and mails nothing, so the reset can only expire or lock; the REST answers are the same.',
+      'The new password’s argon2id hash enters with `CODE_SUBMITTED` and lives only in the saga context: a wrong code, a verifier timeout and every final state clear it.',
+      '`setPassword` (local effect) stores the hash once per reset and revokes every session begun before the change (their WebSockets close with 4403); run again after a crash it spares sessions signed in with the new password.',
+      '`userGone`: the account was deleted between the start and the confirmed code; shown as `failed` with reason `user-gone`, nothing changed, no notice.',
+      'The `password-changed` notice to ACCOUNT_NOTICE_QUEUE is one way (no `replyTo`), noticeId `password-reset-<resetId>`; the verifier mails each notice id once.',
     ],
   },
 ];

@@ -7,6 +7,8 @@ export const DAY_MS = 86_400_000;
 export interface MailLimitSettings {
   perHour: number;
   perDay: number;
+  /** Key scope of the counters; each flow that mails codes counts its own (default `registration:mail`). */
+  scope?: string;
 }
 
 /** One mail counted against an address; handed back when no mail went out after all. */
@@ -63,9 +65,10 @@ return 1
  * hour's boundary; the daily window bounds the total.
  */
 export function createMailLimits(redis: Redis, s: MailLimitSettings, prefix = 'rate-limit'): MailLimits {
+  const scope = s.scope ?? 'registration:mail';
   const windows = [
-    { scope: 'registration:mail:hour', limit: s.perHour, windowMs: HOUR_MS },
-    { scope: 'registration:mail:day', limit: s.perDay, windowMs: DAY_MS },
+    { scope: `${scope}:hour`, limit: s.perHour, windowMs: HOUR_MS },
+    { scope: `${scope}:day`, limit: s.perDay, windowMs: DAY_MS },
   ];
   return {
     async reserve(emailNormalized) {

@@ -18,8 +18,11 @@ export interface RegistrationRateLimits {
   check(route: RegistrationRoute, ip: string, subject: string): Promise<void>;
 }
 
-/** Per-route limits per IP and per e-mail, counted in Redis so they hold across instances. */
-export function createRegistrationRateLimits(limiter: RateLimiter, s: RegistrationRateLimitSettings): RegistrationRateLimits {
+/**
+ * Per-route limits per IP and per e-mail, counted in Redis so they hold across instances. `scope`
+ * keys the counters (the password reset has the same routes and counts its own under `password-reset`).
+ */
+export function createRegistrationRateLimits(limiter: RateLimiter, s: RegistrationRateLimitSettings, scope = 'registration'): RegistrationRateLimits {
   const rules = (route: RegistrationRoute): { ip: RateLimitRule; email: RateLimitRule } =>
     route === 'status'
       ? { ip: { limit: s.statusPerIp, windowMs: s.windowMs }, email: { limit: s.statusPerEmail, windowMs: s.windowMs } }
@@ -28,8 +31,8 @@ export function createRegistrationRateLimits(limiter: RateLimiter, s: Registrati
     async check(route, ip, subject) {
       const rule = rules(route);
       await enforceRateLimit(limiter, [
-        { key: rateLimitKey(`registration:${route}:ip`, ip), rule: rule.ip },
-        { key: rateLimitKey(`registration:${route}:email`, subject), rule: rule.email },
+        { key: rateLimitKey(`${scope}:${route}:ip`, ip), rule: rule.ip },
+        { key: rateLimitKey(`${scope}:${route}:email`, subject), rule: rule.email },
       ]);
     },
   };
