@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ObjectId } from 'mongodb';
-import { createBackend, createPasswordHasher, createUserRepository, encodeMessageCursor, type MessageDocument } from '@ashchat/backend';
+import { createBackend, createDeviceRepository, createPasswordHasher, createUserRepository, encodeMessageCursor, hashClientDeviceId, type MessageDocument } from '@ashchat/backend';
 import { benchBackendConfig } from './bench.backend.js';
 import { fmt, formatTable } from './bench.stats.js';
 import type { GrowthJob, GrowthJobResult } from './growth.load.child.js';
@@ -121,8 +121,11 @@ try {
   const [me, other] = [newUser(0), newUser(1)];
   await users.insert(me, new Date());
   await users.insert(other, new Date());
+  // Signing in from a device the account trusts answers tokens at once (no mailed code).
+  const deviceId = randomBytes(16).toString('base64url');
+  await createDeviceRepository(app.mongo.db).trust({ userId: me._id, deviceIdHash: hashClientDeviceId(deviceId), name: 'bench' }, new Date());
   const session = await json<{ accessToken: string }>(
-    await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: me.email, password }) }),
+    await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: me.email, password, deviceId }) }),
     'sign-in',
   );
   const auth = { authorization: `Bearer ${session.accessToken}` };

@@ -11,7 +11,7 @@ import { MongoClient } from 'mongodb';
 import { getInfra, testSecret, uniqueName } from '@ashchat/testkit';
 import { claimBenchRedisDb } from './bench.redis.js';
 import { fmt, formatTable } from './bench.stats.js';
-import { createPasswordHasher, normalizeNickname } from '@ashchat/backend';
+import { createPasswordHasher, hashClientDeviceId, normalizeNickname } from '@ashchat/backend';
 import { fdLimits, medianRss, spawnNode, type NodeChild } from './ws.processes.js';
 import type { IdleResult, IdleSettings, RoomResult, RoomSettings } from './ws.load.child.js';
 
@@ -121,12 +121,17 @@ async function usersWithTokens(base: string, n: number): Promise<{ ids: string[]
     return { _id: randomUUID(), email, emailNormalized: email, nickname, nicknameNormalized: normalizeNickname(nickname), preferredLanguage: 'en', passwordHash, registrationId: randomUUID(), createdAt: new Date() };
   });
   for (let i = 0; i < docs.length; i += 1_000) await mongo.db(dbName).collection('users').insertMany(docs.slice(i, i + 1_000) as never[]);
+  // One trusted device per user (as the devices collection stores it): their sign-ins answer tokens at once.
+  const deviceId = randomBytes(16).toString('base64url');
+  const now = new Date();
+  const devices = docs.map((d) => ({ _id: randomUUID(), userId: d._id, deviceIdHash: hashClientDeviceId(deviceId), name: 'bench', trustedAt: now, lastSeenAt: now }));
+  for (let i = 0; i < devices.length; i += 1_000) await mongo.db(dbName).collection('devices').insertMany(devices.slice(i, i + 1_000) as never[]);
   const tokens = new Array<string>(n);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < n) {
       const i = next++;
-      const body = JSON.stringify({ email: docs[i]!.email, password });
+      const body = JSON.stringify({ email: docs[i]!.email, password, deviceId });
       const session = await json<{ accessToken: string }>(await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), 'sign-in');
       tokens[i] = session.accessToken;
     }

@@ -19,6 +19,7 @@ import authPlugin from './auth/auth.plugin.js';
 import sessionRoutes from './auth/session.routes.js';
 import userRoutes from './users/user.routes.js';
 import usersPlugin from './users/users.plugin.js';
+import devicesPlugin from './devices/devices.plugin.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 import passwordsPlugin, { type PasswordResetTestOptions } from './passwords/passwords.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
@@ -100,6 +101,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(amqpPlugin, { uri: config.AMQP_URI, ...(opts.logger ? { logger: opts.logger } : {}) });
   // The users collection's one owner, before auth, registration and chat, which use it.
   await app.register(usersPlugin);
+  await app.register(devicesPlugin);
   // Before every route plugin: routes use `app.authenticate` as their onRequest hook, so a request
   // without a valid token gets 401 before its body is parsed or validated.
   await app.register(authPlugin, { config });

@@ -7,7 +7,7 @@ import { waitFor } from '@ashchat/testkit';
 import { testConfig } from './app.test-support.js';
 import { createBackend } from './backend.js';
 import { isFerretDb } from './explain.test-support.js';
-import { codeFromMail, PASSWORD, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration/registration.harness.test-support.js';
+import { codeFromMail, HARNESS_DEVICE_ID, PASSWORD, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from './registration/registration.harness.test-support.js';
 
 /*
  * The guards database/database.capabilities.ts chooses, through the real app. The MongoDB plan runs
@@ -58,7 +58,7 @@ for (const setting of ['mongodb', 'ferretdb', 'auto'] as const) {
       await h.waitForStatus(app, id, 'awaiting-code');
       t.equal((await verify(app, id, codeFromMail(mail!))).statusCode, 200, 'the saga created the user');
 
-      const signIn = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password: PASSWORD } });
+      const signIn = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password: PASSWORD, deviceId: HARNESS_DEVICE_ID } });
       t.equal(signIn.statusCode, 201, 'signed in');
       const first = signIn.json<{ accessToken: string; refreshToken: string }>();
       sessionId = sessionIdOf(first.accessToken);

@@ -18,5 +18,7 @@ export { registrationQueues, type RegistrationQueues } from './registration/regi
 export { createPasswordHasher, DEFAULT_PASSWORD_HASHING, type PasswordHasherOptions } from './security/password.hasher.js';
 export { normalizeNickname } from './users/nickname.js';
 export { createUserRepository } from './users/user.repository.js';
+export { createDeviceRepository } from './devices/device.repository.js';
+export { hashClientDeviceId } from './devices/device-id.js';
 export { encodeMessageCursor } from './chat/chat.cursor.js';
 export type { MessageDocument } from './chat/message.repository.js';

@@ -30,9 +30,9 @@ const registration = (fields: Record<string, unknown>) => ({
 
 const cases: Array<{ name: string; method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: unknown; signedIn: boolean; path: string; in?: string }> = [
   { name: 'NUL in the e-mail of a registration', method: 'POST', url: '/v1/registrations', payload: registration({ email: 'nul\u0000x@example.org' }), signedIn: false, path: '/email' },
-  { name: 'NUL in the e-mail of a sign-in', method: 'POST', url: '/v1/sessions', payload: { email: 'nul\u0000x@example.org', password: 'whatever-it-is' }, signedIn: false, path: '/email' },
-  { name: 'NUL in the password of a sign-in', method: 'POST', url: '/v1/sessions', payload: { email: ada.email, password: `${ada.password}\u0000` }, signedIn: false, path: '/password' },
-  { name: 'NUL in a device name', method: 'POST', url: '/v1/sessions', payload: { email: ada.email, password: ada.password, deviceName: 'lap\u0000top' }, signedIn: false, path: '/deviceName' },
+  { name: 'NUL in the e-mail of a sign-in', method: 'POST', url: '/v1/sessions', payload: { email: 'nul\u0000x@example.org', password: 'whatever-it-is', deviceId: ada.deviceId }, signedIn: false, path: '/email' },
+  { name: 'NUL in the password of a sign-in', method: 'POST', url: '/v1/sessions', payload: { email: ada.email, password: `${ada.password}\u0000`, deviceId: ada.deviceId }, signedIn: false, path: '/password' },
+  { name: 'NUL in a device name', method: 'POST', url: '/v1/sessions', payload: { email: ada.email, password: ada.password, deviceId: ada.deviceId, deviceName: 'lap\u0000top' }, signedIn: false, path: '/deviceName' },
   { name: 'NUL in a group name', method: 'POST', url: '/v1/conversations', payload: { type: 'group', name: 'Engine\u0000room', members: [bob.id] }, signedIn: true, path: '/name' },
   { name: 'a zero-width space in a group name', method: 'POST', url: '/v1/conversations', payload: { type: 'group', name: 'Engine\u200Broom', members: [] }, signedIn: true, path: '/name' },
   { name: 'NUL in a message body', method: 'POST', url: `/v1/conversations/${conversation}/messages`, payload: { body: 'x\u0000y', clientMessageId: 'nul-1' }, signedIn: true, path: '/body' },
@@ -112,7 +112,7 @@ t.test('the JSON parser keeps its other refusals', async (t) => {
   const huge = await post(JSON.stringify({ email: 'a@example.org', password: 'x'.repeat(2 * 1024 * 1024) }));
   t.equal(huge.statusCode, 413, 'the body limit still applies');
   t.equal(huge.json<ErrorBody>().code, 'PAYLOAD_TOO_LARGE');
-  const bom = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ email: ada.email, password: ada.password }))]));
+  const bom = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ email: ada.email, password: ada.password, deviceId: ada.deviceId }))]));
   t.equal(bom.statusCode, 201, 'a UTF-8 byte order mark is valid UTF-8 and still accepted');
 });
 

@@ -121,14 +121,14 @@ t.test('every text field of the sign-in, registration, profile and search contra
     {
       name: 'sign-in email',
       schema: CreateSessionBody.properties.email,
-      request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: v, password: 'not the password' } }),
+      request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: v, password: 'not the password', deviceId: user.deviceId } }),
       wrap: inEmail,
     },
-    { name: 'sign-in password', schema: CreateSessionBody.properties.password, request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: v } }) },
+    { name: 'sign-in password', schema: CreateSessionBody.properties.password, request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: v, deviceId: user.deviceId } }) },
     {
       name: 'sign-in deviceName',
       schema: CreateSessionBody.properties.deviceName,
-      request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: user.password, deviceName: v } }),
+      request: (v) => ({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: user.password, deviceId: user.deviceId, deviceName: v } }),
     },
     { name: 'refreshToken', schema: RefreshSessionBody.properties.refreshToken, request: (v) => ({ method: 'POST', url: '/v1/sessions/refresh', payload: { refreshToken: v } }) },
     ...(['email', 'password', 'nickname'] as const).map(

@@ -9,7 +9,7 @@ import { createAuthRateLimits, type AuthRateLimits } from './auth.rate-limit.js'
 import { createAccessTokenVerifier } from './access-token.verifier.js';
 import { createWriteLock } from '../database/write.lock.js';
 import { createSessionRepository, type SessionExpiry } from './session.repository.js';
-import { createSessionService, type AccessTokenClaims, type SessionService } from './session.service.js';
+import { createSessionService, type AccessTokenClaims, type DeviceChallengeRequest, type SessionService } from './session.service.js';
 import { createUserScopedCache } from '../user-events/user-scoped.cache.js';
 
 /** Sent to the user's channel when one of their sessions ends; never forwarded to clients. */
@@ -87,8 +87,15 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     maxUsers: 100_000,
   });
   app.addHook('onClose', async () => activeCache.close());
+  // Bound once the device challenge exists (it issues sessions itself, so it comes second).
+  let startChallenge: ((request: DeviceChallengeRequest) => Promise<string>) | undefined;
   const sessions = createSessionService({
     activeCache,
+    devices: app.devices.repository,
+    startChallenge: (request) => {
+      if (!startChallenge) throw new AppError('VERIFIER_UNAVAILABLE', { headers: { 'retry-after': '1' } });
+      return startChallenge(request);
+    },
     async onRevoked(userId, sessionId) {
       const event: SessionRevokedEvent = { type: 'session.revoked', sessionId };
       await app.userEvents.publish([userId], event).catch((err: unknown) => app.log.warn({ err }, 'session revocation not published; other instances notice within SESSION_CACHE_TTL_MS'));
@@ -151,5 +158,5 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
 export default fp(authPlugin, {
   name: 'auth',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'redis', 'user-events', 'users'],
+  dependencies: ['error-handler', 'mongo', 'redis', 'user-events', 'users', 'devices'],
 });

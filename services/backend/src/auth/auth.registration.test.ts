@@ -1,5 +1,5 @@
 import t from 'tap';
-import { codeFromMail, PASSWORD, register, registrationBody, startRegistrationHarness, uniqueEmail, verify } from '../registration/registration.harness.test-support.js';
+import { codeFromMail, register, registrationBody, signIn as signInFrom, startRegistrationHarness, uniqueEmail, verify } from '../registration/registration.harness.test-support.js';
 
 t.test('a user created by the registration saga signs in, reads their account and is found by nickname', async (t) => {
   const h = await startRegistrationHarness(t);
@@ -11,7 +11,7 @@ t.test('a user created by the registration saga signs in, reads their account an
   await h.waitForStatus(app, id, 'awaiting-code');
   t.equal((await verify(app, id, codeFromMail(mail!))).statusCode, 200);
 
-  const signIn = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password: PASSWORD } });
+  const signIn = await signInFrom(app, email);
   t.equal(signIn.statusCode, 201, signIn.body);
   const headers = { authorization: `Bearer ${signIn.json<{ accessToken: string }>().accessToken}` };
   const me = await app.inject({ method: 'GET', url: '/v1/me', headers });

@@ -12,8 +12,13 @@ export interface SessionDocument {
   /** sha256 of the refresh token, base64url: a leaked database yields no usable token. */
   tokenHash: string;
   status: 'active' | 'rotated' | 'revoked';
+  /** The trusted device's public id (devices collection); absent on tokens from before devices. */
+  deviceId?: string | null;
   deviceName: string | null;
+  /** When this token was issued (the session's last use). */
   createdAt: Date;
+  /** When the family started (the sign-in), carried across rotations; absent on older tokens. */
+  familyCreatedAt?: Date;
   expiresAt: Date;
 }
 
@@ -39,6 +44,12 @@ export interface SessionRepository {
   deleteExpired(now: Date): Promise<number>;
   /** Families of the user that still have an active token. */
   activeFamiliesOf(userId: string): Promise<string[]>;
+  /** The active tokens of the user (one per active family), newest family first. */
+  activeTokensOf(userId: string, now: Date): Promise<SessionDocument[]>;
+  /** Families of the user on the device that still have an active token. */
+  activeFamiliesOnDevice(userId: string, deviceId: string): Promise<string[]>;
+  /** Deletes every token of the user (account deletion); how many went. */
+  deleteAllOf(userId: string): Promise<number>;
 }
 
 const INDEX_OPTIONS_CONFLICT = 85;
@@ -86,6 +97,18 @@ export function createSessionRepository(db: Db, collectionName = 'sessions'): Se
     async activeFamiliesOf(userId) {
       const docs = await sessions.find({ userId, status: 'active' }, { projection: { familyId: 1 } }).toArray();
       return [...new Set(docs.map((d) => d.familyId))];
+    },
+    async activeTokensOf(userId, now) {
+      const docs = await sessions.find({ userId, status: 'active', expiresAt: { $gt: now } }).toArray();
+      const started = (d: SessionDocument): number => (d.familyCreatedAt ?? d.createdAt).getTime();
+      return docs.sort((a, b) => started(b) - started(a) || a.familyId.localeCompare(b.familyId));
+    },
+    async activeFamiliesOnDevice(userId, deviceId) {
+      const docs = await sessions.find({ userId, deviceId, status: 'active' }, { projection: { familyId: 1 } }).toArray();
+      return [...new Set(docs.map((d) => d.familyId))];
+    },
+    async deleteAllOf(userId) {
+      return (await sessions.deleteMany({ userId })).deletedCount;
     },
   };
 }

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../app.test-support.js';
-import { createTestUser, loginAs } from '../users/user.test-support.js';
+import { createTestUser, loginAs, TEST_DEVICE_ID } from '../users/user.test-support.js';
 import { hashRefreshToken } from './refresh-token.js';
 
 const me = (app: FastifyInstance, authorization?: string) =>
@@ -19,7 +19,7 @@ const setup = (app: FastifyInstance): void => {
 t.test('POST /v1/sessions signs in and the access token authenticates', async (t) => {
   const app = await buildTestApp(t, { setup });
   const user = await createTestUser(app);
-  const res = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email.toUpperCase(), password: user.password, deviceName: 'laptop' } });
+  const res = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email.toUpperCase(), password: user.password, deviceId: user.deviceId, deviceName: 'laptop' } });
   t.equal(res.statusCode, 201, res.body);
   const body = res.json<{ accessToken: string; refreshToken: string; expiresIn: number; tokenType: string }>();
   t.equal(body.tokenType, 'Bearer');
@@ -43,8 +43,8 @@ t.test('POST /v1/sessions signs in and the access token authenticates', async (t
 t.test('wrong password and unknown e-mail answer the same 401 INVALID_CREDENTIALS', async (t) => {
   const app = await buildTestApp(t);
   const user = await createTestUser(app);
-  const wrong = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: 'not-the-password' } });
-  const unknown = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'nobody@example.org', password: 'not-the-password' } });
+  const wrong = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: 'not-the-password', deviceId: user.deviceId } });
+  const unknown = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: 'nobody@example.org', password: 'not-the-password', deviceId: TEST_DEVICE_ID } });
   t.equal(wrong.statusCode, 401);
   t.equal(wrong.json().code, 'INVALID_CREDENTIALS');
   t.same(unknown.json(), wrong.json(), 'identical bodies');
@@ -52,7 +52,16 @@ t.test('wrong password and unknown e-mail answer the same 401 INVALID_CREDENTIAL
 
 t.test('POST /v1/sessions refuses invalid bodies with 400 VALIDATION_FAILED', async (t) => {
   const app = await buildTestApp(t);
-  for (const payload of [{}, { email: 'not-an-email', password: 'x' }, { email: 'a@example.org', password: '' }, { email: 'a@example.org', password: 'x', extra: 1 }]) {
+  const deviceId = TEST_DEVICE_ID;
+  for (const payload of [
+    {},
+    { email: 'not-an-email', password: 'x', deviceId },
+    { email: 'a@example.org', password: '', deviceId },
+    { email: 'a@example.org', password: 'x', deviceId, extra: 1 },
+    { email: 'a@example.org', password: 'x' },
+    { email: 'a@example.org', password: 'x', deviceId: 'short' },
+    { email: 'a@example.org', password: 'x', deviceId: 'has spaces in it, not allowed' },
+  ]) {
     const res = await app.inject({ method: 'POST', url: '/v1/sessions', payload });
     t.equal(res.statusCode, 400, JSON.stringify(payload));
     t.equal(res.json().code, 'VALIDATION_FAILED');
@@ -174,7 +183,7 @@ t.test('sign-ins are limited per account and per IP: 429 RATE_LIMITED with Retry
   const app = await buildTestApp(t, { env: { AUTH_RATE_LIMIT_PER_ACCOUNT: '3', AUTH_RATE_LIMIT_PER_IP: '5', AUTH_RATE_LIMIT_WINDOW_MS: '60000' } });
   const user = await createTestUser(app);
   const login = (email: string, password: string, remoteAddress: string) =>
-    app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password }, remoteAddress });
+    app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password, deviceId: TEST_DEVICE_ID }, remoteAddress });
   for (let i = 0; i < 3; i++) t.equal((await login(user.email, 'wrong-password', `10.1.0.${i + 1}`)).statusCode, 401);
   const byAccount = await login(user.email, user.password, '10.1.0.9');
   t.equal(byAccount.statusCode, 429, 'the account is limited whatever the IP, even with the right password');

@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { CreateSessionBody, ErrorResponse, RefreshSessionBody, SessionTokens } from '@ashchat/contracts';
+import { CreateSessionBody, DeviceVerificationRequired, ErrorResponse, RefreshSessionBody, SessionTokens } from '@ashchat/contracts';
 import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
 import { normalizeEmail } from '../users/email.js';
 
-const SHARED_SCHEMAS = [CreateSessionBody, RefreshSessionBody, SessionTokens];
+/** Where a device challenge is polled and answered. */
+export const deviceChallengeUrl = (id: string): string => `/v1/sessions/challenges/${id}`;
+
+const SHARED_SCHEMAS = [CreateSessionBody, RefreshSessionBody, SessionTokens, DeviceVerificationRequired];
 const TAGS = ['sessions'];
 const BEARER_AUTH = [{ bearerAuth: [] }];
 
@@ -37,18 +40,27 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
         description: [
           'Checks the e-mail address and password and starts a session for this device: a short-lived',
           'access token (JWT) and a single-use refresh token. Every failure answers the same',
-          '`INVALID_CREDENTIALS`, whether or not the address has an account. Limited per client IP and per account.',
+          '`INVALID_CREDENTIALS`, whether or not the address has an account. A device the account does not',
+          'trust yet (`deviceId`) gets no tokens: a code is mailed to the account’s address (202), and',
+          'POST /v1/sessions/challenges/{id} with that code answers the tokens. Only a right password',
+          'ever leads there. Limited per client IP and per account.',
         ].join(' '),
         body: Type.Ref(CreateSessionBody),
         response: {
-          201: Type.Ref(SessionTokens, { description: 'Signed in', headers: NO_STORE_HEADERS }),
+          201: Type.Ref(SessionTokens, { description: 'Signed in (a trusted device)', headers: NO_STORE_HEADERS }),
+          202: Type.Ref(DeviceVerificationRequired, { description: 'A new device: a code was mailed; no tokens yet', headers: NO_STORE_HEADERS }),
           ...errorResponses([...BODY_ERRORS, 'INVALID_CREDENTIALS', 'RATE_LIMITED', 'INTERNAL_ERROR']),
         },
       },
       onRequest: noStore,
       preHandler: async (request) => limits.login(request.ip, normalizeEmail(request.body.email)),
     },
-    async (request, reply) => reply.code(201).send(await sessions.login(request.body)),
+    async (request, reply) => {
+      const result = await sessions.login(request.body);
+      if (result.kind === 'signed-in') return reply.code(201).send(result.tokens);
+      const statusUrl = deviceChallengeUrl(result.challengeId);
+      return reply.code(202).header('location', statusUrl).send({ challengeId: result.challengeId, status: 'device-verification-required', statusUrl });
+    },
   );
 
   app.post<{ Body: RefreshSessionBody }>(

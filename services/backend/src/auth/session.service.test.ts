@@ -8,8 +8,11 @@ import { createUserRepository } from '../users/user.repository.js';
 import { createWriteLock } from '../database/write.lock.js';
 import { createSessionRepository, type SessionRepository } from './session.repository.js';
 import { createSessionService } from './session.service.js';
+import { createDeviceRepository } from '../devices/device.repository.js';
+import { hashClientDeviceId } from '../devices/device-id.js';
 
 const DAY_MS = 86_400_000;
+const DEVICE = 'laptop-device-id-0001';
 
 async function setup(t: Teardown, o: { writeLock?: 'redis' | 'none'; wrap?: (sessions: SessionRepository) => SessionRepository } = {}) {
   const { mongodbUri, redisUri } = await getInfra();
@@ -28,9 +31,17 @@ async function setup(t: Teardown, o: { writeLock?: 'redis' | 'none'; wrap?: (ses
   const sessions = o.wrap ? o.wrap(repository) : repository;
   let now = new Date('2026-01-01T00:00:00Z');
   const reused: string[] = [];
+  const devices = createDeviceRepository(db);
+  await devices.ensureIndexes();
+  const challenges: string[] = [];
   const service = createSessionService({
     sessions,
     users,
+    devices,
+    startChallenge: async ({ deviceIdHash }) => {
+      challenges.push(deviceIdHash);
+      return `challenge-${challenges.length}`;
+    },
     hasher,
     withFamilyLock: createWriteLock(redis, { writeLock: o.writeLock ?? 'redis' }, { ttlMs: 5_000, waitMs: 5_000, keyPrefix: uniqueName('lock'), busy: 'SESSION_BUSY' }),
     signAccessToken: (claims) => JSON.stringify(claims),
@@ -44,12 +55,19 @@ async function setup(t: Teardown, o: { writeLock?: 'redis' | 'none'; wrap?: (ses
     { _id: 'u1', email: 'ada@example.org', emailNormalized: 'ada@example.org', nickname: 'Ada', preferredLanguage: 'en', passwordHash: await hasher.hash('right password'), registrationId: 'r1' },
     now,
   );
-  return { service, reused, db, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  await devices.trust({ userId: 'u1', deviceIdHash: hashClientDeviceId(DEVICE), name: 'laptop' }, now);
+  /** Signs Ada in from her trusted device; the tokens. */
+  const signIn = async (extra: { deviceName?: string } = {}) => {
+    const result = await service.login({ email: 'ada@example.org', password: 'right password', deviceId: DEVICE, ...extra });
+    if (result.kind !== 'signed-in') throw new Error('a trusted device was challenged');
+    return result.tokens;
+  };
+  return { service, signIn, challenges, users, reused, db, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
 
 t.test('a refresh token expires after its lifetime, and each refresh starts a new one', async (t) => {
-  const { service, advance } = await setup(t);
-  const first = await service.login({ email: 'ada@example.org', password: 'right password' });
+  const { service, signIn, advance } = await setup(t);
+  const first = await signIn();
   advance(29 * DAY_MS);
   const second = await service.refresh(first.refreshToken);
   advance(29 * DAY_MS);
@@ -62,9 +80,9 @@ t.test('a refresh token expires after its lifetime, and each refresh starts a ne
 });
 
 t.test('isActive is false for another user’s session; revokeAllSessions ends every session', async (t) => {
-  const { service, reused } = await setup(t);
-  const a = await service.login({ email: 'ada@example.org', password: 'right password' });
-  const b = await service.login({ email: 'ada@example.org', password: 'right password', deviceName: 'phone' });
+  const { service, signIn, reused } = await setup(t);
+  const a = await signIn();
+  const b = await signIn({ deviceName: 'phone' });
   const sidA = (JSON.parse(a.accessToken) as { sid: string }).sid;
   const sidB = (JSON.parse(b.accessToken) as { sid: string }).sid;
   t.not(sidA, sidB, 'one session per sign-in');
@@ -77,17 +95,60 @@ t.test('isActive is false for another user’s session; revokeAllSessions ends e
 });
 
 t.test('unknown e-mail and wrong password fail alike, after an argon2 verification', async (t) => {
-  const { service } = await setup(t);
-  await t.rejects(service.login({ email: 'nobody@example.org', password: 'right password' }), { code: 'INVALID_CREDENTIALS' });
-  await t.rejects(service.login({ email: 'ada@example.org', password: 'wrong password' }), { code: 'INVALID_CREDENTIALS' });
+  const { service, challenges } = await setup(t);
+  await t.rejects(service.login({ email: 'nobody@example.org', password: 'right password', deviceId: DEVICE }), { code: 'INVALID_CREDENTIALS' });
+  await t.rejects(service.login({ email: 'ada@example.org', password: 'wrong password', deviceId: DEVICE }), { code: 'INVALID_CREDENTIALS' });
+  await t.rejects(service.login({ email: 'ada@example.org', password: 'wrong password', deviceId: 'another-device-id-0001' }), { code: 'INVALID_CREDENTIALS' });
+  t.same(challenges, [], 'a wrong password never starts a challenge');
+});
+
+t.test('a right password from an unknown device starts a challenge (no tokens); an account being deleted cannot sign in', async (t) => {
+  const { service, challenges, db } = await setup(t);
+  const result = await service.login({ email: 'ada@example.org', password: 'right password', deviceId: 'another-device-id-0001' });
+  t.same(result, { kind: 'challenge', challengeId: 'challenge-1' });
+  t.same(challenges, [hashClientDeviceId('another-device-id-0001')], 'the challenge gets the digest of the device id');
+  t.equal(await db.collection('sessions').countDocuments(), 0, 'no session');
+  await db.collection('users').updateOne({ _id: 'u1' as never }, { $set: { deletingSince: new Date() } });
+  await t.rejects(service.login({ email: 'ada@example.org', password: 'right password', deviceId: DEVICE }), { code: 'INVALID_CREDENTIALS' });
+  await t.rejects(service.login({ email: 'ada@example.org', password: 'right password', deviceId: 'another-device-id-0001' }), { code: 'INVALID_CREDENTIALS' });
+  t.equal(challenges.length, 1, 'nor a challenge');
+});
+
+t.test('sessions list with their first sign-in and last use; one of them can be ended; deleteAllOf removes every document', async (t) => {
+  const { service, signIn, db, advance } = await setup(t);
+  const first = await signIn({ deviceName: 'laptop' });
+  const sid = (JSON.parse(first.accessToken) as { sid: string }).sid;
+  advance(60_000);
+  const rotated = await service.refresh(first.refreshToken);
+  advance(60_000);
+  const other = await signIn();
+  const otherSid = (JSON.parse(other.accessToken) as { sid: string }).sid;
+  const list = await service.listSessions('u1', sid);
+  t.same(
+    list.map((s) => [s.sessionId, s.createdAt.toISOString(), s.lastUsedAt.toISOString(), s.current]),
+    [
+      [otherSid, '2026-01-01T00:02:00.000Z', '2026-01-01T00:02:00.000Z', false],
+      [sid, '2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z', true],
+    ],
+    'newest first; the first sign-in survives the rotation, the rotation is the last use',
+  );
+  t.ok(list.every((s) => s.deviceId !== null), 'on the trusted device');
+  await t.rejects(service.revokeOwnSession('someone-else', sid), { code: 'SESSION_NOT_FOUND' });
+  await service.revokeOwnSession('u1', sid);
+  await t.rejects(service.revokeOwnSession('u1', sid), { code: 'SESSION_NOT_FOUND' }, 'ended already');
+  await t.rejects(service.refresh(rotated.refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
+  t.equal(await service.isActive('u1', otherSid), true, 'the other session goes on');
+  t.ok((await service.deleteAllOf('u1')) >= 3);
+  t.equal(await db.collection('sessions').countDocuments({ userId: 'u1' }), 0);
+  t.equal(await service.isActive('u1', otherSid), false);
 });
 
 t.test('purgeExpired deletes the tokens past their expiry (rotated ones included) and keeps the rest', async (t) => {
-  const { service, db, advance } = await setup(t);
-  const old = await service.login({ email: 'ada@example.org', password: 'right password' });
+  const { service, signIn, db, advance } = await setup(t);
+  const old = await signIn();
   await service.refresh(old.refreshToken);
   advance(20 * DAY_MS);
-  const recent = await service.login({ email: 'ada@example.org', password: 'right password' });
+  const recent = await signIn();
   t.equal(await service.purgeExpired(), 0, 'nothing has expired yet');
   advance(10 * DAY_MS + 1);
   t.equal(await service.purgeExpired(), 2, 'the first sign-in: its rotated token and its active one');
@@ -103,7 +164,7 @@ t.test('without a lock (the MongoDB plan), a refresh that loses the race for its
   // finds the token rotated. On MongoDB the conditional update is the only guard there is.
   let interleave: (() => Promise<unknown>) | undefined;
   let raced: Promise<unknown> | undefined;
-  const { service, reused } = await setup(t, {
+  const { service, signIn, reused } = await setup(t, {
     writeLock: 'none',
     wrap: (sessions) => ({
       ...sessions,
@@ -122,7 +183,7 @@ t.test('without a lock (the MongoDB plan), a refresh that loses the race for its
       },
     }),
   });
-  const first = await service.login({ email: 'ada@example.org', password: 'right password' });
+  const first = await signIn();
   const sid = (JSON.parse(first.accessToken) as { sid: string }).sid;
   let b: unknown;
   interleave = () => service.refresh(first.refreshToken).then((tokens) => (b = tokens));

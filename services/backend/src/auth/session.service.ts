@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { SessionTokens } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../security/password.hasher.js';
-import type { UserRepository } from '../users/user.repository.js';
+import type { UserDocument, UserRepository } from '../users/user.repository.js';
+import type { DeviceDocument, DeviceRepository } from '../devices/device.repository.js';
+import { hashClientDeviceId } from '../devices/device-id.js';
 import type { UserScopedCache } from '../user-events/user-scoped.cache.js';
 import type { WithWriteLock } from '../database/write.lock.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
@@ -14,9 +16,39 @@ export interface AccessTokenClaims {
   sid: string;
 }
 
+/** A right password from a device the account does not trust: what the device challenge needs. */
+export interface DeviceChallengeRequest {
+  user: UserDocument;
+  deviceIdHash: string;
+  deviceName: string | null;
+}
+
+export type LoginResult = { kind: 'signed-in'; tokens: SessionTokens } | { kind: 'challenge'; challengeId: string };
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  /** The client's own device id (hashed at once, never kept). */
+  deviceId: string;
+  deviceName?: string | undefined;
+}
+
+/** One active session as its owner sees it (times as Dates; the routes render ISO strings). */
+export interface SessionSummary {
+  sessionId: string;
+  deviceId: string | null;
+  deviceName: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+  current: boolean;
+}
+
 export interface SessionServiceDeps {
   sessions: SessionRepository;
   users: UserRepository;
+  devices: Pick<DeviceRepository, 'findTrusted' | 'touch'>;
+  /** Starts a device challenge (mails a code); its id. Set once the challenge saga exists. */
+  startChallenge: (request: DeviceChallengeRequest) => Promise<string>;
   hasher: PasswordHasher;
   /** Guards the writes to one session family (a Redis lock only where updates are not atomic: database/database.capabilities.ts). */
   withFamilyLock: WithWriteLock;
@@ -36,8 +68,26 @@ export interface SessionServiceDeps {
 }
 
 export interface SessionService {
-  /** Checks the credentials and starts a session: INVALID_CREDENTIALS, the same for every failure. */
-  login(input: { email: string; password: string; deviceName?: string | undefined }): Promise<SessionTokens>;
+  /**
+   * Checks the credentials (INVALID_CREDENTIALS, the same for every failure, an account being deleted
+   * included), then starts a session on a trusted device or a device challenge on any other.
+   */
+  login(input: LoginInput): Promise<LoginResult>;
+  /**
+   * Starts a session on a device just verified by a challenge. `onceId` names its first token: a
+   * second start with the same id is refused (CODE_FLOW_COMPLETED), so a challenge gives tokens once.
+   */
+  startVerifiedSession(userId: string, device: DeviceDocument, onceId: string): Promise<SessionTokens>;
+  /** The user's active sessions; `current` marks the caller's. */
+  listSessions(userId: string, currentSessionId: string): Promise<SessionSummary[]>;
+  /** The device of an active session (null for sessions from before devices). */
+  deviceOfSession(sessionId: string): Promise<string | null>;
+  /** Ends one of the user's active sessions; SESSION_NOT_FOUND for any other id. */
+  revokeOwnSession(userId: string, sessionId: string): Promise<void>;
+  /** Ends every session of the user on the device (it was untrusted). */
+  revokeDeviceSessions(userId: string, deviceId: string): Promise<void>;
+  /** Deletes every session document of the user (account deletion; revoke first to close live sockets). */
+  deleteAllOf(userId: string): Promise<number>;
   /** Rotates the refresh token; a rotated token presented again revokes its whole family. */
   refresh(refreshToken: string): Promise<SessionTokens>;
   /** Whether the session (token family) is active and belongs to the user. */
@@ -48,6 +98,8 @@ export interface SessionService {
   /** Ends every session of the user (logout everywhere; a password change keeps the caller's: `except`). */
   revokeAllSessions(userId: string, options?: { except?: string }): Promise<void>;
 }
+
+const DUPLICATE_KEY = 11000;
 
 export function createSessionService(d: SessionServiceDeps): SessionService {
   const now = d.now ?? (() => new Date());
@@ -60,19 +112,31 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
   }
   const getDummyHash = (): Promise<string> => (dummyHash ??= d.hasher.hash(newRefreshToken()));
 
-  async function issue(userId: string, familyId: string, deviceName: string | null): Promise<SessionTokens> {
+  interface Issue {
+    userId: string;
+    familyId: string;
+    deviceId: string | null;
+    deviceName: string | null;
+    /** Absent for a sign-in (the family starts now). */
+    familyCreatedAt?: Date;
+    tokenId?: string;
+  }
+  async function issue(i: Issue): Promise<SessionTokens> {
     const refreshToken = newRefreshToken();
     const createdAt = now();
     await d.sessions.insert({
-      _id: randomUUID(),
-      familyId,
-      userId,
+      _id: i.tokenId ?? randomUUID(),
+      familyId: i.familyId,
+      userId: i.userId,
       tokenHash: hashRefreshToken(refreshToken),
       status: 'active',
-      deviceName,
+      deviceId: i.deviceId,
+      deviceName: i.deviceName,
       createdAt,
+      familyCreatedAt: i.familyCreatedAt ?? createdAt,
       expiresAt: new Date(createdAt.getTime() + d.refreshTokenTtlMs),
     });
+    const { userId, familyId } = i;
     return {
       accessToken: d.signAccessToken({ sub: userId, sid: familyId }),
       refreshToken,
@@ -82,15 +146,66 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
   }
 
   return {
-    async login({ email, password, deviceName }) {
+    async login({ email, password, deviceId, deviceName }) {
       const user = await d.users.findByEmail(email);
       if (!user) {
         await d.hasher.verify(await getDummyHash(), password);
         throw new AppError('INVALID_CREDENTIALS');
       }
       if (!(await d.hasher.verify(user.passwordHash, password))) throw new AppError('INVALID_CREDENTIALS');
+      // Checked after the hash, so an account being deleted costs the same time as any refusal.
+      if (user.deletingSince) throw new AppError('INVALID_CREDENTIALS');
+      const deviceIdHash = hashClientDeviceId(deviceId);
+      const device = await d.devices.findTrusted(user._id, deviceIdHash);
+      if (!device) return { kind: 'challenge', challengeId: await d.startChallenge({ user, deviceIdHash, deviceName: deviceName ?? null }) };
       await d.indexesReady();
-      return issue(user._id, randomUUID(), deviceName ?? null);
+      const name = deviceName ?? device.name;
+      await d.devices.touch(device._id, now(), deviceName);
+      return { kind: 'signed-in', tokens: await issue({ userId: user._id, familyId: randomUUID(), deviceId: device._id, deviceName: name }) };
+    },
+
+    async startVerifiedSession(userId, device, onceId) {
+      await d.indexesReady();
+      try {
+        const tokens = await issue({ userId, familyId: randomUUID(), deviceId: device._id, deviceName: device.name, tokenId: onceId });
+        await d.devices.touch(device._id, now());
+        return tokens;
+      } catch (error) {
+        if ((error as { code?: number }).code === DUPLICATE_KEY) throw new AppError('CODE_FLOW_COMPLETED');
+        throw error;
+      }
+    },
+
+    async listSessions(userId, currentSessionId) {
+      return (await d.sessions.activeTokensOf(userId, now())).map((s) => ({
+        sessionId: s.familyId,
+        deviceId: s.deviceId ?? null,
+        deviceName: s.deviceName,
+        createdAt: s.familyCreatedAt ?? s.createdAt,
+        lastUsedAt: s.createdAt,
+        current: s.familyId === currentSessionId,
+      }));
+    },
+
+    async deviceOfSession(sessionId) {
+      return (await d.sessions.findActiveInFamily(sessionId, now()))?.deviceId ?? null;
+    },
+
+    async revokeOwnSession(userId, sessionId) {
+      const active = await d.sessions.findActiveInFamily(sessionId, now());
+      if (!active || active.userId !== userId) throw new AppError('SESSION_NOT_FOUND');
+      await d.withFamilyLock(sessionId, () => revokeFamily(userId, sessionId));
+    },
+
+    async revokeDeviceSessions(userId, deviceId) {
+      for (const familyId of await d.sessions.activeFamiliesOnDevice(userId, deviceId)) {
+        await d.withFamilyLock(familyId, () => revokeFamily(userId, familyId));
+      }
+    },
+
+    deleteAllOf(userId) {
+      d.activeCache?.invalidate(userId);
+      return d.sessions.deleteAllOf(userId);
     },
 
     async refresh(refreshToken) {
@@ -111,7 +226,13 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
           throw new AppError('INVALID_REFRESH_TOKEN');
         }
         // The new token first: the family never lacks an active token, so its access tokens keep working.
-        const tokens = await issue(current.userId, current.familyId, current.deviceName);
+        const tokens = await issue({
+          userId: current.userId,
+          familyId: current.familyId,
+          deviceId: current.deviceId ?? null,
+          deviceName: current.deviceName,
+          familyCreatedAt: current.familyCreatedAt ?? current.createdAt,
+        });
         if (!(await d.sessions.markRotated(current._id))) {
           // Rotated or revoked by another writer since the read (a concurrent refresh of the same
           // token, or a logout): the token was used twice, or the session ended. Either way the

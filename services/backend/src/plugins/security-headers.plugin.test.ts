@@ -25,12 +25,12 @@ t.test('every API answer carries the security headers: success, refusal, unknown
 
 t.test('token answers are never stored: sign-in, refresh, and their refusals (RFC 6749 §5.1)', async (t) => {
   const user = await createTestUser(app);
-  const signIn = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: user.password } });
+  const signIn = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: user.password, deviceId: user.deviceId } });
   t.equal(signIn.statusCode, 201);
   const { refreshToken } = signIn.json<{ refreshToken: string }>();
   const refresh = await app.inject({ method: 'POST', url: '/v1/sessions/refresh', payload: { refreshToken } });
   t.equal(refresh.statusCode, 201);
-  const refused = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: `${user.password}-wrong` } });
+  const refused = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: `${user.password}-wrong`, deviceId: user.deviceId } });
   t.equal(refused.statusCode, 401);
   for (const [name, res] of Object.entries({ signIn, refresh, refused })) {
     t.equal(res.headers['cache-control'], 'no-store', `${name}: Cache-Control: no-store`);

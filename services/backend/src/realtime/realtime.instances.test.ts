@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import { WebSocket } from 'ws';
 import { startEntry, waitFor, within, type RunningEntry } from '@ashchat/testkit';
 import { testEnv } from '../app.test-support.js';
+import { hashClientDeviceId } from '../devices/device-id.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { normalizeNickname } from '../users/nickname.js';
 
@@ -48,9 +49,13 @@ async function users(http: string, n: number): Promise<{ id: string; token: stri
     return { _id: randomUUID(), email, emailNormalized: email, nickname: `rt ${suffix}`, nicknameNormalized: normalizeNickname(`rt ${suffix}`), preferredLanguage: 'en', passwordHash, registrationId: randomUUID(), createdAt: new Date() };
   });
   await mongo.db(env.MONGODB_DB).collection('users').insertMany(docs as never[]);
+  // Each signs in from a device the account trusts (stored as the devices collection keeps it).
+  const deviceId = randomBytes(16).toString('base64url');
+  const devices = docs.map((d) => ({ _id: randomUUID(), userId: d._id, deviceIdHash: hashClientDeviceId(deviceId), name: null, trustedAt: new Date(), lastSeenAt: new Date() }));
+  await mongo.db(env.MONGODB_DB).collection('devices').insertMany(devices as never[]);
   return Promise.all(
     docs.map(async (d) => {
-      const res = await fetch(`${http}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: d.email, password }) });
+      const res = await fetch(`${http}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: d.email, password, deviceId }) });
       if (res.status !== 201) throw new Error(`sign-in: ${res.status} ${await res.text()}`);
       return { id: d._id, token: ((await res.json()) as { accessToken: string }).accessToken };
     }),

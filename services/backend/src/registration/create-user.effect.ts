@@ -1,4 +1,5 @@
 import type { SagaEffectHandler } from '@ashchat/saga';
+import type { DeviceRepository } from '../devices/device.repository.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { CreateUserPayload } from './registration.machine.js';
 
@@ -6,6 +7,9 @@ export interface CreateUserEffectDeps {
   users: UserRepository;
   /** Resolves once the unique e-mail index exists: without it two races could both insert. */
   indexesReady: () => Promise<void>;
+  devices: Pick<DeviceRepository, 'trust'>;
+  /** Resolves once the unique (userId, deviceIdHash) index exists: a repeat trusts the device once. */
+  devicesReady: () => Promise<void>;
   clock: () => number;
 }
 
@@ -13,6 +17,7 @@ export interface CreateUserEffectDeps {
  * The saga's `createUser` effect. Idempotent by registration id (the user's `_id`): a repeat after a
  * crash finds its own user and reports success again. A lost race for the e-mail becomes
  * USER_CONFLICT; any other failure throws, and the saga's relay runs the effect again later.
+ * The device that submitted the right code is trusted with the new account (once: a unique index).
  */
 export function createUserEffect(deps: CreateUserEffectDeps): SagaEffectHandler {
   return async (payload) => {
@@ -30,6 +35,11 @@ export function createUserEffect(deps: CreateUserEffectDeps): SagaEffectHandler 
       },
       new Date(deps.clock()),
     );
-    return result.outcome === 'email-taken' ? { type: 'USER_CONFLICT' } : { type: 'USER_CREATED', userId: result.user._id };
+    if (result.outcome === 'email-taken') return { type: 'USER_CONFLICT' };
+    if (p.device) {
+      await deps.devicesReady();
+      await deps.devices.trust({ userId: result.user._id, deviceIdHash: p.device.deviceIdHash, name: p.device.name }, new Date(deps.clock()));
+    }
+    return { type: 'USER_CREATED', userId: result.user._id };
   };
 }

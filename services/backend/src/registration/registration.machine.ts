@@ -46,6 +46,12 @@ export interface RegistrationInput {
 
 export type RegistrationLastError = 'invalid-code' | 'verifier-timeout';
 
+/** The device that submitted the code: it becomes trusted with the account (its id only as a digest). */
+export interface RegistrationDevice {
+  deviceIdHash: string;
+  name: string | null;
+}
+
 export interface RegistrationContext extends SagaKitContext, Omit<RegistrationInput, 'at' | 'passwordHash'> {
   passwordHash: string | null;
   /** The request whose reply is awaited; any other reply is stale. */
@@ -57,13 +63,15 @@ export interface RegistrationContext extends SagaKitContext, Omit<RegistrationIn
   attemptsLeft: number;
   lastError: RegistrationLastError | null;
   userId: string | null;
+  /** The device of the code being checked (absent in snapshots from before devices, and when none was named). */
+  device?: RegistrationDevice | null;
 }
 
 /** The payload of the local createUser effect (never published: it carries the hash). */
 export type CreateUserPayload = Pick<
   RegistrationInput,
   'registrationId' | 'email' | 'emailNormalized' | 'nickname' | 'preferredLanguage' | 'passwordHash'
->;
+> & { device?: RegistrationDevice };
 
 type Reply<T extends string, X = object> = { type: T; requestId: string; at: number } & X;
 export type RegistrationEvent =
@@ -73,7 +81,7 @@ export type RegistrationEvent =
   | Reply<'CODE_INVALID', { attemptsLeft: number }>
   | Reply<'CODE_LOCKED'>
   | Reply<'CODE_EXPIRED'>
-  | { type: 'CODE_SUBMITTED'; codeDigest: string; at: number }
+  | { type: 'CODE_SUBMITTED'; codeDigest: string; device?: RegistrationDevice; at: number }
   | { type: 'RESEND_REQUESTED'; at: number }
   | { type: 'USER_CREATED'; userId: string; at: number }
   | { type: 'USER_CONFLICT'; at: number }
@@ -110,6 +118,7 @@ export const registrationMachine = setup({
     startVerification: assign(({ context, event }) => ({
       pendingRequestId: `r${nextSeq(context)}`,
       lastError: null,
+      device: event.type === 'CODE_SUBMITTED' ? (event.device ?? null) : (context.device ?? null),
       ...armTimers({ seq: nextSeq(context), timers: context.timers }, { request: event.at + context.requestTimeoutMs }),
     })),
     codeInvalid: assign(({ context, event }) => ({
@@ -242,6 +251,7 @@ export const registrationMachine = setup({
                   nickname: context.nickname,
                   preferredLanguage: context.preferredLanguage,
                   passwordHash: context.passwordHash!,
+                  ...(context.device ? { device: context.device } : {}),
                 } satisfies CreateUserPayload,
               }),
             },

@@ -3,12 +3,10 @@ import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { hash } from '@node-rs/argon2';
 import { createPasswordHasher } from '../security/password.hasher.js';
-import { codeFromMail, register, registrationBody, startRegistrationHarness, uniqueEmail, verify, type RegistrationHarness } from './registration.harness.test-support.js';
+import { trustTestDevice } from '../users/user.test-support.js';
+import { codeFromMail, HARNESS_DEVICE_ID, register, registrationBody, signIn, startRegistrationHarness, uniqueEmail, verify, type RegistrationHarness } from './registration.harness.test-support.js';
 
 // Through the real app: the verifier in-process, an SMTP sink, MongoDB (FerretDB), Redis, RabbitMQ.
-
-const signIn = (app: FastifyInstance, email: string, password: string) =>
-  app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password } });
 
 /** Registers `email` with `password` and submits the mailed code: the account exists afterwards. */
 async function createAccount(t: Test, h: RegistrationHarness, app: FastifyInstance, email: string, password: string): Promise<void> {
@@ -68,6 +66,7 @@ t.test('sign-in applies no password rule, and accepts hashes made before normali
       new Date(),
     );
     t.equal(inserted.outcome, 'created');
+    if (inserted.outcome === 'created') await trustTestDevice(app, inserted.user._id, HARNESS_DEVICE_ID);
   };
 
   const weak = uniqueEmail('legacy-weak');

@@ -60,7 +60,7 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
     collection: REGISTRATIONS_COLLECTION,
     sends: [ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE],
     replies: { queue: REGISTRATION_REPLY_QUEUE, schema: RegistrationReply },
-    effects: registrationEffects({ users, indexesReady: app.users.indexesReady }),
+    effects: registrationEffects({ users, indexesReady: app.users.indexesReady, devices: app.devices.repository, devicesReady: app.devices.indexesReady }),
     prepare: app.users.indexesReady,
     logger,
     ...(opts.consumeReplies !== undefined ? { consumeReplies: opts.consumeReplies } : {}),
@@ -107,5 +107,5 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
 export default fp(registrationPlugin, {
   name: 'registration',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'redis', 'amqp', 'users', 'ws-gateway'],
+  dependencies: ['error-handler', 'mongo', 'redis', 'amqp', 'users', 'devices', 'ws-gateway'],
 });

@@ -131,7 +131,8 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
           'Has the code checked and waits (a few seconds at most) for the verdict. A right code creates the',
           'account (200, `completed`); a wrong one is refused with `INVALID_CODE` and `details.attemptsLeft`',
           'until the registration locks. A code submitted while another is being checked is refused, not',
-          'queued: wait for the first verdict. Limited per client IP and per e-mail address.',
+          'queued: wait for the first verdict. The `deviceId` sent with the right code becomes a trusted device of',
+          'the account: signing in from it needs no mailed code. Limited per client IP and per e-mail address.',
         ].join(' '),
         params: RegistrationParams,
         body: Type.Ref(VerifyRegistrationBody),
@@ -146,7 +147,8 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
       },
     },
     async (request, reply) => {
-      const result = await service.verify(request.params.id, request.body.code);
+      const { code, deviceId, deviceName } = request.body;
+      const result = await service.verify(request.params.id, code, { deviceId, deviceName });
       return reply.code(result.kind === 'completed' ? 200 : 202).send(toRegistrationView(result.registration));
     },
   );

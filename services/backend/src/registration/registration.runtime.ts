@@ -1,4 +1,5 @@
 import type { SagaEffectHandler, SagaRuntime, SagaView } from '@ashchat/saga';
+import type { DeviceRepository } from '../devices/device.repository.js';
 import type { UserRepository } from '../users/user.repository.js';
 import { createUserEffect } from './create-user.effect.js';
 import { CREATE_USER_EFFECT, type RegistrationMachine } from './registration.machine.js';
@@ -13,10 +14,12 @@ export const REGISTRATIONS_COLLECTION = 'registrations';
 export interface RegistrationEffectsDeps {
   users: UserRepository;
   indexesReady: () => Promise<void>;
+  devices: Pick<DeviceRepository, 'trust'>;
+  devicesReady: () => Promise<void>;
   clock?: () => number;
 }
 
 /** The registration's one local effect (createUser), by name. */
 export function registrationEffects(d: RegistrationEffectsDeps): Record<string, SagaEffectHandler> {
-  return { [CREATE_USER_EFFECT]: createUserEffect({ users: d.users, indexesReady: d.indexesReady, clock: d.clock ?? Date.now }) };
+  return { [CREATE_USER_EFFECT]: createUserEffect({ users: d.users, indexesReady: d.indexesReady, devices: d.devices, devicesReady: d.devicesReady, clock: d.clock ?? Date.now }) };
 }

@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error.js';
 import type { PasswordHasher } from '../security/password.hasher.js';
 import type { PasswordPolicy } from '../security/password.policy.js';
 import { normalizeEmail } from '../users/email.js';
+import { hashClientDeviceId } from '../devices/device-id.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { RegistrationMachine } from './registration.machine.js';
 import type { MailLimits, MailReservation } from './registration.mail-limit.js';
@@ -50,8 +51,11 @@ export interface RegistrationService {
    */
   register(body: CreateRegistrationBody): Promise<Registration>;
   get(id: string): Promise<Registration | null>;
-  /** Submits a code and waits (bounded) for the verifier's verdict. Refusals throw AppError. */
-  verify(id: string, code: string): Promise<VerifyResult>;
+  /**
+   * Submits a code and waits (bounded) for the verifier's verdict. Refusals throw AppError. The
+   * device named (the client's own id, hashed at once) becomes trusted with the account.
+   */
+  verify(id: string, code: string, device?: { deviceId?: string | undefined; deviceName?: string | undefined }): Promise<VerifyResult>;
   /** Asks for a new code (the old one stops being valid). Refusals throw AppError. */
   resend(id: string): Promise<Registration>;
 }
@@ -205,7 +209,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
       return view ? toRegistration(view) : null;
     },
 
-    async verify(id, code) {
+    async verify(id, code, device = {}) {
       const deadline = clock() + settings.verifyWaitMs;
       // Watching starts before the first read: a change between the read and the wait still wakes us.
       const watch = runtime.watch(id);
@@ -214,7 +218,11 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
         // The mail may arrive before the verifier's reply does: give that reply a moment.
         current = await waitWhile(watch, id, current, (r) => r.view.status === 'pending', deadline);
         assertAwaitingCode(current);
-        const submitted = await send(id, { type: 'CODE_SUBMITTED', codeDigest: codeDigest(settings.verificationCodeSecret, id, code) });
+        const submitted = await send(id, {
+          type: 'CODE_SUBMITTED',
+          codeDigest: codeDigest(settings.verificationCodeSecret, id, code),
+          ...(device.deviceId ? { device: { deviceIdHash: hashClientDeviceId(device.deviceId), name: device.deviceName ?? null } } : {}),
+        });
         if (!submitted.changed) {
           // The state moved between our read and our write (expiry, a concurrent submission).
           assertAwaitingCode(submitted.registration);

@@ -18,9 +18,11 @@ export interface UserDocument {
   createdAt: Date;
   /** The last password change (reset or change) and when it happened; absent until the first. */
   passwordChange?: { id: string; at: Date };
+  /** Set when the account's deletion started: from then on it cannot sign in. */
+  deletingSince?: Date;
 }
 
-export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description' | 'passwordChange'>;
+export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description' | 'passwordChange' | 'deletingSince'>;
 export type ProfileChanges = Partial<Pick<UserDocument, 'nickname' | 'preferredLanguage' | 'description'>>;
 
 /** Where a nickname search page ended: the next page starts after it. */

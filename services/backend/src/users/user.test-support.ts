@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { uniqueName } from '@ashchat/testkit';
+import { hashClientDeviceId } from '../devices/device-id.js';
 import { createPasswordHasher } from '../security/password.hasher.js';
 import { normalizeEmail } from './email.js';
 import type { UserDocument } from './user.repository.js';
@@ -14,14 +15,21 @@ export interface TestUser {
   preferredLanguage: string;
   /** The plain password (the document keeps only its argon2id hash). */
   password: string;
+  /** The client device id the user's account trusts (signing in from it needs no mailed code). */
+  deviceId: string;
   document: UserDocument;
 }
+
+/** The device every test user trusts unless told otherwise (a client's own id: 16+ of [A-Za-z0-9_-]). */
+export const TEST_DEVICE_ID = 'test-device-0000000000000001';
 
 export interface TestUserOverrides {
   email?: string;
   nickname?: string;
   preferredLanguage?: string;
   password?: string;
+  /** The trusted client device id (TEST_DEVICE_ID by default); null: the account trusts no device. */
+  deviceId?: string | null;
 }
 
 export interface TestSession {
@@ -47,12 +55,24 @@ export async function createTestUser(app: FastifyInstance, overrides: TestUserOv
     new Date(),
   );
   if (result.outcome === 'email-taken') throw new Error(`createTestUser: ${email} is taken`);
-  return { id, email, nickname, preferredLanguage, password, document: result.user };
+  const deviceId = overrides.deviceId === undefined ? TEST_DEVICE_ID : overrides.deviceId;
+  if (deviceId !== null) await trustTestDevice(app, id, deviceId);
+  return { id, email, nickname, preferredLanguage, password, deviceId: deviceId ?? TEST_DEVICE_ID, document: result.user };
 }
 
-/** Signs the user in through POST /v1/sessions; fails the test's setup if that does not answer 201. */
-export async function loginAs(app: FastifyInstance, user: Pick<TestUser, 'email' | 'password'>): Promise<TestSession> {
-  const res = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: user.email, password: user.password } });
+/** Trusts the client device for the user as a registration or a device challenge would. */
+export async function trustTestDevice(app: FastifyInstance, userId: string, clientDeviceId: string, name: string | null = 'test device'): Promise<void> {
+  await app.devices.indexesReady();
+  await app.devices.repository.trust({ userId, deviceIdHash: hashClientDeviceId(clientDeviceId), name }, new Date());
+}
+
+/**
+ * Signs the user in through POST /v1/sessions from their trusted device (TEST_DEVICE_ID unless the
+ * user says otherwise); fails the test's setup if that does not answer 201.
+ */
+export async function loginAs(app: FastifyInstance, user: Pick<TestUser, 'email' | 'password'> & { deviceId?: string }): Promise<TestSession> {
+  const payload = { email: user.email, password: user.password, deviceId: user.deviceId ?? TEST_DEVICE_ID };
+  const res = await app.inject({ method: 'POST', url: '/v1/sessions', payload });
   if (res.statusCode !== 201) throw new Error(`loginAs: POST /v1/sessions answered ${res.statusCode}: ${res.body}`);
   const { accessToken, refreshToken } = res.json<{ accessToken: string; refreshToken: string }>();
   return { accessToken, refreshToken, headers: { authorization: `Bearer ${accessToken}` } };
