@@ -5,15 +5,16 @@
  * verifier never answers (or mails) another file's requests.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
-import { deadLetterQueueName, type RegistrationStatus } from '@ashchat/contracts';
+import { deadLetterQueueName, namespacedQueue, QUEUE_NAMES, type RegistrationStatus } from '@ashchat/contracts';
 import { createAmqpConnection, createSilentLogger } from '@ashchat/messaging';
 import { createMailbox, getInfra, startSmtpSink, uniqueName, waitFor, type MailDetail, type Mailbox, type SmtpSink } from '@ashchat/testkit';
 import { createVerifier, loadVerifierConfig } from '@ashchat/verifier';
 import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
+import type { PasswordResetTestOptions } from '../passwords/passwords.plugin.js';
 import type { RegistrationTestOptions } from './registration.plugin.js';
 import { registrationQueues, type RegistrationQueues } from './registration.queues.js';
 
@@ -25,6 +26,9 @@ export interface StartAppOptions {
   /** Extra backend environment for this instance (on top of the harness's). */
   env?: Record<string, string>;
   registration?: RegistrationTestOptions;
+  passwordReset?: PasswordResetTestOptions;
+  /** Fastify options over the harness's (`logger: false`), e.g. a logger writing into a test's stream. */
+  server?: Partial<FastifyServerOptions>;
 }
 
 export interface RegistrationHarness {
@@ -40,6 +44,9 @@ export interface RegistrationHarness {
   mailbox: Mailbox;
   /** A backend instance on the harness's database and queues; closed with the harness. */
   startApp(o?: StartAppOptions): Promise<FastifyInstance>;
+  /** Stops the in-process verifier (as if it died); `startVerifier` brings a new one up on the same queues. */
+  stopVerifier(): Promise<void>;
+  startVerifier(): Promise<void>;
   /** Closes one app now (the harness skips it later). */
   closeApp(app: FastifyInstance): Promise<void>;
   /** Mails to `email`, newest first, once at least `count` arrived. */
@@ -98,18 +105,8 @@ export async function register(app: FastifyInstance, body: Record<string, unknow
   return { res, id };
 }
 
-/** The client device id every harness registration completes from (so it is trusted at sign-in). */
-export const HARNESS_DEVICE_ID = 'harness-device-000000000001';
-
-/** Submits the code from HARNESS_DEVICE_ID. */
 export function verify(app: FastifyInstance, id: string, code: string, remoteAddress?: string): Promise<LightMyRequestResponse> {
-  const payload = { code, deviceId: HARNESS_DEVICE_ID, deviceName: 'harness device' };
-  return app.inject({ method: 'POST', url: `/v1/registrations/${id}/verification`, payload, ...(remoteAddress ? { remoteAddress } : {}) });
-}
-
-/** POST /v1/sessions, from HARNESS_DEVICE_ID unless told otherwise (asserting nothing: tests do). */
-export function signIn(app: FastifyInstance, email: string, password = PASSWORD, deviceId = HARNESS_DEVICE_ID, deviceName?: string): Promise<LightMyRequestResponse> {
-  return app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password, deviceId, ...(deviceName ? { deviceName } : {}) } });
+  return app.inject({ method: 'POST', url: `/v1/registrations/${id}/verification`, payload: { code }, ...(remoteAddress ? { remoteAddress } : {}) });
 }
 
 export function resend(app: FastifyInstance, id: string, remoteAddress?: string): Promise<LightMyRequestResponse> {
@@ -140,7 +137,8 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
   const amqp = createAmqpConnection({ uri: infra.amqpUri, name: `${namespace}.test`, logger: createSilentLogger() });
   await amqp.onConnect(10_000);
   closers.push(async () => {
-    for (const queue of Object.values(queues)) {
+    // Every contract queue under the namespace: the other sagas' too.
+    for (const queue of QUEUE_NAMES.map((name) => namespacedQueue(namespace, name))) {
       await amqp.queueDelete({ queue });
       await amqp.queueDelete({ queue: deadLetterQueueName(queue) });
     }
@@ -165,9 +163,19 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
     },
     envFile: false,
   });
-  const verifier = await createVerifier(verifierConfig, { connectionName: `${namespace}.verifier` });
-  closers.push(() => verifier.close());
-  await verifier.start({ listen: false });
+  let verifier: Awaited<ReturnType<typeof createVerifier>> | undefined;
+  const startVerifier = async (): Promise<void> => {
+    if (verifier) return;
+    verifier = await createVerifier(verifierConfig, { connectionName: `${namespace}.verifier` });
+    await verifier.start({ listen: false });
+  };
+  const stopVerifier = async (): Promise<void> => {
+    const running = verifier;
+    verifier = undefined;
+    await running?.close();
+  };
+  closers.push(stopVerifier);
+  await startVerifier();
 
   const apps = new Set<FastifyInstance>();
   const closeApp = async (app: FastifyInstance): Promise<void> => {
@@ -189,14 +197,22 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
     sink,
     mailbox,
     closeApp,
+    stopVerifier,
+    startVerifier,
     async startApp(a = {}) {
       const config = await testConfig({ ...env, ...a.env });
-      const app = createBackend(config, { server: { logger: false }, ...(a.registration ? { registration: a.registration } : {}) });
+      const app = createBackend(config, {
+        server: { logger: false, ...a.server },
+        ...(a.registration ? { registration: a.registration } : {}),
+        ...(a.passwordReset ? { passwordReset: a.passwordReset } : {}),
+      });
       apps.add(app);
       await app.after();
       await app.ready();
       await app.registration.started;
       await app.registration.consuming;
+      await app.passwords.started;
+      await app.passwords.consuming;
       return app;
     },
     async waitForMails(email, count = 1) {
