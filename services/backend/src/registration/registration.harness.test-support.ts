@@ -105,8 +105,18 @@ export async function register(app: FastifyInstance, body: Record<string, unknow
   return { res, id };
 }
 
+/** The client device id every harness registration completes from (so it is trusted at sign-in). */
+export const HARNESS_DEVICE_ID = 'harness-device-000000000001';
+
+/** Submits the code from HARNESS_DEVICE_ID. */
 export function verify(app: FastifyInstance, id: string, code: string, remoteAddress?: string): Promise<LightMyRequestResponse> {
-  return app.inject({ method: 'POST', url: `/v1/registrations/${id}/verification`, payload: { code }, ...(remoteAddress ? { remoteAddress } : {}) });
+  const payload = { code, deviceId: HARNESS_DEVICE_ID, deviceName: 'harness device' };
+  return app.inject({ method: 'POST', url: `/v1/registrations/${id}/verification`, payload, ...(remoteAddress ? { remoteAddress } : {}) });
+}
+
+/** POST /v1/sessions, from HARNESS_DEVICE_ID unless told otherwise (asserting nothing: tests do). */
+export function signIn(app: FastifyInstance, email: string, password = PASSWORD, deviceId = HARNESS_DEVICE_ID, deviceName?: string): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url: '/v1/sessions', payload: { email, password, deviceId, ...(deviceName ? { deviceName } : {}) } });
 }
 
 export function resend(app: FastifyInstance, id: string, remoteAddress?: string): Promise<LightMyRequestResponse> {
