@@ -3,7 +3,11 @@ import { MAX_CODE_ATTEMPTS } from '@ashchat/contracts';
 import type { Redis } from 'ioredis';
 import { redisScript } from './redis.script.js';
 
-/** The pending verification of one registration (a hash): only the keyed digest, never the code. */
+/**
+ * The pending code of one flow (a hash): only the keyed digest, never the code. Flows are
+ * registrations, password resets and device challenges, all keyed by their (random UUID) id; the
+ * parameters keep the name `registrationId` from when registration was the only flow.
+ */
 export const verificationKey = (registrationId: string): string => `verification:${registrationId}`;
 /** The answer given to one confirm request, so a redelivery gets the same answer. */
 /** Every creation request seen for a registration, so a late repeat of an old one changes nothing. */
