@@ -15,7 +15,7 @@ import jsonBodyPlugin from './plugins/json-body.plugin.js';
 import openApiPlugin from './docs/openapi.plugin.js';
 import sagaPagesPlugin from './docs/saga-pages.plugin.js';
 import healthRoutes from './routes/health.routes.js';
-import authPlugin from './auth/auth.plugin.js';
+import authPlugin, { type DeviceChallengeTestOptions } from './auth/auth.plugin.js';
 import sessionRoutes from './auth/session.routes.js';
 import userRoutes from './users/user.routes.js';
 import usersPlugin from './users/users.plugin.js';
@@ -39,6 +39,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Test switches for the registration saga (reply consumption, background loops, publisher). */
   registration?: RegistrationTestOptions;
+  /** Test switches for the device-challenge saga (the same as the registration's). */
+  deviceChallenge?: DeviceChallengeTestOptions;
   /** Test switches for the password-reset saga (the same as the registration's; `publisher` also wraps password-change notices). */
   passwordReset?: PasswordResetTestOptions;
 }
@@ -104,7 +106,11 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(devicesPlugin);
   // Before every route plugin: routes use `app.authenticate` as their onRequest hook, so a request
   // without a valid token gets 401 before its body is parsed or validated.
-  await app.register(authPlugin, { config });
+  await app.register(authPlugin, {
+    config,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.deviceChallenge ? { deviceChallenge: opts.deviceChallenge } : {}),
+  });
   // Before the domain plugins: they register their frames on the gateway (`app.wsFrames`).
   await app.register(wsPlugin);
   await app.register(healthRoutes);

@@ -9,8 +9,15 @@ import { createAuthRateLimits, type AuthRateLimits } from './auth.rate-limit.js'
 import { createAccessTokenVerifier } from './access-token.verifier.js';
 import { createWriteLock } from '../database/write.lock.js';
 import { createSessionRepository, type SessionExpiry } from './session.repository.js';
-import { createSessionService, type AccessTokenClaims, type DeviceChallengeRequest, type SessionService } from './session.service.js';
+import { createSessionService, type AccessTokenClaims, type SessionService } from './session.service.js';
 import { createUserScopedCache } from '../user-events/user-scoped.cache.js';
+import { CodeFlowReply, CONFIRM_CODE_QUEUE, DEVICE_CHALLENGE_REPLY_QUEUE, DEVICE_CODE_QUEUE } from '@ashchat/contracts';
+import type { Logger } from '@ashchat/messaging';
+import { hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
+import type { ReplyStats } from '../sagas/saga-reply.consumer.js';
+import { createDeviceService, type DeviceService } from '../devices/device.service.js';
+import { DEVICE_CHALLENGES_COLLECTION, deviceChallengeEffects, deviceChallengeSaga, type DeviceChallengeRuntime } from './device-challenge.saga.js';
+import { createDeviceChallengeService, type DeviceChallengeService } from './device-challenge.service.js';
 
 /** Sent to the user's channel when one of their sessions ends; never forwarded to clients. */
 export interface SessionRevokedEvent {
@@ -24,6 +31,12 @@ export interface AuthModule {
   limits: AuthRateLimits;
   /** How this instance lets expired refresh tokens go (database/database.capabilities.ts). */
   sessionExpiry: SessionExpiry;
+  /** Sign-ins from devices the account does not trust yet (the device-challenge saga). */
+  challenges: DeviceChallengeService;
+  /** The saga behind them, for tests and probes. */
+  challengeSaga: { runtime: DeviceChallengeRuntime; replyStats: ReplyStats; started: Promise<boolean>; consuming: Promise<void> };
+  /** The caller's trusted devices (untrusting one ends its sessions). */
+  devices: DeviceService;
 }
 
 declare module 'fastify' {
@@ -47,8 +60,13 @@ declare module '@fastify/jwt' {
   }
 }
 
+export type DeviceChallengeTestOptions = SagaHostTestOptions;
+
 export interface AuthPluginOptions {
   config: BackendConfig;
+  logger?: Logger;
+  /** Test switches for the device-challenge saga (reply consumption, background loops, publisher). */
+  deviceChallenge?: DeviceChallengeTestOptions;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
@@ -87,15 +105,11 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     maxUsers: 100_000,
   });
   app.addHook('onClose', async () => activeCache.close());
-  // Bound once the device challenge exists (it issues sessions itself, so it comes second).
-  let startChallenge: ((request: DeviceChallengeRequest) => Promise<string>) | undefined;
   const sessions = createSessionService({
     activeCache,
     devices: app.devices.repository,
-    startChallenge: (request) => {
-      if (!startChallenge) throw new AppError('VERIFIER_UNAVAILABLE', { headers: { 'retry-after': '1' } });
-      return startChallenge(request);
-    },
+    // The challenge service is built below (it issues sessions through this one).
+    startChallenge: (request) => challenges.start(request),
     async onRevoked(userId, sessionId) {
       const event: SessionRevokedEvent = { type: 'session.revoked', sessionId };
       await app.userEvents.publish([userId], event).catch((err: unknown) => app.log.warn({ err }, 'session revocation not published; other instances notice within SESSION_CACHE_TTL_MS'));
@@ -114,11 +128,40 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     windowMs: config.AUTH_RATE_LIMIT_WINDOW_MS,
     perIp: config.AUTH_RATE_LIMIT_PER_IP,
     perAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    challengePerIp: config.DEVICE_CHALLENGE_RATE_LIMIT_PER_IP,
   });
+  const test = opts.deviceChallenge ?? {};
+  const challengeHost = hostSaga(app, {
+    definition: deviceChallengeSaga,
+    collection: DEVICE_CHALLENGES_COLLECTION,
+    sends: [DEVICE_CODE_QUEUE, CONFIRM_CODE_QUEUE],
+    replies: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: CodeFlowReply },
+    effects: deviceChallengeEffects({ devices: app.devices.repository, indexesReady: app.devices.indexesReady }),
+    prepare: app.devices.indexesReady,
+    logger: opts.logger ?? app.log,
+    ...(test.consumeReplies !== undefined ? { consumeReplies: test.consumeReplies } : {}),
+    ...(test.background !== undefined ? { background: test.background } : {}),
+    ...(test.publisher ? { publisher: test.publisher } : {}),
+  });
+  const challenges = createDeviceChallengeService({
+    runtime: challengeHost.runtime,
+    devices: app.devices.repository,
+    sessions,
+    settings: {
+      verificationCodeSecret: config.VERIFICATION_CODE_SECRET,
+      codeTtlMs: config.DEVICE_CHALLENGE_CODE_TTL_MS,
+      resendCooldownMs: config.REGISTRATION_RESEND_COOLDOWN_MS,
+      maxResends: config.REGISTRATION_MAX_RESENDS,
+      verifierRequestTimeoutMs: config.VERIFIER_REQUEST_TIMEOUT_MS,
+      verifyWaitMs: config.VERIFY_WAIT_MS,
+    },
+  });
+  const devices = createDeviceService({ repository: app.devices.repository, endSessionsOn: (userId, deviceId) => sessions.revokeDeviceSessions(userId, deviceId) });
+  const { runtime, replyStats, started, consuming } = challengeHost;
 
   // The instance's verifier directly (request.jwtVerify re-merges options and decodes twice per call).
   const verifyAccessToken = createAccessTokenVerifier({ verify: (token) => app.jwt.verify(token), maxTokens: 10_000 });
-  app.decorate('auth', { sessions, limits, sessionExpiry });
+  app.decorate('auth', { sessions, limits, sessionExpiry, challenges, challengeSaga: { runtime, replyStats, started, consuming }, devices });
   let purge: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     indexesReady().catch((err: unknown) => app.log.warn({ err }, 'session indexes not created yet; retrying at the next sign-in'));
@@ -158,5 +201,5 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
 export default fp(authPlugin, {
   name: 'auth',
   fastify: '5.x',
-  dependencies: ['error-handler', 'mongo', 'redis', 'user-events', 'users', 'devices'],
+  dependencies: ['error-handler', 'mongo', 'redis', 'amqp', 'user-events', 'users', 'devices'],
 });

@@ -1,34 +1,28 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { CreateSessionBody, DeviceVerificationRequired, ErrorResponse, RefreshSessionBody, SessionTokens } from '@ashchat/contracts';
+import { CreateSessionBody, DeviceVerificationRequired, ErrorResponse, RefreshSessionBody, SessionList, SessionParams, SessionTokens, SessionView } from '@ashchat/contracts';
 import { BODY_ERRORS, errorResponses } from '../errors/error-responses.js';
 import { normalizeEmail } from '../users/email.js';
+import { deviceChallengeUrl } from './device-challenge.view.js';
+import { NO_STORE_HEADERS, noStore } from './no-store.js';
+import deviceChallengeRoutes from './device-challenge.routes.js';
+import deviceRoutes from './device.routes.js';
 
-/** Where a device challenge is polled and answered. */
-export const deviceChallengeUrl = (id: string): string => `/v1/sessions/challenges/${id}`;
-
-const SHARED_SCHEMAS = [CreateSessionBody, RefreshSessionBody, SessionTokens, DeviceVerificationRequired];
+const SHARED_SCHEMAS = [CreateSessionBody, RefreshSessionBody, SessionTokens, DeviceVerificationRequired, SessionView, SessionList];
 const TAGS = ['sessions'];
 const BEARER_AUTH = [{ bearerAuth: [] }];
 
-/**
- * Answers carrying tokens must not be stored by any cache (RFC 6749 §5.1): set before the handler,
- * so refusals of these routes say the same.
- */
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
-async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  void reply.headers(NO_STORE);
-}
-const NO_STORE_HEADERS = {
-  'cache-control': Type.Literal('no-store', { description: 'Tokens are never cached (RFC 6749 §5.1)' }),
-  pragma: Type.Literal('no-cache', { description: 'The same, for HTTP/1.0 caches' }),
-};
 
-/** Sign-in, refresh and sign-out. Thin: the contract schemas validate, the session service decides. */
+/**
+ * Sign-in (with the device challenge of a new device), refresh, the caller's sessions and devices,
+ * sign-out. Thin: the contract schemas validate, the services decide.
+ */
 export default async function sessionRoutes(app: FastifyInstance): Promise<void> {
   if (!app.getSchema('ErrorResponse')) app.addSchema(ErrorResponse);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   const { sessions, limits } = app.auth;
+  await app.register(deviceChallengeRoutes, { service: app.auth.challenges, limits });
+  await app.register(deviceRoutes, { service: app.auth.devices, sessions });
 
   app.post<{ Body: CreateSessionBody }>(
     '/v1/sessions',
@@ -86,6 +80,54 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
       preHandler: async (request) => limits.refresh(request.ip),
     },
     async (request, reply) => reply.code(201).send(await sessions.refresh(request.body.refreshToken)),
+  );
+
+  app.get(
+    '/v1/sessions',
+    {
+      schema: {
+        operationId: 'listSessions',
+        tags: TAGS,
+        summary: 'List my sessions',
+        description: 'The signed-in user’s active sessions (one per sign-in on a device), newest first; `current` marks this one.',
+        security: BEARER_AUTH,
+        response: {
+          200: Type.Ref(SessionList, { description: 'The active sessions' }),
+          ...errorResponses(['UNAUTHENTICATED', 'INTERNAL_ERROR']),
+        },
+      },
+      onRequest: app.authenticate,
+    },
+    async (request): Promise<SessionList> => ({
+      sessions: (await sessions.listSessions(request.userId, request.sessionId)).map((s) => ({
+        ...s,
+        createdAt: s.createdAt.toISOString(),
+        lastUsedAt: s.lastUsedAt.toISOString(),
+      })),
+    }),
+  );
+
+  app.delete<{ Params: SessionParams }>(
+    '/v1/sessions/:id',
+    {
+      schema: {
+        operationId: 'deleteSession',
+        tags: TAGS,
+        summary: 'End one of my sessions',
+        description: 'Ends one of the signed-in user’s sessions (e.g. a lost phone): its refresh token and access tokens stop working at once, its WebSockets close. Any other id is `SESSION_NOT_FOUND`.',
+        security: BEARER_AUTH,
+        params: SessionParams,
+        response: {
+          204: Type.Null({ description: 'Ended' }),
+          ...errorResponses(['VALIDATION_FAILED', 'UNAUTHENTICATED', 'SESSION_NOT_FOUND', 'SESSION_BUSY', 'INTERNAL_ERROR']),
+        },
+      },
+      onRequest: app.authenticate,
+    },
+    async (request, reply) => {
+      await sessions.revokeOwnSession(request.userId, request.params.id);
+      return reply.code(204).send();
+    },
   );
 
   app.delete(

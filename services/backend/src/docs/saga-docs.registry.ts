@@ -2,10 +2,11 @@
  * Every saga the backend runs, with what its generated page needs beyond the machine itself.
  * A new saga is added here; docs.generate.test.ts fails while a saga defined in the services has no entry.
  */
-import { CodeFlowReply, PASSWORD_RESET_REPLY_QUEUE, REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
+import { CodeFlowReply, DEVICE_CHALLENGE_REPLY_QUEUE, PASSWORD_RESET_REPLY_QUEUE, REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
 import type { AnySagaDefinition } from '@ashchat/saga';
 import type { TSchema } from '@sinclair/typebox';
 import { REGISTRATION_STATE_STATUS, registrationSaga } from '../registration/registration.saga.js';
+import { DEVICE_CHALLENGE_STATE_STATUS, deviceChallengeSaga } from '../auth/device-challenge.saga.js';
 import { PASSWORD_RESET_STATE_STATUS, passwordResetSaga } from '../passwords/password-reset.saga.js';
 
 export interface SagaDocEntry {
@@ -54,6 +55,24 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
       '`setPassword` (local effect) stores the hash once per reset and revokes every session begun before the change (their WebSockets close with 4403); run again after a crash it spares sessions signed in with the new password.',
       '`userGone`: the account was deleted between the start and the confirmed code; shown as `failed` with reason `user-gone`, nothing changed, no notice.',
       'The `password-changed` notice to ACCOUNT_NOTICE_QUEUE is one way (no `replyTo`), noticeId `password-reset-<resetId>`; the verifier mails each notice id once.',
+    ],
+  },
+  {
+    definition: deviceChallengeSaga as unknown as AnySagaDefinition,
+    title: 'Device-challenge saga (sign-in from a new device)',
+    source: 'services/backend/src/auth/device-challenge.machine.ts',
+    replies: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: CodeFlowReply },
+    statusOf: (state) => {
+      const s = DEVICE_CHALLENGE_STATE_STATUS[state];
+      return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';
+    },
+    notes: [
+      'Started by POST /v1/sessions with the right password from a device the account does not trust (202, no tokens); a wrong password never gets here, so the answer reveals nothing about challenges.',
+      'Replies whose `requestId` is not the pending request are stale and change nothing (no transition).',
+      '`saga.timeout` events come from Redis key expiry or the reconciliation sweep; `timerDue(name)` accepts only the current token of that timer once it is due.',
+      'The client’s own device id never enters the saga: only its sha256 digest (`deviceIdHash`), which `trustDevice` (local effect, idempotent through the unique (userId, deviceIdHash) index) stores in `devices`.',
+      'The request that submitted the right code issues the session once `completed` (its first refresh token is keyed by the challenge id, so tokens are issued once); later submissions answer `CODE_FLOW_COMPLETED` and the device signs in without a code.',
+      '`DENIED` comes from the mail’s "this was not me" link (token = HMAC of the challenge id under VERIFICATION_CODE_SECRET, recomputed by the backend, never sent through a queue); after `CODE_CONFIRMED` it is too late (untrust the device instead).',
     ],
   },
 ];

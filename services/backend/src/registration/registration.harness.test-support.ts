@@ -15,6 +15,7 @@ import { createVerifier, loadVerifierConfig } from '@ashchat/verifier';
 import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
 import type { PasswordResetTestOptions } from '../passwords/passwords.plugin.js';
+import type { DeviceChallengeTestOptions } from '../auth/auth.plugin.js';
 import type { RegistrationTestOptions } from './registration.plugin.js';
 import { registrationQueues, type RegistrationQueues } from './registration.queues.js';
 
@@ -27,6 +28,7 @@ export interface StartAppOptions {
   env?: Record<string, string>;
   registration?: RegistrationTestOptions;
   passwordReset?: PasswordResetTestOptions;
+  deviceChallenge?: DeviceChallengeTestOptions;
   /** Fastify options over the harness's (`logger: false`), e.g. a logger writing into a test's stream. */
   server?: Partial<FastifyServerOptions>;
 }
@@ -215,6 +217,7 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
         server: { logger: false, ...a.server },
         ...(a.registration ? { registration: a.registration } : {}),
         ...(a.passwordReset ? { passwordReset: a.passwordReset } : {}),
+        ...(a.deviceChallenge ? { deviceChallenge: a.deviceChallenge } : {}),
       });
       apps.add(app);
       await app.after();
@@ -223,6 +226,8 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
       await app.registration.consuming;
       await app.passwords.started;
       await app.passwords.consuming;
+      await app.auth.challengeSaga.started;
+      await app.auth.challengeSaga.consuming;
       return app;
     },
     async waitForMails(email, count = 1) {
