@@ -18,6 +18,8 @@ export interface CodeMailHandlerDeps {
   sendLeaseMs: number;
   clock: () => number;
   random?: RandomBytes;
+  /** The send time assumed for a `silent` reply until a real mail was timed (default 250 ms). */
+  initialSendEstimateMs?: number;
 }
 
 /**
@@ -57,6 +59,9 @@ function renderFor(action: CodeMailAction, code: string | undefined, validForMs:
 
 /** Upper bound for one wait between looks at a request another delivery is working on. */
 const IN_PROGRESS_POLL_MS = 250;
+/** Upper bound for the pause of a `silent` request (see below). */
+const MAX_SILENT_PAUSE_MS = 10_000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Issues a code for a flow (registration, password reset, device challenge): stores only its keyed
@@ -65,6 +70,11 @@ const IN_PROGRESS_POLL_MS = 250;
  */
 export function createCodeMailHandler(deps: CodeMailHandlerDeps) {
   const { store, mailer, logger, config, clock } = deps;
+  // A `silent` request answers after about as long as a real send takes (a moving average of the
+  // mails this handler sent, jittered): otherwise the reply's timing would tell an unknown address
+  // from a real account.
+  let typicalSendMs = deps.initialSendEstimateMs ?? 250;
+  const silentPause = (): number => Math.min(MAX_SILENT_PAUSE_MS, Math.round(typicalSendMs * (0.5 + Math.random())));
 
   return async function handleCodeMail(plan: CodeMailPlan): Promise<CodeMailResult> {
     const started = clock();
@@ -98,12 +108,15 @@ export function createCodeMailHandler(deps: CodeMailHandlerDeps) {
       if (issued.kind === 'in-progress') {
         logger.debug({ ...ctx, retryInMs: issued.retryInMs }, 'another delivery of this request is sending its mail; waiting');
         // Bounded: the lease ends, then the store lets us take over (or the other delivery finished).
-        await new Promise((resolve) => setTimeout(resolve, Math.min(issued.retryInMs, IN_PROGRESS_POLL_MS)));
+        await sleep(Math.min(issued.retryInMs, IN_PROGRESS_POLL_MS));
         continue;
       }
 
       const mail = renderFor(action, code, ttlMs);
-      if (mail !== undefined) {
+      if (mail === undefined) {
+        await sleep(silentPause());
+      } else {
+        const sendStarted = clock();
         try {
           await withRetry(() => mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language }), {
             maxRetries: config.smtpMaxRetries,
@@ -117,6 +130,7 @@ export function createCodeMailHandler(deps: CodeMailHandlerDeps) {
           await store.discard(flowId, requestId, digest);
           return reply('failed', reason);
         }
+        typicalSendMs = 0.8 * typicalSendMs + 0.2 * (clock() - sendStarted);
       }
       // False when a newer request replaced the entry meanwhile: that request owns it now.
       if (!(await store.markSent(flowId, requestId, digest))) {
