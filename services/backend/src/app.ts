@@ -23,6 +23,7 @@ import devicesPlugin from './devices/devices.plugin.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 import passwordsPlugin, { type PasswordResetTestOptions } from './passwords/passwords.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
+import accountDeletionPlugin, { type AccountDeletionTestOptions } from './account-deletion/account-deletion.plugin.js';
 import userEventsPlugin from './user-events/user-events.plugin.js';
 import wsPlugin from './realtime/ws.plugin.js';
 import presencePlugin from './realtime/presence.plugin.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   deviceChallenge?: DeviceChallengeTestOptions;
   /** Test switches for the password-reset saga (the same as the registration's; `publisher` also wraps password-change notices). */
   passwordReset?: PasswordResetTestOptions;
+  /** Test switches for the account-deletion saga (batch size, effects, background loops). */
+  accountDeletion?: AccountDeletionTestOptions;
 }
 
 /**
@@ -128,6 +131,7 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(sessionRoutes);
   await app.register(userRoutes);
   await app.register(chatPlugin);
+  await app.register(accountDeletionPlugin, { ...opts.accountDeletion });
 }
 
 export const buildApp = fp(backendApp, {

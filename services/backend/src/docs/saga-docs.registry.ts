@@ -8,6 +8,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { REGISTRATION_STATE_STATUS, registrationSaga } from '../registration/registration.saga.js';
 import { DEVICE_CHALLENGE_STATE_STATUS, deviceChallengeSaga } from '../auth/device-challenge.saga.js';
 import { PASSWORD_RESET_STATE_STATUS, passwordResetSaga } from '../passwords/password-reset.saga.js';
+import { ACCOUNT_DELETION_STATE_STATUS, accountDeletionSaga } from '../account-deletion/account-deletion.saga.js';
 
 export interface SagaDocEntry {
   definition: AnySagaDefinition;
@@ -36,6 +37,21 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
       '`saga.timeout` events come from Redis key expiry or the reconciliation sweep; `timerDue(name)` accepts only the current token of that timer once it is due.',
       '`accountExists = true` follows exactly the same states (the verifier sends a different mail), so the flow reveals nothing.',
       'The password hash lives only in the saga context; every final state clears it.',
+    ],
+  },
+  {
+    definition: accountDeletionSaga as unknown as AnySagaDefinition,
+    title: 'Account-deletion saga',
+    source: 'services/backend/src/account-deletion/account-deletion.machine.ts',
+    statusOf: (state) => {
+      const s = ACCOUNT_DELETION_STATE_STATUS[state];
+      return s ? `\`${s}\`` : '—';
+    },
+    notes: [
+      'Every step is a local idempotent effect with its own effect id; a result carrying another id is stale and changes nothing. A step a crash interrupted is run again by the relay after a restart.',
+      'Leaving conversations: ownership of a group the account owns is handed to the earliest-joined remaining member; a group (or conversation) with no other member is closed — its messages, read markers and memberships deleted.',
+      'Messages stay as tombstones: sender `00000000-0000-0000-0000-000000000000`, no body, `deletedAt` set, `clientMessageId` `deleted:<messageId>`; in batches, re-entering the state while a batch reports more.',
+      'No reply queue: the only message is the one-way `AccountNotice` to ACCOUNT_NOTICE_QUEUE, sent in the transition to `completed`, which also clears the address and nickname from the context (the finished document keeps ids, counts and times).',
     ],
   },
   {

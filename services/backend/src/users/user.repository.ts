@@ -49,6 +49,11 @@ export interface UserRepository {
    * if there is no such user.
    */
   setPasswordHash(id: string, passwordHash: string, changeId: string, now: Date): Promise<{ changedAt: Date } | null>;
+  /**
+   * Marks the account as being deleted (sign-in refuses it from then on), once: a repeat keeps the
+   * first time. Returns that time, or null if there is no such user.
+   */
+  markDeleting(id: string, now: Date): Promise<Date | null>;
   /** Deletes the user document (the e-mail address is free again); false if it was already gone. */
   deleteById(id: string): Promise<boolean>;
   /** Users whose normalised nickname starts with `prefix` (normalised too), by nickname then id, after `after`. */
@@ -115,6 +120,10 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
       if (user.passwordChange?.id === changeId) return { changedAt: user.passwordChange.at };
       const { matchedCount } = await users.updateOne({ _id: id }, { $set: { passwordHash, passwordChange: { id: changeId, at: now } } });
       return matchedCount === 0 ? null : { changedAt: now };
+    },
+    async markDeleting(id, now) {
+      await users.updateOne({ _id: id, deletingSince: { $exists: false } }, { $set: { deletingSince: now } });
+      return (await users.findOne({ _id: id }, { projection: { deletingSince: 1 } }))?.deletingSince ?? null;
     },
     async deleteById(id) {
       return (await users.deleteOne({ _id: id })).deletedCount === 1;
