@@ -6,6 +6,7 @@ import { authedWs } from '../realtime/ws.test-support.js';
 import { codeFromMail, startRegistrationHarness, uniqueEmail, wrongCode } from '../registration/registration.harness.test-support.js';
 import { createTestUser, loginAs } from '../users/user.test-support.js';
 import {
+  HIGH_RESET_LIMITS,
   NEW_PASSWORD,
   NOTICE_SUBJECT,
   recordingPublisher,
@@ -18,7 +19,7 @@ import {
 } from './password-reset.harness.test-support.js';
 
 t.test('reset: code from the mail → new password; old password, old tokens and old sockets all end', async (t) => {
-  const h = await startRegistrationHarness(t);
+  const h = await startRegistrationHarness(t, { env: HIGH_RESET_LIMITS });
   const sent: Array<{ queue: string; body: unknown; props: unknown }> = [];
   const app = await h.startApp({ passwordReset: { publisher: recordingPublisher(sent) } });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -64,7 +65,7 @@ t.test('reset: code from the mail → new password; old password, old tokens and
 });
 
 t.test('anti-enumeration: a known and an unknown address get the same answers; only the known one gets mail', async (t) => {
-  const h = await startRegistrationHarness(t);
+  const h = await startRegistrationHarness(t, { env: HIGH_RESET_LIMITS });
   const app = await h.startApp();
   const user = await createTestUser(app, { email: uniqueEmail('known') });
   const unknownEmail = uniqueEmail('nobody');
@@ -88,7 +89,7 @@ t.test('anti-enumeration: a known and an unknown address get the same answers; o
 });
 
 t.test('a weak new password is refused before the code is used', async (t) => {
-  const h = await startRegistrationHarness(t);
+  const h = await startRegistrationHarness(t, { env: HIGH_RESET_LIMITS });
   const app = await h.startApp();
   const user = await createTestUser(app, { email: uniqueEmail('weak') });
   const { id } = await startReset(app, user.email);

@@ -4,6 +4,16 @@ import type { CodeFlowStatus } from '@ashchat/contracts';
 import type { TypedPublisher } from '@ashchat/messaging';
 import { waitFor, type MailDetail } from '@ashchat/testkit';
 
+/** Generous reset limits for the harness (its own are the registration's): only the limit tests set them low. */
+export const HIGH_RESET_LIMITS = {
+  PASSWORD_RESET_RATE_LIMIT_PER_IP: '100000',
+  PASSWORD_RESET_RATE_LIMIT_PER_EMAIL: '100000',
+  PASSWORD_RESET_MAIL_LIMIT_PER_HOUR: '100000',
+  PASSWORD_RESET_MAIL_LIMIT_PER_DAY: '100000',
+  AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+  AUTH_RATE_LIMIT_PER_IP: '100000',
+};
+
 export const NEW_PASSWORD = 'a brand new horse battery';
 export const NOTICE_SUBJECT = 'Your AshChat password was changed';
 
