@@ -19,6 +19,7 @@ import passwordResetRoutes from './password-reset.routes.js';
 import { PASSWORD_RESETS_COLLECTION, passwordResetEffects, type PasswordResetRuntime } from './password-reset.runtime.js';
 import { passwordResetSaga } from './password-reset.saga.js';
 import { createPasswordResetService, type PasswordResetService } from './password-reset.service.js';
+import { revokeSessionsStartedBefore } from './set-password.effect.js';
 
 /** What the plugin decorates the instance with (`app.passwords`). */
 export interface PasswordsModule {
@@ -65,11 +66,7 @@ async function passwordsPlugin(app: FastifyInstance, opts: PasswordsPluginOption
     effects: passwordResetEffects({
       users,
       // Only sessions that began before the change: a repeat after a crash spares those signed in with the new password.
-      revokeSessions: async (userId, startedBefore) => {
-        for (const s of await sessions.listSessions(userId, '')) {
-          if (s.createdAt.getTime() < startedBefore.getTime()) await sessions.revokeSession(userId, s.sessionId);
-        }
-      },
+      revokeSessions: revokeSessionsStartedBefore(sessions),
     }),
     logger,
     ...(opts.consumeReplies !== undefined ? { consumeReplies: opts.consumeReplies } : {}),

@@ -1,4 +1,5 @@
 import type { SagaEffectHandler } from '@ashchat/saga';
+import type { SessionService } from '../auth/session.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { SetPasswordPayload } from './password-reset.machine.js';
 
@@ -24,5 +25,17 @@ export function setPasswordEffect(deps: SetPasswordEffectDeps): SagaEffectHandle
     if (!changed) return { type: 'USER_GONE' };
     await deps.revokeSessions(p.userId, changed.changedAt);
     return { type: 'PASSWORD_CHANGED', changedAt: changed.changedAt.getTime() };
+  };
+}
+
+/**
+ * Revokes the user's sessions that began (were signed in) before `startedBefore`, each through the
+ * session service, so their access tokens stop working and their WebSockets close with 4403.
+ */
+export function revokeSessionsStartedBefore(sessions: Pick<SessionService, 'listSessions' | 'revokeSession'>): SetPasswordEffectDeps['revokeSessions'] {
+  return async (userId, startedBefore) => {
+    for (const s of await sessions.listSessions(userId, '')) {
+      if (s.createdAt.getTime() < startedBefore.getTime()) await sessions.revokeSession(userId, s.sessionId);
+    }
   };
 }
