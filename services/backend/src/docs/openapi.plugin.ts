@@ -13,6 +13,7 @@ export const DOCS_PREFIX = '/docs';
 /** The route groups, in the order the document lists them; every documented route names one. */
 export const OPENAPI_TAGS = [
   { name: 'registration', description: 'Sign-up: start a registration, confirm the e-mail with the mailed code, resend it.' },
+  { name: 'password-reset', description: 'A forgotten password: start a reset, submit the mailed code with the new password, resend it.' },
   { name: 'sessions', description: 'Sign-in and sign-out: access tokens (JWT), single-use refresh tokens, one session per device.' },
   { name: 'users', description: 'The signed-in user’s account, and finding other users by nickname.' },
   { name: 'conversations', description: 'Direct conversations and groups: start one, list mine with unread counts, add and remove members.' },

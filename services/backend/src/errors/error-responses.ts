@@ -17,6 +17,8 @@ const RETRY_AFTER: ReadonlySet<ErrorCode> = new Set([
   'VERIFIER_UNAVAILABLE',
   'SESSION_BUSY',
   'PROFILE_BUSY',
+  'CODE_FLOW_PENDING',
+  'CODE_FLOW_BUSY',
 ]);
 
 /**

@@ -14,7 +14,7 @@ import { createMailbox, getInfra, startSmtpSink, uniqueName, waitFor, type MailD
 import { createVerifier, loadVerifierConfig } from '@ashchat/verifier';
 import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
-import type { PasswordResetTestOptions } from '../passwords/passwords.plugin.js';
+import type { SagaHostTestOptions } from '../sagas/saga.host.js';
 import type { DeviceChallengeTestOptions } from '../auth/auth.plugin.js';
 import type { RegistrationTestOptions } from './registration.plugin.js';
 import { registrationQueues, type RegistrationQueues } from './registration.queues.js';
@@ -27,7 +27,8 @@ export interface StartAppOptions {
   /** Extra backend environment for this instance (on top of the harness's). */
   env?: Record<string, string>;
   registration?: RegistrationTestOptions;
-  passwordReset?: PasswordResetTestOptions;
+  /** The password reset's saga switches (passwords plugin). */
+  passwordReset?: SagaHostTestOptions;
   deviceChallenge?: DeviceChallengeTestOptions;
   /** Fastify options over the harness's (`logger: false`), e.g. a logger writing into a test's stream. */
   server?: Partial<FastifyServerOptions>;
