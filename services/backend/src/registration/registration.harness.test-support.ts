@@ -15,7 +15,6 @@ import { createVerifier, loadVerifierConfig } from '@ashchat/verifier';
 import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
 import type { SagaHostTestOptions } from '../sagas/saga.host.js';
-import type { DeviceChallengeTestOptions } from '../auth/auth.plugin.js';
 import type { RegistrationTestOptions } from './registration.plugin.js';
 import { registrationQueues, type RegistrationQueues } from './registration.queues.js';
 
@@ -29,7 +28,8 @@ export interface StartAppOptions {
   registration?: RegistrationTestOptions;
   /** The password reset's saga switches (passwords plugin). */
   passwordReset?: SagaHostTestOptions;
-  deviceChallenge?: DeviceChallengeTestOptions;
+  /** The device challenge's switches (auth's DeviceChallengeTestOptions; named by their source, so registration never imports auth). */
+  deviceChallenge?: SagaHostTestOptions;
   /** Fastify options over the harness's (`logger: false`), e.g. a logger writing into a test's stream. */
   server?: Partial<FastifyServerOptions>;
 }
