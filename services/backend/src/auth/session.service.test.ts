@@ -62,7 +62,7 @@ async function setup(t: Teardown, o: { writeLock?: 'redis' | 'none'; wrap?: (ses
     if (result.kind !== 'signed-in') throw new Error('a trusted device was challenged');
     return result.tokens;
   };
-  return { service, signIn, challenges, users, reused, db, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  return { service, signIn, challenges, users, devices, reused, db, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
 
 t.test('a refresh token expires after its lifetime, and each refresh starts a new one', async (t) => {
@@ -192,4 +192,17 @@ t.test('without a lock (the MongoDB plan), a refresh that loses the race for its
   t.same(reused, [sid], 'reported as a reuse');
   t.equal(await service.isActive('u1', sid), false, 'the family is revoked, the tokens A and B were issued with it');
   await t.rejects(service.refresh((b as { refreshToken: string }).refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
+});
+
+t.test('a device verified by a challenge gets its session once, and none for an account being deleted', async (t) => {
+  const { service, devices, db } = await setup(t);
+  const phone = await devices.trust({ userId: 'u1', deviceIdHash: hashClientDeviceId('phone-device-id-000001'), name: 'phone' }, new Date());
+  const tokens = await service.startVerifiedSession('u1', phone, 'challenge-a');
+  const sid = (JSON.parse(tokens.accessToken) as { sid: string }).sid;
+  t.equal(await service.isActive('u1', sid), true);
+  t.same(await service.deviceOfSession(sid), phone._id, 'the session runs on the verified device');
+  await t.rejects(service.startVerifiedSession('u1', phone, 'challenge-a'), { code: 'CODE_FLOW_COMPLETED' }, 'the same challenge: no second session');
+  await db.collection('users').updateOne({ _id: 'u1' as never }, { $set: { deletingSince: new Date() } });
+  await t.rejects(service.startVerifiedSession('u1', phone, 'challenge-b'), { code: 'INVALID_CREDENTIALS' });
+  await t.rejects(service.startVerifiedSession('nobody', phone, 'challenge-c'), { code: 'INVALID_CREDENTIALS' });
 });

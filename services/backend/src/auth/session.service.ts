@@ -76,6 +76,7 @@ export interface SessionService {
   /**
    * Starts a session on a device just verified by a challenge. `onceId` names its first token: a
    * second start with the same id is refused (CODE_FLOW_COMPLETED), so a challenge gives tokens once.
+   * An account gone or being deleted meanwhile gets none (INVALID_CREDENTIALS).
    */
   startVerifiedSession(userId: string, device: DeviceDocument, onceId: string): Promise<SessionTokens>;
   /** The user's active sessions; `current` marks the caller's. */
@@ -165,6 +166,9 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
     },
 
     async startVerifiedSession(userId, device, onceId) {
+      // The account may have gone, or begun its deletion, while the code was on its way.
+      const user = await d.users.findById(userId);
+      if (!user || user.deletingSince) throw new AppError('INVALID_CREDENTIALS');
       await d.indexesReady();
       try {
         const tokens = await issue({ userId, familyId: randomUUID(), deviceId: device._id, deviceName: device.name, tokenId: onceId });
