@@ -199,3 +199,24 @@ t.test('reply → event mapping', async (t) => {
   t.equal(registrationReplyToEvent({ requestId: 'r3', outcome: 'code-sent' }, { requestId: 'r2' }), null, 'correlation mismatch');
   t.equal(registrationReplyToEvent(null, { requestId: 'r2' }), null);
 });
+
+t.test('the device that submits the right code is handed to createUser (only its digest), the last submission’s device winning', async (t) => {
+  const device = { deviceIdHash: 'c2hhMjU2LW9mLWEtY2xpZW50LWRldmljZS1pZA', name: 'laptop' };
+  const other = { deviceIdHash: 'b3RoZXItZGV2aWNlLWRpZ2VzdC1vZi1hLWNsaWVudA', name: null };
+  const a = awaiting();
+  const v1 = step(a, { type: 'CODE_SUBMITTED', codeDigest: DIGEST, device: other, at: T0 + 2_000 })[0];
+  const wrong = step(v1, { type: 'CODE_INVALID', requestId: v1.context.pendingRequestId!, attemptsLeft: 4, at: T0 + 2_500 })[0];
+  const v2 = step(wrong, { type: 'CODE_SUBMITTED', codeDigest: DIGEST, device, at: T0 + 3_000 })[0];
+  const [, actions] = step(v2, reply(v2, 'CODE_CONFIRMED'));
+  t.match(sagaEffects(actions), [{ type: 'saga.effect', params: { name: CREATE_USER_EFFECT, payload: { device } } }]);
+
+  // Without a device (and in snapshots from before devices, whose context has no `device`), none is trusted.
+  const bare = verifying();
+  const legacy = { ...bare, context: { ...bare.context } };
+  delete (legacy.context as { device?: unknown }).device;
+  for (const s of [bare, legacy as typeof bare]) {
+    const [, effects] = step(s, reply(s, 'CODE_CONFIRMED'));
+    const payload = (sagaEffects(effects)[0]!.params as { payload: Record<string, unknown> }).payload;
+    t.notOk('device' in payload, 'createUser gets no device');
+  }
+});
