@@ -121,15 +121,13 @@ export function createMessageRepository(db: Db, collectionName = 'messages'): Me
     async anonymiseSentBy(senderId, replacementId, limit, now) {
       const batch = await messages.find({ senderId }, { projection: { _id: 1, conversationId: 1, deletedAt: 1 } }).limit(limit).toArray();
       if (batch.length === 0) return { count: 0, conversationIds: [] };
-      await messages.bulkWrite(
-        batch.map((m) => ({
-          updateOne: {
-            filter: { _id: m._id, senderId },
-            update: { $set: { senderId: replacementId, body: null, deletedAt: m.deletedAt ?? now, clientMessageId: `deleted:${m._id.toHexString()}` } },
-          },
-        })),
-        { ordered: false },
-      );
+      // One update per message, in turn: FerretDB stalls on a bulk of updates (and its updates are not atomic anyway).
+      for (const m of batch) {
+        await messages.updateOne(
+          { _id: m._id, senderId },
+          { $set: { senderId: replacementId, body: null, deletedAt: m.deletedAt ?? now, clientMessageId: `deleted:${m._id.toHexString()}` } },
+        );
+      }
       const touched = new Map(batch.map((m) => [m.conversationId.toHexString(), m.conversationId]));
       return { count: batch.length, conversationIds: [...touched.values()] };
     },
