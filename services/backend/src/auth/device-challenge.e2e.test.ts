@@ -88,6 +88,10 @@ t.test('wrong codes lock the challenge: 423, and no tokens even with the right c
   const { challengeId } = (await signIn(app, email, undefined, NEW_DEVICE_ID)).json<{ challengeId: string }>();
   const code = codeFromMail(await challengeMail(h, email, challengeId));
   await waitForChallenge(app, challengeId, 'awaiting-code');
+  const early = await app.inject({ method: 'POST', url: `${challengeUrl(challengeId)}/resend` });
+  t.equal(early.statusCode, 429, 'a resend waits for its cooldown');
+  t.equal(early.json().code, 'RESEND_COOLDOWN');
+  t.ok(Number(early.headers['retry-after']) >= 1);
   const answers: number[] = [];
   for (let i = 0; i < MAX_CODE_ATTEMPTS + 1 && answers.at(-1) !== 423; i++) answers.push((await submitCode(app, challengeId, wrongCode(code))).statusCode);
   t.same(answers, [...Array<number>(MAX_CODE_ATTEMPTS - 1).fill(422), 423], 'INVALID_CODE until the verifier locks it');
@@ -123,4 +127,25 @@ t.test('the mail’s "this was not me" link ends the challenge: denied, never an
   const user = await app.users.repository.findByEmail(email);
   t.equal(await h.db.collection('sessions').countDocuments({ userId: user!._id }), 0, 'no session was ever issued');
   t.equal((await app.inject({ method: 'GET', url: challengeUrl('00000000-0000-4000-8000-000000000000') })).json().code, 'DEVICE_CHALLENGE_NOT_FOUND');
+});
+
+t.test('a resend mails a new code: the old one stops working, the new one signs in', async (t) => {
+  const h = await startRegistrationHarness(t, { env: { REGISTRATION_RESEND_COOLDOWN_MS: '0' } });
+  const app = await h.startApp();
+  const email = await registeredAccount(h, app, 'resend');
+  const { challengeId } = (await signIn(app, email, undefined, NEW_DEVICE_ID)).json<{ challengeId: string }>();
+  const first = codeFromMail(await challengeMail(h, email, challengeId));
+  await waitForChallenge(app, challengeId, 'awaiting-code');
+  const resent = await app.inject({ method: 'POST', url: `${challengeUrl(challengeId)}/resend` });
+  t.equal(resent.statusCode, 202, resent.body);
+  t.match(resent.json(), { challengeId, status: 'pending' });
+  const mails = await h.waitForMails(email, 3);
+  const second = codeFromMail(mails[0]!);
+  await waitForChallenge(app, challengeId, 'awaiting-code');
+  // Codes are random: only a one-in-a-million repeat could make the old code the new one.
+  if (second !== first) {
+    const old = await submitCode(app, challengeId, first);
+    t.equal(old.statusCode, 422, 'the first code no longer works');
+  }
+  t.equal((await submitCode(app, challengeId, second)).statusCode, 201, 'the new one does');
 });
