@@ -92,9 +92,12 @@ export const ConfirmCodeReply = Type.Object(
 );
 export type ConfirmCodeReply = Static<typeof ConfirmCodeReply>;
 
-/** Everything that may arrive on PASSWORD_RESET_REPLY_QUEUE or DEVICE_CHALLENGE_REPLY_QUEUE. */
-export const CodeFlowReply = Type.Union([CodeMailReply, ConfirmCodeReply], { $id: 'CodeFlowReply' });
-export type CodeFlowReply = Static<typeof CodeFlowReply>;
+/** Everything that may arrive on PASSWORD_RESET_REPLY_QUEUE. */
+export const PasswordResetReply = Type.Union([CodeMailReply, ConfirmCodeReply], { $id: 'PasswordResetReply' });
+/** Everything that may arrive on DEVICE_CHALLENGE_REPLY_QUEUE (the same replies, on the device saga's own queue). */
+export const DeviceChallengeReply = Type.Union([CodeMailReply, ConfirmCodeReply], { $id: 'DeviceChallengeReply' });
+/** A reply to either code flow. */
+export type CodeFlowReply = Static<typeof PasswordResetReply>;
 
 export const AccountNoticeKind = Type.Union([Type.Literal('password-changed'), Type.Literal('account-deleted')], {
   description: '`password-changed` (by a reset or by the signed-in user; every other session ended), `account-deleted` (the deletion finished)',

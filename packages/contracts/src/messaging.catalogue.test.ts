@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { MESSAGING_APPLICATIONS, MESSAGING_CATALOGUE, catalogueQueue } from './messaging.catalogue.js';
 import { QUEUE_NAMES } from './queues.js';
 import { RegistrationReply } from './verification.messages.js';
-import { CodeFlowReply } from './account.messages.js';
+import { DeviceChallengeReply, PasswordResetReply } from './account.messages.js';
 
 const ids = (schemas: readonly TSchema[]): string[] => schemas.map((s) => String(s.$id)).sort();
 
@@ -37,9 +37,8 @@ t.test('a queue is consumed as its only message or as the union of its messages'
   }
   // The reply consumer validates against RegistrationReply: it must admit every reply the catalogue sends there.
   t.same(ids(RegistrationReply.anyOf), ids(catalogueQueue('REGISTRATION_REPLY_QUEUE').messages.map((m) => m.schema)));
-  for (const queue of ['PASSWORD_RESET_REPLY_QUEUE', 'DEVICE_CHALLENGE_REPLY_QUEUE']) {
-    t.same(ids(CodeFlowReply.anyOf), ids(catalogueQueue(queue).messages.map((m) => m.schema)), queue);
-  }
+  t.same(ids(PasswordResetReply.anyOf), ids(catalogueQueue('PASSWORD_RESET_REPLY_QUEUE').messages.map((m) => m.schema)));
+  t.same(ids(DeviceChallengeReply.anyOf), ids(catalogueQueue('DEVICE_CHALLENGE_REPLY_QUEUE').messages.map((m) => m.schema)));
 });
 
 t.test('every reply goes back to the requester, on a queue that carries it', async (t) => {

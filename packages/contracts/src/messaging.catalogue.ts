@@ -13,7 +13,8 @@ import {
 } from './queues.js';
 import {
   AccountNotice,
-  CodeFlowReply,
+  DeviceChallengeReply,
+  PasswordResetReply,
   CodeMailReply,
   ConfirmCodeReply,
   ConfirmCodeRequest,
@@ -183,7 +184,7 @@ export const MESSAGING_CATALOGUE: readonly CatalogueQueue[] = [
       { schema: named(CodeMailReply), summary: 'Whether the reset code mail went out.' },
       { schema: named(ConfirmCodeReply), summary: 'Whether the submitted code was right, and what is left.' },
     ],
-    consumedAs: named(CodeFlowReply),
+    consumedAs: named(PasswordResetReply),
     senders: ['verifier'],
     receivers: ['backend'],
   },
@@ -194,7 +195,7 @@ export const MESSAGING_CATALOGUE: readonly CatalogueQueue[] = [
       { schema: named(CodeMailReply), summary: 'Whether the device code mail went out.' },
       { schema: named(ConfirmCodeReply), summary: 'Whether the submitted code was right, and what is left.' },
     ],
-    consumedAs: named(CodeFlowReply),
+    consumedAs: named(DeviceChallengeReply),
     senders: ['verifier'],
     receivers: ['backend'],
   },

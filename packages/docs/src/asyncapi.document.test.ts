@@ -5,13 +5,12 @@ import {
   DEAD_LETTER_REASON_HEADER,
   MESSAGING_CATALOGUE,
   REQUEST_REPLY_CONVENTION,
-  RegistrationReply,
   type CatalogueQueue,
 } from '@ashchat/contracts';
 import { deadLetterQueueFor, workQueue } from '@ashchat/messaging';
 import { correlationIdOf } from '@ashchat/saga';
 import { verifierQueues } from '@ashchat/verifier';
-import { registrationQueues, registrationSaga } from '@ashchat/backend';
+import { SAGA_DOCS, queueRoutes } from '@ashchat/backend';
 import { REPLY_TO_CHANNEL, buildAsyncApi, renderAsyncApi } from './asyncapi.document.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -38,6 +37,10 @@ const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 const refTo = (...path: string[]): Json => ({ $ref: `#/${path.join('/')}` });
 // Parsed once: the parser takes a while, and every test reads the same document.
 const parsed = parseStrict(text);
+// What the backend's sagas send (their outbox queues) and where their replies come back: each saga
+// plugin hands exactly these to hostSaga, which declares them under QUEUE_NAMESPACE (queueRoutes).
+const backendSends = sorted(SAGA_DOCS.flatMap((e) => Object.keys(e.definition.messages)));
+const backendReplies = sorted(SAGA_DOCS.flatMap((e) => (e.replies ? [e.replies.queue] : [])));
 const isReply = (id: string): boolean => MESSAGING_CATALOGUE.some((q) => q.messages.some((m) => m.reply?.schema.$id === id));
 
 t.test('the AsyncAPI parser accepts the document with no error diagnostics', async (t) => {
@@ -58,7 +61,7 @@ t.test('the same parser rejects a broken variant (the check above can fail)', as
 });
 
 t.test('every queue the services declare is a channel, and no other', async (t) => {
-  const backend = Object.values(registrationQueues(NAMESPACE));
+  const backend = Object.values(queueRoutes(NAMESPACE, [...backendSends, ...backendReplies]));
   const verifier = Object.values(verifierQueues(NAMESPACE));
   const declared = sorted(withDeadLetters([...backend, ...verifier]).map(stripNamespace));
   const { document } = await parsed;
@@ -85,20 +88,23 @@ t.test('work queues are quorum queues that dead-letter to the documented dead-le
 });
 
 t.test('senders and receivers in the catalogue are the ones the code wires', async (t) => {
-  const backend = registrationQueues('');
   const verifier = verifierQueues('');
   const queuesWhere = (pick: (q: CatalogueQueue) => readonly string[], app: string): string[] =>
     sorted(MESSAGING_CATALOGUE.filter((q) => pick(q).includes(app)).map((q) => q.name));
-  // The saga's outbox publishes exactly these requests, with exactly these schemas.
-  t.same(queuesWhere((q) => q.senders, 'backend'), sorted(Object.keys(registrationSaga.messages)));
-  for (const [queue, schema] of Object.entries(registrationSaga.messages)) {
-    t.ok(MESSAGING_CATALOGUE.find((q) => q.name === queue)?.messages.some((m) => m.schema === schema), `${queue} carries ${String(schema.$id)}`);
+  // The sagas' outboxes publish exactly these requests, with exactly these schemas.
+  t.same(queuesWhere((q) => q.senders, 'backend'), backendSends);
+  for (const entry of SAGA_DOCS) {
+    for (const [queue, schema] of Object.entries(entry.definition.messages)) {
+      t.ok(MESSAGING_CATALOGUE.find((q) => q.name === queue)?.messages.some((m) => m.schema === schema), `${entry.definition.name}: ${queue} carries ${String(schema.$id)}`);
+    }
+    if (entry.replies) {
+      t.equal(MESSAGING_CATALOGUE.find((q) => q.name === entry.replies?.queue)?.consumedAs, entry.replies.schema, `${entry.definition.name}: the reply consumer validates what the catalogue says arrives`);
+    }
   }
-  t.same(queuesWhere((q) => q.receivers, 'backend'), [backend.reply]);
+  t.same(queuesWhere((q) => q.receivers, 'backend'), backendReplies);
   t.same(queuesWhere((q) => q.receivers, 'verifier'), sorted(Object.values(verifier)));
-  t.equal(MESSAGING_CATALOGUE.find((q) => q.name === backend.reply)?.consumedAs, RegistrationReply, 'the reply consumer validates RegistrationReply');
-  // The verifier sends replies only: to whatever replyTo says, which the backend sets to its reply queue.
-  for (const q of MESSAGING_CATALOGUE) for (const m of q.messages) if (m.reply) t.equal(m.reply.queue, backend.reply);
+  // The verifier sends replies only: to whatever replyTo says, which a saga sets to its reply queue.
+  for (const q of MESSAGING_CATALOGUE) for (const m of q.messages) if (m.reply) t.ok(backendReplies.includes(m.reply.queue), `${m.schema.$id} is answered on a backend reply queue`);
   t.equal(
     correlationIdOf('SAGA', 'REQ'),
     REQUEST_REPLY_CONVENTION.correlationId.replace('<sagaId>', 'SAGA').replace('<requestId>', 'REQ'),
@@ -118,7 +124,8 @@ t.test('every catalogue message is a message with its TypeBox schema as payload'
       t.same({ $id: title, ...rest }, JSON.parse(JSON.stringify(m.schema)), `${id}: payload is the schema`);
       t.same(raw.channels[q.name].messages[id], refTo('components', 'messages', id), `${id} is on ${q.name}`);
       t.same(raw.components.correlationIds.sagaRequest.location, '$message.header#/correlationId');
-      t.same(message.correlationId, refTo('components', 'correlationIds', 'sagaRequest'), `${id} has the correlation id`);
+      if (m.reply || isReply(id)) t.same(message.correlationId, refTo('components', 'correlationIds', 'sagaRequest'), `${id} has the correlation id`);
+      else t.notOk(message.correlationId, `${id} is one way: no correlation id`);
     }
     const dead = raw.components.messages[`${q.consumedAs.$id}DeadLetter`];
     t.ok(dead?.headers.properties[DEAD_LETTER_REASON_HEADER], `${q.name}: dead letters carry the reason header`);

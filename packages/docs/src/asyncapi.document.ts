@@ -42,10 +42,16 @@ export const ASYNCAPI_DOCUMENT_VERSION = '1.0.0';
 export const REPLY_TO_CHANNEL = 'replyTo';
 const REPLY_TO_LOCATION = '$message.header#/replyTo';
 
-/** Every reply schema id, with the request it answers. */
+/** Every reply schema id, with the request(s) it answers (`A or B` when several share a reply). */
 function repliesOf(catalogue: readonly CatalogueQueue[]): Map<string, string> {
   const replies = new Map<string, string>();
-  for (const q of catalogue) for (const m of q.messages) if (m.reply) replies.set(m.reply.schema.$id, m.schema.$id);
+  for (const q of catalogue) {
+    for (const m of q.messages) {
+      if (!m.reply) continue;
+      const known = replies.get(m.reply.schema.$id);
+      replies.set(m.reply.schema.$id, known ? `${known} or ${m.schema.$id}` : m.schema.$id);
+    }
+  }
   return replies;
 }
 

@@ -146,7 +146,7 @@ export function messageComponents(catalogue: readonly CatalogueQueue[], replies:
         ? `AMQP properties: replyTo = the requester's reply queue, correlationId = \`${REQUEST_REPLY_CONVENTION.correlationId}\`, messageId = correlationId.`
         : answers
           ? `Reply to ${answers}. AMQP properties: correlationId = the request's, unchanged; messageId random.`
-          : 'AMQP properties: messageId random.';
+          : 'One way: no replyTo, and no reply is sent. AMQP properties: messageId identifies the message (a repeat keeps it).';
       out[m.schema.$id] = {
         name: m.schema.$id,
         title: title(m.schema.$id),

@@ -13,6 +13,7 @@ export { renderSagaFlow, replyOrigins, type ReplyOrigin } from './docs/saga-flow
 export { registrationSaga } from './registration/registration.saga.js';
 export { registrationMachine } from './registration/registration.machine.js';
 export { registrationQueues, type RegistrationQueues } from './registration/registration.queues.js';
+export { queueRoutes, type QueueRoutes } from './sagas/saga.queues.js';
 
 // The stored shapes, for tools that seed a database the way the service writes it (benchmarks).
 export { createPasswordHasher, DEFAULT_PASSWORD_HASHING, type PasswordHasherOptions } from './security/password.hasher.js';

@@ -11,7 +11,7 @@ import { createWriteLock } from '../database/write.lock.js';
 import { createSessionRepository, type SessionExpiry } from './session.repository.js';
 import { createSessionService, type AccessTokenClaims, type SessionService } from './session.service.js';
 import { createUserScopedCache } from '../user-events/user-scoped.cache.js';
-import { CodeFlowReply, CONFIRM_CODE_QUEUE, DEVICE_CHALLENGE_REPLY_QUEUE, DEVICE_CODE_QUEUE } from '@ashchat/contracts';
+import { CONFIRM_CODE_QUEUE, DEVICE_CHALLENGE_REPLY_QUEUE, DEVICE_CODE_QUEUE, DeviceChallengeReply } from '@ashchat/contracts';
 import type { Logger } from '@ashchat/messaging';
 import { hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
 import type { ReplyStats } from '../sagas/saga-reply.consumer.js';
@@ -135,7 +135,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     definition: deviceChallengeSaga,
     collection: DEVICE_CHALLENGES_COLLECTION,
     sends: [DEVICE_CODE_QUEUE, CONFIRM_CODE_QUEUE],
-    replies: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: CodeFlowReply },
+    replies: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: DeviceChallengeReply },
     effects: deviceChallengeEffects({ devices: app.devices.repository, indexesReady: app.devices.indexesReady }),
     prepare: app.devices.indexesReady,
     logger: opts.logger ?? app.log,

@@ -2,7 +2,7 @@
  * Every saga the backend runs, with what its generated page needs beyond the machine itself.
  * A new saga is added here; docs.generate.test.ts fails while a saga defined in the services has no entry.
  */
-import { CodeFlowReply, DEVICE_CHALLENGE_REPLY_QUEUE, PASSWORD_RESET_REPLY_QUEUE, REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
+import { DEVICE_CHALLENGE_REPLY_QUEUE, DeviceChallengeReply, PASSWORD_RESET_REPLY_QUEUE, PasswordResetReply, REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
 import type { AnySagaDefinition } from '@ashchat/saga';
 import type { TSchema } from '@sinclair/typebox';
 import { REGISTRATION_STATE_STATUS, registrationSaga } from '../registration/registration.saga.js';
@@ -58,7 +58,7 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
     definition: passwordResetSaga as unknown as AnySagaDefinition,
     title: 'Password-reset saga',
     source: 'services/backend/src/passwords/password-reset.machine.ts',
-    replies: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: CodeFlowReply },
+    replies: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: PasswordResetReply },
     statusOf: (state) => {
       const s = PASSWORD_RESET_STATE_STATUS[state];
       return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';
@@ -77,7 +77,7 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
     definition: deviceChallengeSaga as unknown as AnySagaDefinition,
     title: 'Device-challenge saga (sign-in from a new device)',
     source: 'services/backend/src/auth/device-challenge.machine.ts',
-    replies: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: CodeFlowReply },
+    replies: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: DeviceChallengeReply },
     statusOf: (state) => {
       const s = DEVICE_CHALLENGE_STATE_STATUS[state];
       return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';

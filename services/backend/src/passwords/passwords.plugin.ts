@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { ACCOUNT_NOTICE_QUEUE, CodeFlowReply, CONFIRM_CODE_QUEUE, PASSWORD_RESET_CODE_QUEUE, PASSWORD_RESET_REPLY_QUEUE } from '@ashchat/contracts';
+import { ACCOUNT_NOTICE_QUEUE, CONFIRM_CODE_QUEUE, PASSWORD_RESET_CODE_QUEUE, PASSWORD_RESET_REPLY_QUEUE, PasswordResetReply } from '@ashchat/contracts';
 import { createTypedPublisher, type Logger } from '@ashchat/messaging';
 import type { BackendConfig } from '../config.js';
 import { createRateLimiter } from '../rate-limit/rate-limiter.js';
@@ -62,7 +62,7 @@ async function passwordsPlugin(app: FastifyInstance, opts: PasswordsPluginOption
     definition: passwordResetSaga,
     collection: PASSWORD_RESETS_COLLECTION,
     sends: [PASSWORD_RESET_CODE_QUEUE, CONFIRM_CODE_QUEUE, ACCOUNT_NOTICE_QUEUE],
-    replies: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: CodeFlowReply },
+    replies: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: PasswordResetReply },
     effects: passwordResetEffects({
       users,
       // Only sessions that began before the change: a repeat after a crash spares those signed in with the new password.
