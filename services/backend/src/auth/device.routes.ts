@@ -11,7 +11,7 @@ export interface DeviceRoutesOptions {
 }
 
 // Listed with the sessions: a device is where sessions run.
-const TAGS = ['sessions'];
+const TAGS = ['devices'];
 const BEARER_AUTH = [{ bearerAuth: [] }];
 
 /** The caller's trusted devices: list them, untrust one (its sessions end). */

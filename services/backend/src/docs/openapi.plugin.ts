@@ -14,8 +14,9 @@ export const DOCS_PREFIX = '/docs';
 export const OPENAPI_TAGS = [
   { name: 'registration', description: 'Sign-up: start a registration, confirm the e-mail with the mailed code, resend it.' },
   { name: 'password-reset', description: 'A forgotten password: start a reset, submit the mailed code with the new password, resend it.' },
-  { name: 'sessions', description: 'Sign-in and sign-out: access tokens (JWT), single-use refresh tokens, one session per device.' },
-  { name: 'users', description: 'The signed-in user’s account, and finding other users by nickname.' },
+  { name: 'sessions', description: 'Sign-in and sign-out: access tokens (JWT), single-use refresh tokens, one session per device; a new device confirms the sign-in with a mailed code (device challenge).' },
+  { name: 'devices', description: 'The devices an account trusts (signing in from them needs no mailed code): list them, untrust one.' },
+  { name: 'users', description: 'The signed-in user’s account (profile, password change, deletion), and finding other users by nickname.' },
   { name: 'conversations', description: 'Direct conversations and groups: start one, list mine with unread counts, add and remove members.' },
   { name: 'messages', description: 'Messages of a conversation: send (idempotent), page through, edit, delete, mark read.' },
   { name: 'health', description: 'Probes for orchestrators: liveness and readiness.' },
