@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
+import { WS_CLOSE_CODES } from '@ashchat/contracts';
+import { authedWs } from '../realtime/ws.test-support.js';
 import { createTestUser, loginAs } from '../users/user.test-support.js';
 import { MARK_USER_EFFECT } from './account-deletion.machine.js';
 import { ACCOUNT_DELETIONS_COLLECTION } from './account-deletion.plugin.js';
@@ -63,4 +66,17 @@ t.test('refusals: no token, a wrong password (limited per account), an unknown o
   t.equal(unknown.statusCode, 404);
   t.equal(unknown.json<{ code: string }>().code, 'ACCOUNT_DELETION_NOT_FOUND');
   t.equal((await app.inject({ method: 'GET', url: '/v1/account-deletions/not-a-uuid' })).statusCode, 400);
+});
+
+t.test('a live connection of the account is closed with 4403 when the deletion starts', async (t) => {
+  const app = await startDeletionApp(t);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const user = await createTestUser(app);
+  const { accessToken } = await loginAs(app, user);
+  const socket = await authedWs(t, `ws://127.0.0.1:${port}/v1/ws`, accessToken);
+  const res = await withToken(app, accessToken)('DELETE', '/v1/me', { password: user.password });
+  t.equal(res.statusCode, 202);
+  t.equal((await socket.closeCode()).code, WS_CLOSE_CODES.SESSION_REVOKED.code);
+  await waitForCompleted(app, res.json<{ deletionId: string }>().deletionId);
 });
