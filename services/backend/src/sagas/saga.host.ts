@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
-import type { Collection } from 'mongodb';
 import { Redis } from 'ioredis';
 import type { AnyStateMachine } from 'xstate';
 import { createTypedPublisher, type Logger, type TypedConsumer, type TypedPublisher } from '@ashchat/messaging';
