@@ -1,12 +1,11 @@
 /** Test-only helpers for the pure account-deletion machine (excluded from the build). */
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
 import { accountDeletionMachine, type AccountDeletionEvent, type AccountDeletionInput, type AccountDeletionMachine } from './account-deletion.machine.js';
 
+export { sagaEffects, type EmittedAction } from '../sagas/saga-graph.test-support.js';
+
 export type Snap = SnapshotFrom<AccountDeletionMachine>;
-export interface EmittedAction {
-  type: string;
-  params?: unknown;
-}
 
 export const T0 = 1_700_000_000_000;
 export const EMAIL = 'Ada@Example.org';
@@ -34,10 +33,6 @@ export function begin(overrides: Partial<AccountDeletionInput> = {}): [Snap, Emi
 export function step(snapshot: Snap, event: AccountDeletionEvent): [Snap, EmittedAction[]] {
   return transition(accountDeletionMachine, snapshot, event) as [Snap, EmittedAction[]];
 }
-
-/** Only the actions the saga runtime acts on, as `{ type, params }`. */
-export const sagaEffects = (actions: EmittedAction[]): EmittedAction[] =>
-  actions.filter((a) => a.type.startsWith('saga.')).map((a) => ({ type: a.type, params: a.params }));
 
 /** The result of the effect the saga awaits, as the effect would return it. */
 export function result(s: Snap, extra: { more?: boolean; count?: number } = {}, at = T0 + 1_000): AccountDeletionEvent {

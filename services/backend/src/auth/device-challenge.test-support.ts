@@ -1,12 +1,11 @@
 /** Test-only helpers for the pure device-challenge machine (excluded from the build). */
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
 import { deviceChallengeMachine, type DeviceChallengeEvent, type DeviceChallengeInput, type DeviceChallengeMachine } from './device-challenge.machine.js';
 
+export { sagaEffects, type EmittedAction } from '../sagas/saga-graph.test-support.js';
+
 export type ChallengeSnap = SnapshotFrom<DeviceChallengeMachine>;
-export interface EmittedAction {
-  type: string;
-  params?: unknown;
-}
 
 export const T0 = 1_700_000_000_000;
 export const DIGEST = 'b'.repeat(64);
@@ -38,6 +37,3 @@ export function stepChallenge(snapshot: ChallengeSnap, event: DeviceChallengeEve
   return transition(deviceChallengeMachine, snapshot, event) as [ChallengeSnap, EmittedAction[]];
 }
 
-/** Only the actions the saga runtime acts on, as `{ type, params }` (assigns are already applied). */
-export const sagaEffects = (actions: EmittedAction[]): EmittedAction[] =>
-  actions.filter((a) => a.type.startsWith('saga.')).map((a) => ({ type: a.type, params: a.params }));

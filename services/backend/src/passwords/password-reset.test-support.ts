@@ -1,12 +1,11 @@
 /** Test-only helpers for the pure password-reset machine (excluded from the build). */
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
 import { passwordResetMachine, type PasswordResetEvent, type PasswordResetInput, type PasswordResetMachine } from './password-reset.machine.js';
 
+export { sagaEffects, type EmittedAction } from '../sagas/saga-graph.test-support.js';
+
 export type Snap = SnapshotFrom<PasswordResetMachine>;
-export interface EmittedAction {
-  type: string;
-  params?: unknown;
-}
 
 export const T0 = 1_700_000_000_000;
 export const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$bmV3aGFzaG5ld2hhc2g';
@@ -38,10 +37,6 @@ export function begin(overrides: Partial<PasswordResetInput> = {}): [Snap, Emitt
 export function step(snapshot: Snap, event: PasswordResetEvent): [Snap, EmittedAction[]] {
   return transition(passwordResetMachine, snapshot, event) as [Snap, EmittedAction[]];
 }
-
-/** Only the actions the saga runtime acts on, as `{ type, params }`. */
-export const sagaEffects = (actions: EmittedAction[]): EmittedAction[] =>
-  actions.filter((a) => a.type.startsWith('saga.')).map((a) => ({ type: a.type, params: a.params }));
 
 export const timeoutOf = (s: Snap, timer: 'request' | 'expiry', at?: number): PasswordResetEvent => {
   const armed = s.context.timers[timer];

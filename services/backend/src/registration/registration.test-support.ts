@@ -1,5 +1,6 @@
 /** Test-only helpers for the pure registration machine (excluded from the build). */
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
 import {
   registrationMachine,
   type RegistrationEvent,
@@ -7,11 +8,9 @@ import {
   type RegistrationMachine,
 } from './registration.machine.js';
 
+export { sagaEffects, type EmittedAction } from '../sagas/saga-graph.test-support.js';
+
 export type Snap = SnapshotFrom<RegistrationMachine>;
-export interface EmittedAction {
-  type: string;
-  params?: unknown;
-}
 
 export const T0 = 1_700_000_000_000;
 export const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA';
@@ -42,10 +41,6 @@ export function begin(overrides: Partial<RegistrationInput> = {}): [Snap, Emitte
 export function step(snapshot: Snap, event: RegistrationEvent): [Snap, EmittedAction[]] {
   return transition(registrationMachine, snapshot, event) as [Snap, EmittedAction[]];
 }
-
-/** Only the actions the saga runtime acts on, as `{ type, params }` (assigns are already applied). */
-export const sagaEffects = (actions: EmittedAction[]): EmittedAction[] =>
-  actions.filter((a) => a.type.startsWith('saga.')).map((a) => ({ type: a.type, params: a.params }));
 
 export const timeoutOf = (s: Snap, timer: 'request' | 'expiry', at?: number): RegistrationEvent => {
   const t = s.context.timers[timer];
