@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
 import t from 'tap';
-import { getInfra, waitFor } from '@ashchat/testkit';
+import { getInfra } from '@ashchat/testkit';
+import { leaksIn, monitorRedis } from '../sagas/secrets.test-support.js';
 import {
   PASSWORD,
   codeFromMail,
@@ -13,30 +13,6 @@ import {
   verify,
   wrongCode,
 } from './registration.harness.test-support.js';
-
-/**
- * MONITOR over a plain socket (ioredis's monitor mode loses track of its command queue under load).
- * Each line is one command as Redis prints it: timestamp, client, then the quoted arguments.
- */
-async function monitorRedis(uri: string): Promise<{ lines: string[]; close(): void }> {
-  const url = new URL(uri);
-  const socket = connect({ host: url.hostname, port: Number(url.port || 6379) });
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const lines: string[] = [];
-  let buffer = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    buffer += chunk;
-    const parts = buffer.split('\r\n');
-    buffer = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  socket.on('error', () => undefined);
-  if (url.password) socket.write(`AUTH ${decodeURIComponent(url.username || 'default')} ${decodeURIComponent(url.password)}\r\n`);
-  socket.write('MONITOR\r\n');
-  await waitFor(() => lines.includes('+OK') && lines.length >= (url.password ? 2 : 1), { message: 'MONITOR to start' });
-  return { lines, close: () => socket.destroy() };
-}
 
 t.test('neither the password, its hash nor a code is ever written to Redis or the saga document', async (t) => {
   const h = await startRegistrationHarness(t, { env: { REGISTRATION_RESEND_COOLDOWN_MS: '0' } });
@@ -62,14 +38,12 @@ t.test('neither the password, its hash nor a code is ever written to Redis or th
   const hash = (await app.users.repository.findByEmail(email))!.passwordHash;
 
   // A last command, then stop: once it is seen, every earlier command of the flow was seen too.
-  const marker = `monitor-end-${id}`;
-  await h.redis.get(marker);
-  await waitFor(() => commands.lines.some((c) => c.includes(marker)), { message: 'the monitor to see the last command' });
+  await commands.drain(h.redis, `monitor-end-${id}`);
 
   const ours = commands.lines.filter((c) => c.includes(id));
   t.ok(ours.length > 0, 'the flow wrote to Redis (sanity check of the monitor)');
-  const leaks = commands.lines.filter((c) => c.includes(password) || c.includes(hash) || containsCode(c, first) || containsCode(c, second));
-  t.same(leaks, [], 'no Redis command carried the password, the hash or a code');
+  const secrets = { named: { 'the password': password, 'the hash': hash }, codes: [first, second], containsCode };
+  t.same(leaksIn(commands.lines, secrets), [], 'no Redis command carried the password, the hash or a code');
 
   const doc = JSON.stringify(await h.db.collection('registrations').findOne({ _id: id as never }));
   t.notOk(doc.includes(password), 'the saga document never held the password');
