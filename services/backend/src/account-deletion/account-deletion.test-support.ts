@@ -1,6 +1,6 @@
 /** Test-only helpers for the pure account-deletion machine (excluded from the build). */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
+import type { SnapshotFrom } from 'xstate';
+import { machineDriver } from '../sagas/saga-graph.test-support.js';
 import { accountDeletionMachine, type AccountDeletionEvent, type AccountDeletionInput, type AccountDeletionMachine } from './account-deletion.machine.js';
 
 export { sagaEffects, type EmittedAction } from '../sagas/saga-graph.test-support.js';
@@ -26,13 +26,7 @@ export function input(overrides: Partial<AccountDeletionInput> = {}): AccountDel
   };
 }
 
-export function begin(overrides: Partial<AccountDeletionInput> = {}): [Snap, EmittedAction[]] {
-  return initialTransition(accountDeletionMachine, input(overrides)) as [Snap, EmittedAction[]];
-}
-
-export function step(snapshot: Snap, event: AccountDeletionEvent): [Snap, EmittedAction[]] {
-  return transition(accountDeletionMachine, snapshot, event) as [Snap, EmittedAction[]];
-}
+export const { begin, step } = machineDriver<Snap, AccountDeletionEvent, AccountDeletionInput>(accountDeletionMachine, input);
 
 /** The result of the effect the saga awaits, as the effect would return it. */
 export function result(s: Snap, extra: { more?: boolean; count?: number } = {}, at = T0 + 1_000): AccountDeletionEvent {

@@ -1,6 +1,6 @@
 /** Test-only helpers for the pure device-challenge machine (excluded from the build). */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
+import type { SnapshotFrom } from 'xstate';
+import { machineDriver } from '../sagas/saga-graph.test-support.js';
 import { deviceChallengeMachine, type DeviceChallengeEvent, type DeviceChallengeInput, type DeviceChallengeMachine } from './device-challenge.machine.js';
 
 export { sagaEffects, type EmittedAction } from '../sagas/saga-graph.test-support.js';
@@ -29,11 +29,5 @@ export function challengeInput(overrides: Partial<DeviceChallengeInput> = {}): D
   };
 }
 
-export function beginChallenge(overrides: Partial<DeviceChallengeInput> = {}): [ChallengeSnap, EmittedAction[]] {
-  return initialTransition(deviceChallengeMachine, challengeInput(overrides)) as [ChallengeSnap, EmittedAction[]];
-}
-
-export function stepChallenge(snapshot: ChallengeSnap, event: DeviceChallengeEvent): [ChallengeSnap, EmittedAction[]] {
-  return transition(deviceChallengeMachine, snapshot, event) as [ChallengeSnap, EmittedAction[]];
-}
+export const { begin: beginChallenge, step: stepChallenge } = machineDriver<ChallengeSnap, DeviceChallengeEvent, DeviceChallengeInput>(deviceChallengeMachine, challengeInput);
 

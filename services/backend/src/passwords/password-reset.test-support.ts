@@ -1,6 +1,6 @@
 /** Test-only helpers for the pure password-reset machine (excluded from the build). */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
+import type { SnapshotFrom } from 'xstate';
+import { machineDriver, type EmittedAction } from '../sagas/saga-graph.test-support.js';
 import { passwordResetMachine, type PasswordResetEvent, type PasswordResetInput, type PasswordResetMachine } from './password-reset.machine.js';
 
 export { sagaEffects, type EmittedAction } from '../sagas/saga-graph.test-support.js';
@@ -30,13 +30,7 @@ export function input(overrides: Partial<PasswordResetInput> = {}): PasswordRese
   };
 }
 
-export function begin(overrides: Partial<PasswordResetInput> = {}): [Snap, EmittedAction[]] {
-  return initialTransition(passwordResetMachine, input(overrides)) as [Snap, EmittedAction[]];
-}
-
-export function step(snapshot: Snap, event: PasswordResetEvent): [Snap, EmittedAction[]] {
-  return transition(passwordResetMachine, snapshot, event) as [Snap, EmittedAction[]];
-}
+export const { begin, step } = machineDriver<Snap, PasswordResetEvent, PasswordResetInput>(passwordResetMachine, input);
 
 export const timeoutOf = (s: Snap, timer: 'request' | 'expiry', at?: number): PasswordResetEvent => {
   const armed = s.context.timers[timer];

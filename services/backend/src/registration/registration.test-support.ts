@@ -1,6 +1,6 @@
 /** Test-only helpers for the pure registration machine (excluded from the build). */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { EmittedAction } from '../sagas/saga-graph.test-support.js';
+import type { SnapshotFrom } from 'xstate';
+import { machineDriver } from '../sagas/saga-graph.test-support.js';
 import {
   registrationMachine,
   type RegistrationEvent,
@@ -34,13 +34,7 @@ export function input(overrides: Partial<RegistrationInput> = {}): RegistrationI
   };
 }
 
-export function begin(overrides: Partial<RegistrationInput> = {}): [Snap, EmittedAction[]] {
-  return initialTransition(registrationMachine, input(overrides)) as [Snap, EmittedAction[]];
-}
-
-export function step(snapshot: Snap, event: RegistrationEvent): [Snap, EmittedAction[]] {
-  return transition(registrationMachine, snapshot, event) as [Snap, EmittedAction[]];
-}
+export const { begin, step } = machineDriver<Snap, RegistrationEvent, RegistrationInput>(registrationMachine, input);
 
 export const timeoutOf = (s: Snap, timer: 'request' | 'expiry', at?: number): RegistrationEvent => {
   const t = s.context.timers[timer];

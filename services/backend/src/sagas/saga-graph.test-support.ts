@@ -20,6 +20,14 @@ export interface EmittedAction {
 export const sagaEffects = (actions: EmittedAction[]): EmittedAction[] =>
   actions.filter((a) => a.type.startsWith('saga.')).map((a) => ({ type: a.type, params: a.params }));
 
+/** `begin(overrides)` and `step(snapshot, event)` with the pure xstate functions, typed for one machine. */
+export function machineDriver<S, E, I>(machine: AnyStateMachine, input: (overrides?: Partial<I>) => I) {
+  return {
+    begin: (overrides: Partial<I> = {}): [S, EmittedAction[]] => initialTransition(machine, input(overrides)) as unknown as [S, EmittedAction[]],
+    step: (snapshot: S, event: E): [S, EmittedAction[]] => transition(machine, snapshot as never, event as never) as unknown as [S, EmittedAction[]],
+  };
+}
+
 /** A representative event computed from the snapshot it is sent in, or null where it makes no sense. */
 export type Generator<S, E> = (s: S) => E | null;
 
