@@ -6,8 +6,22 @@
  * Time comes in on every event as `at`; timeouts are token-checked timers kept in context.
  */
 import { CONFIRM_CODE_QUEUE, DEVICE_CODE_QUEUE, MAX_CODE_ATTEMPTS, type ConfirmCodeRequest, type DeviceCodeRequest } from '@ashchat/contracts';
-import { armTimers, disarmTimers, nextSeq, sagaActions, sagaGuards, type SagaKitContext, type SagaTimeoutEvent } from '@ashchat/saga';
+import { sagaActions, sagaGuards, type SagaTimeoutEvent } from '@ashchat/saga';
 import { assign, setup } from 'xstate';
+import {
+  canResend,
+  codeConfirmedPatch,
+  codeInvalidPatch,
+  codeSentPatch,
+  freshCodeRequest,
+  isPendingReply,
+  newCodeRequestedPatch,
+  verificationStartedPatch,
+  verifierTimedOutPatch,
+  type CodeFlowContext,
+  type CodeFlowLastError,
+  type CodeFlowReplyEvent,
+} from '../sagas/code-flow.kit.js';
 
 /** Bump when a change makes persisted challenge snapshots unreadable (then add a migration). */
 export const DEVICE_CHALLENGE_MACHINE_VERSION = 1;
@@ -30,18 +44,11 @@ export interface DeviceChallengeInput {
   at: number;
 }
 
-export type DeviceChallengeLastError = 'invalid-code' | 'verifier-timeout';
+export type DeviceChallengeLastError = CodeFlowLastError;
 
-export interface DeviceChallengeContext extends SagaKitContext, Omit<DeviceChallengeInput, 'at'> {
+export interface DeviceChallengeContext extends CodeFlowContext, Omit<DeviceChallengeInput, 'at'> {
   /** When the sign-in was attempted (the mail says so). */
   requestedAt: number;
-  /** The request whose reply is awaited; any other reply is stale. */
-  pendingRequestId: string | null;
-  expiresAt: number | null;
-  resendAvailableAt: number | null;
-  resends: number;
-  attemptsLeft: number;
-  lastError: DeviceChallengeLastError | null;
   /** The trusted device's public id, once the effect trusted it. */
   deviceId: string | null;
 }
@@ -49,31 +56,13 @@ export interface DeviceChallengeContext extends SagaKitContext, Omit<DeviceChall
 /** The payload of the local trustDevice effect. */
 export type TrustDevicePayload = Pick<DeviceChallengeContext, 'challengeId' | 'userId' | 'deviceIdHash' | 'deviceName'>;
 
-type Reply<T extends string, X = object> = { type: T; requestId: string; at: number } & X;
 export type DeviceChallengeEvent =
-  | Reply<'CODE_SENT'>
-  | Reply<'CODE_REQUEST_FAILED', { reason?: string }>
-  | Reply<'CODE_CONFIRMED'>
-  | Reply<'CODE_INVALID', { attemptsLeft: number }>
-  | Reply<'CODE_LOCKED'>
-  | Reply<'CODE_EXPIRED'>
+  | CodeFlowReplyEvent
   | { type: 'CODE_SUBMITTED'; codeDigest: string; at: number }
   | { type: 'RESEND_REQUESTED'; at: number }
   | { type: 'DENIED'; at: number }
   | { type: 'DEVICE_TRUSTED'; deviceId: string; at: number }
   | SagaTimeoutEvent;
-
-/** A fresh code request: new request id, new expiry, both timers (re)armed. */
-function newCodeRequest(ctx: DeviceChallengeContext, at: number): Partial<DeviceChallengeContext> {
-  const requestId = `r${nextSeq(ctx)}`;
-  const expiresAt = at + ctx.codeTtlMs;
-  return {
-    pendingRequestId: requestId,
-    expiresAt,
-    resendAvailableAt: null,
-    ...armTimers({ seq: nextSeq(ctx), timers: ctx.timers }, { request: at + ctx.requestTimeoutMs, expiry: expiresAt }),
-  };
-}
 
 const timerDue = (timer: (typeof DEVICE_CHALLENGE_TIMERS)[number]) => ({ type: 'timerDue', params: { timer } }) as const;
 const DENY = { target: 'denied', description: 'The account owner followed the mail’s "this was not me" link' } as const;
@@ -86,32 +75,19 @@ export const deviceChallengeMachine = setup({
   },
   actions: {
     ...sagaActions,
-    codeSent: assign(({ context, event }) => ({
-      pendingRequestId: null,
-      resendAvailableAt: event.at + context.resendCooldownMs,
-      ...disarmTimers(context, 'request'),
-    })),
-    requestNewCode: assign(({ context, event }) => ({ resends: context.resends + 1, lastError: null, ...newCodeRequest(context, event.at) })),
-    startVerification: assign(({ context, event }) => ({
-      pendingRequestId: `r${nextSeq(context)}`,
-      lastError: null,
-      ...armTimers({ seq: nextSeq(context), timers: context.timers }, { request: event.at + context.requestTimeoutMs }),
-    })),
-    codeInvalid: assign(({ context, event }) => ({
-      pendingRequestId: null,
-      attemptsLeft: event.type === 'CODE_INVALID' ? event.attemptsLeft : context.attemptsLeft,
-      lastError: 'invalid-code' as const,
-      ...disarmTimers(context, 'request'),
-    })),
-    verifierTimedOut: assign(({ context }) => ({ pendingRequestId: null, lastError: 'verifier-timeout' as const, ...disarmTimers(context, 'request') })),
-    codeConfirmed: assign(({ context }) => ({ pendingRequestId: null, seq: nextSeq(context), ...disarmTimers(context) })),
+    codeSent: assign(({ context, event }) => codeSentPatch(context, event.at)),
+    requestNewCode: assign(({ context, event }) => newCodeRequestedPatch(context, event.at)),
+    startVerification: assign(({ context, event }) => verificationStartedPatch(context, event.at)),
+    codeInvalid: assign(({ context, event }) => codeInvalidPatch(context, event.type === 'CODE_INVALID' ? event.attemptsLeft : context.attemptsLeft)),
+    verifierTimedOut: assign(({ context }) => verifierTimedOutPatch(context)),
+    codeConfirmed: assign(({ context }) => codeConfirmedPatch(context)),
     /** Every final state: no timer, nothing pending survives. */
     closeOut: assign({ pendingRequestId: null, timers: {}, resendAvailableAt: null }),
   },
   guards: {
     ...sagaGuards,
-    isPendingReply: ({ context, event }) => 'requestId' in event && context.pendingRequestId !== null && event.requestId === context.pendingRequestId,
-    canResend: ({ context, event }) => context.resends < context.maxResends && context.resendAvailableAt !== null && event.at >= context.resendAvailableAt,
+    isPendingReply: ({ context, event }) => isPendingReply(context, event),
+    canResend: ({ context, event }) => canResend(context, event.at),
   },
 }).createMachine({
   id: 'device-challenge',
@@ -130,7 +106,7 @@ export const deviceChallengeMachine = setup({
       lastError: null,
       deviceId: null,
     };
-    return { ...base, ...newCodeRequest(base, at) };
+    return { ...base, ...freshCodeRequest(base, at) };
   },
   initial: 'requestingCode',
   states: {

@@ -1,7 +1,8 @@
 /** Binds the pure device-challenge machine to the saga runtime: name, version, projections, replies, timers. */
-import { CONFIRM_CODE_QUEUE, ConfirmCodeRequest, DEVICE_CODE_QUEUE, DeviceCodeRequest, type CodeFlowReply, type CodeFlowStatus } from '@ashchat/contracts';
+import { CONFIRM_CODE_QUEUE, ConfirmCodeRequest, DEVICE_CODE_QUEUE, DeviceCodeRequest, type CodeFlowStatus } from '@ashchat/contracts';
 import { defineSaga, type SagaEffectHandler, type SagaEventInput, type SagaRuntime, type SagaView } from '@ashchat/saga';
 import type { SnapshotFrom } from 'xstate';
+import { codeReplyToEvent } from '../sagas/code-flow.kit.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
 import {
   DEVICE_CHALLENGE_MACHINE_VERSION,
@@ -75,28 +76,8 @@ export function deviceChallengeStatus(snapshot: SnapshotFrom<DeviceChallengeMach
   };
 }
 
-/** Reply body (validated against CodeFlowReply by the consumer) → machine event; the request ids must agree. */
-export function deviceChallengeReplyToEvent(body: unknown, meta: { requestId: string }): SagaEventInput<DeviceChallengeMachine> | null {
-  const reply = body as CodeFlowReply | null;
-  if (!reply || typeof reply !== 'object' || reply.requestId !== meta.requestId) return null;
-  const requestId = reply.requestId;
-  switch (reply.outcome) {
-    case 'code-sent':
-      return { type: 'CODE_SENT', requestId };
-    case 'failed':
-      return { type: 'CODE_REQUEST_FAILED', requestId, ...('reason' in reply && reply.reason ? { reason: reply.reason } : {}) };
-    case 'confirmed':
-      return { type: 'CODE_CONFIRMED', requestId };
-    case 'invalid':
-      return { type: 'CODE_INVALID', requestId, attemptsLeft: 'attemptsLeft' in reply ? reply.attemptsLeft : 0 };
-    case 'locked':
-      return { type: 'CODE_LOCKED', requestId };
-    case 'expired':
-      return { type: 'CODE_EXPIRED', requestId };
-    default:
-      return null;
-  }
-}
+/** Reply body (validated against CodeFlowReply by the consumer) → machine event (the shared code-flow mapping). */
+export const deviceChallengeReplyToEvent: (body: unknown, meta: { requestId: string }) => SagaEventInput<DeviceChallengeMachine> | null = codeReplyToEvent;
 
 export const deviceChallengeSaga = defineSaga({
   name: DEVICE_CHALLENGE_SAGA_NAME,

@@ -13,8 +13,22 @@ import {
   type ConfirmCodeRequest,
   type PasswordResetCodeRequest,
 } from '@ashchat/contracts';
-import { armTimers, disarmTimers, nextSeq, sagaActions, sagaGuards, type SagaKitContext, type SagaTimeoutEvent } from '@ashchat/saga';
+import { nextSeq, sagaActions, sagaGuards, type SagaTimeoutEvent } from '@ashchat/saga';
 import { assign, setup } from 'xstate';
+import {
+  canResend,
+  codeConfirmedPatch,
+  codeInvalidPatch,
+  codeSentPatch,
+  freshCodeRequest,
+  isPendingReply,
+  newCodeRequestedPatch,
+  verificationStartedPatch,
+  verifierTimedOutPatch,
+  type CodeFlowContext,
+  type CodeFlowLastError,
+  type CodeFlowReplyEvent,
+} from '../sagas/code-flow.kit.js';
 
 /** Bump when a change makes persisted reset snapshots unreadable (then add a migration). */
 export const PASSWORD_RESET_MACHINE_VERSION = 1;
@@ -37,18 +51,11 @@ export interface PasswordResetInput {
   at: number;
 }
 
-export type PasswordResetLastError = 'invalid-code' | 'verifier-timeout';
+export type PasswordResetLastError = CodeFlowLastError;
 
-export interface PasswordResetContext extends SagaKitContext, Omit<PasswordResetInput, 'at'> {
+export interface PasswordResetContext extends CodeFlowContext, Omit<PasswordResetInput, 'at'> {
   /** argon2id hash of the new password: set by a submitted code, cleared by a wrong code and every final state. */
   passwordHash: string | null;
-  /** The request whose reply is awaited; any other reply is stale. */
-  pendingRequestId: string | null;
-  expiresAt: number | null;
-  resendAvailableAt: number | null;
-  resends: number;
-  attemptsLeft: number;
-  lastError: PasswordResetLastError | null;
   /** When the new password was stored (ms), once it was. */
   changedAt: number | null;
 }
@@ -60,31 +67,13 @@ export interface SetPasswordPayload {
   passwordHash: string;
 }
 
-type Reply<T extends string, X = object> = { type: T; requestId: string; at: number } & X;
 export type PasswordResetEvent =
-  | Reply<'CODE_SENT'>
-  | Reply<'CODE_REQUEST_FAILED', { reason?: string }>
-  | Reply<'CODE_CONFIRMED'>
-  | Reply<'CODE_INVALID', { attemptsLeft: number }>
-  | Reply<'CODE_LOCKED'>
-  | Reply<'CODE_EXPIRED'>
+  | CodeFlowReplyEvent
   | { type: 'CODE_SUBMITTED'; codeDigest: string; passwordHash: string; at: number }
   | { type: 'RESEND_REQUESTED'; at: number }
   | { type: 'PASSWORD_CHANGED'; changedAt: number; at: number }
   | { type: 'USER_GONE'; at: number }
   | SagaTimeoutEvent;
-
-/** A fresh code request: new request id, new expiry, both timers (re)armed. */
-function newCodeRequest(ctx: PasswordResetContext, at: number): Partial<PasswordResetContext> {
-  const requestId = `r${nextSeq(ctx)}`;
-  const expiresAt = at + ctx.codeTtlMs;
-  return {
-    pendingRequestId: requestId,
-    expiresAt,
-    resendAvailableAt: null,
-    ...armTimers({ seq: nextSeq(ctx), timers: ctx.timers }, { request: at + ctx.requestTimeoutMs, expiry: expiresAt }),
-  };
-}
 
 const timerDue = (timer: (typeof PASSWORD_RESET_TIMERS)[number]) => ({ type: 'timerDue', params: { timer } }) as const;
 
@@ -96,32 +85,18 @@ export const passwordResetMachine = setup({
   },
   actions: {
     ...sagaActions,
-    codeSent: assign(({ context, event }) => ({
-      pendingRequestId: null,
-      resendAvailableAt: event.at + context.resendCooldownMs,
-      ...disarmTimers(context, 'request'),
-    })),
-    requestNewCode: assign(({ context, event }) => ({ resends: context.resends + 1, lastError: null, ...newCodeRequest(context, event.at) })),
+    codeSent: assign(({ context, event }) => codeSentPatch(context, event.at)),
+    requestNewCode: assign(({ context, event }) => newCodeRequestedPatch(context, event.at)),
     startVerification: assign(({ context, event }) => ({
-      pendingRequestId: `r${nextSeq(context)}`,
+      ...verificationStartedPatch(context, event.at),
       passwordHash: event.type === 'CODE_SUBMITTED' ? event.passwordHash : null,
-      lastError: null,
-      ...armTimers({ seq: nextSeq(context), timers: context.timers }, { request: event.at + context.requestTimeoutMs }),
     })),
     codeInvalid: assign(({ context, event }) => ({
-      pendingRequestId: null,
+      ...codeInvalidPatch(context, event.type === 'CODE_INVALID' ? event.attemptsLeft : context.attemptsLeft),
       passwordHash: null,
-      attemptsLeft: event.type === 'CODE_INVALID' ? event.attemptsLeft : context.attemptsLeft,
-      lastError: 'invalid-code' as const,
-      ...disarmTimers(context, 'request'),
     })),
-    verifierTimedOut: assign(({ context }) => ({
-      pendingRequestId: null,
-      passwordHash: null,
-      lastError: 'verifier-timeout' as const,
-      ...disarmTimers(context, 'request'),
-    })),
-    codeConfirmed: assign(({ context }) => ({ pendingRequestId: null, seq: nextSeq(context), ...disarmTimers(context) })),
+    verifierTimedOut: assign(({ context }) => ({ ...verifierTimedOutPatch(context), passwordHash: null })),
+    codeConfirmed: assign(({ context }) => codeConfirmedPatch(context)),
     passwordChanged: assign(({ context, event }) => ({
       changedAt: event.type === 'PASSWORD_CHANGED' ? event.changedAt : null,
       seq: nextSeq(context),
@@ -131,12 +106,10 @@ export const passwordResetMachine = setup({
   },
   guards: {
     ...sagaGuards,
-    isPendingReply: ({ context, event }) =>
-      'requestId' in event && context.pendingRequestId !== null && event.requestId === context.pendingRequestId,
+    isPendingReply: ({ context, event }) => isPendingReply(context, event),
     /** A reset of an address without account never changes a password (the effect answers USER_GONE). */
     hasAccount: ({ context }) => context.userId !== null && context.nickname !== null,
-    canResend: ({ context, event }) =>
-      context.resends < context.maxResends && context.resendAvailableAt !== null && event.at >= context.resendAvailableAt,
+    canResend: ({ context, event }) => canResend(context, event.at),
   },
 }).createMachine({
   id: 'passwordReset',
@@ -155,7 +128,7 @@ export const passwordResetMachine = setup({
       lastError: null,
       changedAt: null,
     };
-    return { ...base, ...newCodeRequest(base, at) };
+    return { ...base, ...freshCodeRequest(base, at) };
   },
   initial: 'requestingCode',
   states: {

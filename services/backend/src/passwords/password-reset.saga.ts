@@ -6,11 +6,11 @@ import {
   ConfirmCodeRequest,
   PASSWORD_RESET_CODE_QUEUE,
   PasswordResetCodeRequest,
-  type CodeFlowReply,
   type CodeFlowStatus,
 } from '@ashchat/contracts';
 import { defineSaga, type SagaEventInput } from '@ashchat/saga';
 import type { SnapshotFrom } from 'xstate';
+import { codeReplyToEvent } from '../sagas/code-flow.kit.js';
 import {
   PASSWORD_RESET_MACHINE_VERSION,
   PASSWORD_RESET_TIMERS,
@@ -71,31 +71,8 @@ export function passwordResetStatus(snapshot: SnapshotFrom<PasswordResetMachine>
   };
 }
 
-/**
- * Reply body (validated against CodeFlowReply by the consumer) → machine event. The correlation id's
- * request id must match the body's; the machine then decides if it is still current.
- */
-export function passwordResetReplyToEvent(body: unknown, meta: { requestId: string }): SagaEventInput<PasswordResetMachine> | null {
-  const reply = body as CodeFlowReply | null;
-  if (!reply || typeof reply !== 'object' || reply.requestId !== meta.requestId) return null;
-  const requestId = reply.requestId;
-  switch (reply.outcome) {
-    case 'code-sent':
-      return { type: 'CODE_SENT', requestId };
-    case 'failed':
-      return { type: 'CODE_REQUEST_FAILED', requestId, ...('reason' in reply && reply.reason ? { reason: reply.reason } : {}) };
-    case 'confirmed':
-      return { type: 'CODE_CONFIRMED', requestId };
-    case 'invalid':
-      return { type: 'CODE_INVALID', requestId, attemptsLeft: 'attemptsLeft' in reply ? reply.attemptsLeft : 0 };
-    case 'locked':
-      return { type: 'CODE_LOCKED', requestId };
-    case 'expired':
-      return { type: 'CODE_EXPIRED', requestId };
-    default:
-      return null;
-  }
-}
+/** Reply body (validated against CodeFlowReply by the consumer) → machine event (the shared code-flow mapping). */
+export const passwordResetReplyToEvent: (body: unknown, meta: { requestId: string }) => SagaEventInput<PasswordResetMachine> | null = codeReplyToEvent;
 
 export const passwordResetSaga = defineSaga({
   name: PASSWORD_RESET_SAGA_NAME,

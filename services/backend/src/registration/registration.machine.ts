@@ -12,16 +12,22 @@ import {
   type AccountCreationRequest,
   type ConfirmEmailCodeRequest,
 } from '@ashchat/contracts';
-import {
-  armTimers,
-  disarmTimers,
-  nextSeq,
-  sagaActions,
-  sagaGuards,
-  type SagaKitContext,
-  type SagaTimeoutEvent,
-} from '@ashchat/saga';
+import { sagaActions, sagaGuards, type SagaTimeoutEvent } from '@ashchat/saga';
 import { assign, setup } from 'xstate';
+import {
+  canResend,
+  codeConfirmedPatch,
+  codeInvalidPatch,
+  codeSentPatch,
+  freshCodeRequest,
+  isPendingReply,
+  newCodeRequestedPatch,
+  verificationStartedPatch,
+  verifierTimedOutPatch,
+  type CodeFlowContext,
+  type CodeFlowLastError,
+  type CodeFlowReplyEvent,
+} from '../sagas/code-flow.kit.js';
 
 /** Bump when a change makes persisted registration snapshots unreadable (then add a migration). */
 export const REGISTRATION_MACHINE_VERSION = 1;
@@ -44,7 +50,7 @@ export interface RegistrationInput {
   at: number;
 }
 
-export type RegistrationLastError = 'invalid-code' | 'verifier-timeout';
+export type RegistrationLastError = CodeFlowLastError;
 
 /** The device that submitted the code: it becomes trusted with the account (its id only as a digest). */
 export interface RegistrationDevice {
@@ -52,16 +58,8 @@ export interface RegistrationDevice {
   name: string | null;
 }
 
-export interface RegistrationContext extends SagaKitContext, Omit<RegistrationInput, 'at' | 'passwordHash'> {
+export interface RegistrationContext extends CodeFlowContext, Omit<RegistrationInput, 'at' | 'passwordHash'> {
   passwordHash: string | null;
-  /** The request whose reply is awaited; any other reply is stale. */
-  pendingRequestId: string | null;
-  /** When the current code stops being valid (null once no code matters any more). */
-  expiresAt: number | null;
-  resendAvailableAt: number | null;
-  resends: number;
-  attemptsLeft: number;
-  lastError: RegistrationLastError | null;
   userId: string | null;
   /** The device of the code being checked (absent in snapshots from before devices, and when none was named). */
   device?: RegistrationDevice | null;
@@ -73,31 +71,13 @@ export type CreateUserPayload = Pick<
   'registrationId' | 'email' | 'emailNormalized' | 'nickname' | 'preferredLanguage' | 'passwordHash'
 > & { device?: RegistrationDevice };
 
-type Reply<T extends string, X = object> = { type: T; requestId: string; at: number } & X;
 export type RegistrationEvent =
-  | Reply<'CODE_SENT'>
-  | Reply<'CODE_REQUEST_FAILED', { reason?: string }>
-  | Reply<'CODE_CONFIRMED'>
-  | Reply<'CODE_INVALID', { attemptsLeft: number }>
-  | Reply<'CODE_LOCKED'>
-  | Reply<'CODE_EXPIRED'>
+  | CodeFlowReplyEvent
   | { type: 'CODE_SUBMITTED'; codeDigest: string; device?: RegistrationDevice; at: number }
   | { type: 'RESEND_REQUESTED'; at: number }
   | { type: 'USER_CREATED'; userId: string; at: number }
   | { type: 'USER_CONFLICT'; at: number }
   | SagaTimeoutEvent;
-
-/** A fresh code request: new request id, new expiry, both timers (re)armed. */
-function newCodeRequest(ctx: RegistrationContext, at: number): Partial<RegistrationContext> {
-  const requestId = `r${nextSeq(ctx)}`;
-  const expiresAt = at + ctx.codeTtlMs;
-  return {
-    pendingRequestId: requestId,
-    expiresAt,
-    resendAvailableAt: null,
-    ...armTimers({ seq: nextSeq(ctx), timers: ctx.timers }, { request: at + ctx.requestTimeoutMs, expiry: expiresAt }),
-  };
-}
 
 const timerDue = (timer: (typeof REGISTRATION_TIMERS)[number]) => ({ type: 'timerDue', params: { timer } }) as const;
 
@@ -109,43 +89,22 @@ export const registrationMachine = setup({
   },
   actions: {
     ...sagaActions,
-    codeSent: assign(({ context, event }) => ({
-      pendingRequestId: null,
-      resendAvailableAt: event.at + context.resendCooldownMs,
-      ...disarmTimers(context, 'request'),
-    })),
-    requestNewCode: assign(({ context, event }) => ({ resends: context.resends + 1, lastError: null, ...newCodeRequest(context, event.at) })),
+    codeSent: assign(({ context, event }) => codeSentPatch(context, event.at)),
+    requestNewCode: assign(({ context, event }) => newCodeRequestedPatch(context, event.at)),
     startVerification: assign(({ context, event }) => ({
-      pendingRequestId: `r${nextSeq(context)}`,
-      lastError: null,
+      ...verificationStartedPatch(context, event.at),
       device: event.type === 'CODE_SUBMITTED' ? (event.device ?? null) : (context.device ?? null),
-      ...armTimers({ seq: nextSeq(context), timers: context.timers }, { request: event.at + context.requestTimeoutMs }),
     })),
-    codeInvalid: assign(({ context, event }) => ({
-      pendingRequestId: null,
-      attemptsLeft: event.type === 'CODE_INVALID' ? event.attemptsLeft : context.attemptsLeft,
-      lastError: 'invalid-code' as const,
-      ...disarmTimers(context, 'request'),
-    })),
-    verifierTimedOut: assign(({ context }) => ({
-      pendingRequestId: null,
-      lastError: 'verifier-timeout' as const,
-      ...disarmTimers(context, 'request'),
-    })),
-    codeConfirmed: assign(({ context }) => ({
-      pendingRequestId: null,
-      seq: nextSeq(context),
-      ...disarmTimers(context),
-    })),
+    codeInvalid: assign(({ context, event }) => codeInvalidPatch(context, event.type === 'CODE_INVALID' ? event.attemptsLeft : context.attemptsLeft)),
+    verifierTimedOut: assign(({ context }) => verifierTimedOutPatch(context)),
+    codeConfirmed: assign(({ context }) => codeConfirmedPatch(context)),
     /** Every final state: no secret, no timer, nothing pending survives. */
     clearSecrets: assign({ passwordHash: null, pendingRequestId: null, timers: {}, resendAvailableAt: null }),
   },
   guards: {
     ...sagaGuards,
-    isPendingReply: ({ context, event }) =>
-      'requestId' in event && context.pendingRequestId !== null && event.requestId === context.pendingRequestId,
-    canResend: ({ context, event }) =>
-      context.resends < context.maxResends && context.resendAvailableAt !== null && event.at >= context.resendAvailableAt,
+    isPendingReply: ({ context, event }) => isPendingReply(context, event),
+    canResend: ({ context, event }) => canResend(context, event.at),
   },
 }).createMachine({
   id: 'registration',
@@ -163,7 +122,7 @@ export const registrationMachine = setup({
       lastError: null,
       userId: null,
     };
-    return { ...base, ...newCodeRequest(base, at) };
+    return { ...base, ...freshCodeRequest(base, at) };
   },
   initial: 'requestingCode',
   states: {

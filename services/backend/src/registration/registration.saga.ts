@@ -4,11 +4,11 @@ import {
   AccountCreationRequest,
   CONFIRM_EMAIL_CODE_QUEUE,
   ConfirmEmailCodeRequest,
-  type RegistrationReply,
   type RegistrationStatus,
 } from '@ashchat/contracts';
 import { defineSaga, type SagaEventInput } from '@ashchat/saga';
 import type { SnapshotFrom } from 'xstate';
+import { codeReplyToEvent } from '../sagas/code-flow.kit.js';
 import {
   REGISTRATION_MACHINE_VERSION,
   REGISTRATION_TIMERS,
@@ -71,33 +71,8 @@ export function registrationStatus(snapshot: SnapshotFrom<RegistrationMachine>):
   };
 }
 
-type ReplyEvent = SagaEventInput<RegistrationMachine>;
-
-/**
- * Reply body (already validated against RegistrationReply by the consumer) → machine event. The
- * correlation id's request id must match the body's; the machine then decides if it is still current.
- */
-export function registrationReplyToEvent(body: unknown, meta: { requestId: string }): ReplyEvent | null {
-  const reply = body as RegistrationReply | null;
-  if (!reply || typeof reply !== 'object' || reply.requestId !== meta.requestId) return null;
-  const requestId = reply.requestId;
-  switch (reply.outcome) {
-    case 'code-sent':
-      return { type: 'CODE_SENT', requestId };
-    case 'failed':
-      return { type: 'CODE_REQUEST_FAILED', requestId, ...(reply.reason ? { reason: reply.reason } : {}) };
-    case 'confirmed':
-      return { type: 'CODE_CONFIRMED', requestId };
-    case 'invalid':
-      return { type: 'CODE_INVALID', requestId, attemptsLeft: reply.attemptsLeft };
-    case 'locked':
-      return { type: 'CODE_LOCKED', requestId };
-    case 'expired':
-      return { type: 'CODE_EXPIRED', requestId };
-    default:
-      return null;
-  }
-}
+/** Reply body (validated against RegistrationReply by the consumer) → machine event (the shared code-flow mapping). */
+export const registrationReplyToEvent: (body: unknown, meta: { requestId: string }) => SagaEventInput<RegistrationMachine> | null = codeReplyToEvent;
 
 export const registrationSaga = defineSaga({
   name: REGISTRATION_SAGA_NAME,
