@@ -6,6 +6,7 @@ import type { DeviceRepository } from '../devices/device.repository.js';
 import type { DeviceChallengeMachine } from './device-challenge.machine.js';
 import type { DeviceChallengeRuntime, DeviceChallengeSagaView, DeviceChallengeStatusView } from './device-challenge.saga.js';
 import type { DeviceChallengeRequest, SessionService } from './session.service.js';
+import { CODE_FLOW_ERROR_CODES, codeFlowRefusals, waitWhile } from '../sagas/code-flow.service.js';
 
 /** What the REST layer needs of one challenge (times in ms; the view renders ISO strings). */
 export interface DeviceChallenge {
@@ -48,43 +49,9 @@ export interface DeviceChallengeService {
 }
 
 const toChallenge = (v: DeviceChallengeSagaView): DeviceChallenge => ({ id: v.id, userId: v.index.userId, state: v.state, view: v.status });
-/** Re-read interval while waiting, in case a change notice was lost (pub/sub is best effort). */
-const FALLBACK_POLL_MS = 500;
-const retryAfter = (seconds: number): Record<string, string> => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
-const busy = (cause?: unknown): AppError => new AppError('CODE_FLOW_BUSY', { headers: retryAfter(1), ...(cause ? { cause } : {}) });
-
-/** The refusal for a challenge that no longer takes codes, or null while it still does. */
-function closedError(c: DeviceChallenge): AppError | null {
-  switch (c.view.status) {
-    case 'completed':
-      return new AppError('CODE_FLOW_COMPLETED');
-    case 'expired':
-      return new AppError('CODE_FLOW_EXPIRED');
-    case 'locked':
-      return new AppError('CODE_FLOW_LOCKED');
-    case 'failed':
-      return new AppError('CODE_FLOW_FAILED', { details: { reason: c.view.reason } });
-    case 'denied':
-      return new AppError('CODE_FLOW_DENIED');
-    default:
-      return null;
-  }
-}
-
-function assertAwaitingCode(c: DeviceChallenge): void {
-  const closed = closedError(c);
-  if (closed) throw closed;
-  if (c.view.status === 'pending') throw new AppError('CODE_FLOW_PENDING', { headers: retryAfter(1) });
-  // As the registration: a second code while one is being checked is refused, not queued.
-  if (c.view.status === 'verifying') throw new AppError('VERIFICATION_IN_PROGRESS', { headers: retryAfter(1) });
-}
-
-function resendRefusal(c: DeviceChallenge, now: number): AppError | null {
-  if (c.view.resendsLeft === 0 || c.view.resendAvailableAt === null) return new AppError('RESEND_LIMIT_REACHED');
-  const waitMs = c.view.resendAvailableAt - now;
-  if (waitMs <= 0) return null;
-  return new AppError('RESEND_COOLDOWN', { headers: retryAfter(waitMs / 1_000), details: { resendAvailableAt: new Date(c.view.resendAvailableAt).toISOString() } });
-}
+const refusals = codeFlowRefusals(CODE_FLOW_ERROR_CODES);
+const busy = (cause?: unknown): AppError => refusals.busy(cause);
+const assertAwaitingCode = (c: DeviceChallenge): void => refusals.assertAwaitingCode(c.view);
 
 /** Constant-time comparison of the presented denial token with the one the secret derives. */
 function denialTokenMatches(secret: string, id: string, token: string): boolean {
@@ -113,15 +80,9 @@ export function createDeviceChallengeService(deps: DeviceChallengeServiceDeps): 
     }
   }
 
-  /** Follows the saga while `stillWaiting` holds, until `deadline` (as the registration's service). */
-  async function waitWhile(watch: SagaWatch<DeviceChallengeSagaView>, id: string, first: DeviceChallenge, stillWaiting: (c: DeviceChallenge) => boolean, deadline: number): Promise<DeviceChallenge> {
-    let current = first;
-    while (stillWaiting(current) && clock() < deadline) {
-      const change = await watch.next(Math.min(FALLBACK_POLL_MS, Math.max(0, deadline - clock())));
-      current = change?.view ? toChallenge(change.view) : await load(id);
-    }
-    return current;
-  }
+  /** Follows the challenge while `stillWaiting` holds, until `deadline` (see waitWhile). */
+  const follow = (watch: SagaWatch<DeviceChallengeSagaView>, id: string, first: DeviceChallenge, stillWaiting: (c: DeviceChallenge) => boolean, deadline: number) =>
+    waitWhile({ watch, first, stillWaiting, deadline, clock, fromView: toChallenge, reload: () => load(id) });
 
   /** The state after this request's code → its answer; a confirmed code gets the session, once. */
   async function verdict(c: DeviceChallenge): Promise<ChallengeVerifyResult> {
@@ -132,11 +93,7 @@ export function createDeviceChallengeService(deps: DeviceChallengeServiceDeps): 
       return { kind: 'signed-in', tokens: await deps.sessions.startVerifiedSession(c.userId, device, c.id) };
     }
     if (c.view.status === 'verifying') return { kind: 'waiting', challenge: c };
-    const closed = closedError(c);
-    if (closed) throw closed;
-    if (c.view.status === 'awaiting-code' && c.view.lastError === 'invalid-code') throw new AppError('INVALID_CODE', { details: { attemptsLeft: c.view.attemptsLeft } });
-    if (c.view.status === 'awaiting-code' && c.view.lastError === 'verifier-timeout') throw new AppError('VERIFIER_UNAVAILABLE', { headers: retryAfter(1) });
-    throw busy();
+    throw refusals.afterVerification(c.view);
   }
 
   return {
@@ -169,14 +126,14 @@ export function createDeviceChallengeService(deps: DeviceChallengeServiceDeps): 
       const watch = runtime.watch(id);
       try {
         let current = await load(id);
-        current = await waitWhile(watch, id, current, (c) => c.view.status === 'pending', deadline);
+        current = await follow(watch, id, current, (c) => c.view.status === 'pending', deadline);
         assertAwaitingCode(current);
         const submitted = await send(id, { type: 'CODE_SUBMITTED', codeDigest: codeDigest(settings.verificationCodeSecret, id, code) });
         if (!submitted.changed) {
           assertAwaitingCode(submitted.challenge);
           throw busy();
         }
-        return await verdict(await waitWhile(watch, id, submitted.challenge, (c) => c.view.status === 'verifying', deadline));
+        return await verdict(await follow(watch, id, submitted.challenge, (c) => c.view.status === 'verifying', deadline));
       } finally {
         watch.close();
       }
@@ -185,12 +142,12 @@ export function createDeviceChallengeService(deps: DeviceChallengeServiceDeps): 
     async resend(id) {
       const current = await load(id);
       assertAwaitingCode(current);
-      const early = resendRefusal(current, clock());
+      const early = refusals.resend(current.view, clock());
       if (early) throw early;
       const result = await send(id, { type: 'RESEND_REQUESTED' });
       if (result.changed) return result.challenge;
       assertAwaitingCode(result.challenge);
-      throw resendRefusal(result.challenge, clock()) ?? busy();
+      throw refusals.resend(result.challenge.view, clock()) ?? busy();
     },
 
     async deny(id, token) {

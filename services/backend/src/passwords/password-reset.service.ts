@@ -10,6 +10,7 @@ import type { UserRepository } from '../users/user.repository.js';
 import type { PasswordResetMachine } from './password-reset.machine.js';
 import type { PasswordResetStatusView } from './password-reset.saga.js';
 import type { PasswordResetRuntime, PasswordResetSagaView } from './password-reset.runtime.js';
+import { CODE_FLOW_ERROR_CODES, codeFlowRefusals, waitWhile } from '../sagas/code-flow.service.js';
 
 /** What the REST layer needs of one reset (times in ms; the view renders ISO strings). */
 export interface PasswordReset {
@@ -54,43 +55,9 @@ export interface PasswordResetService {
 
 const toReset = (v: PasswordResetSagaView): PasswordReset => ({ id: v.id, emailNormalized: v.index.emailNormalized, state: v.state, view: v.status });
 
-/** Re-read interval while waiting, in case a change notice was lost (pub/sub is best effort). */
-const FALLBACK_POLL_MS = 500;
-
-const retryAfter = (seconds: number): Record<string, string> => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
-const busy = (): AppError => new AppError('CODE_FLOW_BUSY', { headers: retryAfter(1) });
-
-/** The refusal for a reset that no longer takes codes, or null while it still does. */
-function closedError(r: PasswordReset): AppError | null {
-  switch (r.view.status) {
-    case 'completed':
-      return new AppError('CODE_FLOW_COMPLETED');
-    case 'expired':
-      return new AppError('CODE_FLOW_EXPIRED');
-    case 'locked':
-      return new AppError('CODE_FLOW_LOCKED');
-    case 'failed':
-      return new AppError('CODE_FLOW_FAILED', { details: { reason: r.view.reason } });
-    default:
-      return null;
-  }
-}
-
-/** Throws unless the reset waits for the user (a code was mailed, none is being checked). */
-function assertAwaitingCode(r: PasswordReset): void {
-  const closed = closedError(r);
-  if (closed) throw closed;
-  if (r.view.status === 'pending') throw new AppError('CODE_FLOW_PENDING', { headers: retryAfter(1) });
-  // As for registrations: a second code while one is being checked is refused, not queued.
-  if (r.view.status === 'verifying') throw new AppError('VERIFICATION_IN_PROGRESS', { headers: retryAfter(1) });
-}
-
-function resendRefusal(r: PasswordReset, now: number): AppError | null {
-  if (r.view.resendsLeft === 0 || r.view.resendAvailableAt === null) return new AppError('RESEND_LIMIT_REACHED');
-  const waitMs = r.view.resendAvailableAt - now;
-  if (waitMs <= 0) return null;
-  return new AppError('RESEND_COOLDOWN', { headers: retryAfter(waitMs / 1_000), details: { resendAvailableAt: new Date(r.view.resendAvailableAt).toISOString() } });
-}
+const refusals = codeFlowRefusals(CODE_FLOW_ERROR_CODES);
+const busy = (): AppError => refusals.busy();
+const assertAwaitingCode = (r: PasswordReset): void => refusals.assertAwaitingCode(r.view);
 
 /** Gives a counted mail back when none went out; a failed give-back only errs on the safe side. */
 async function giveBack(mail: MailReservation): Promise<void> {
@@ -112,36 +79,19 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
       const { view, changed } = await runtime.send(id, event);
       return { reset: toReset(view), changed };
     } catch (err) {
-      if (err instanceof SagaConflictError) throw new AppError('CODE_FLOW_BUSY', { headers: retryAfter(1), cause: err });
+      if (err instanceof SagaConflictError) throw refusals.busy(err);
       throw err;
     }
   }
 
-  /** Follows the saga while `stillWaiting` holds, until `deadline` (notices are hints: it re-reads too). */
-  async function waitWhile(
-    watch: SagaWatch<PasswordResetSagaView>,
-    id: string,
-    first: PasswordReset,
-    stillWaiting: (r: PasswordReset) => boolean,
-    deadline: number,
-  ): Promise<PasswordReset> {
-    let current = first;
-    while (stillWaiting(current) && clock() < deadline) {
-      const change = await watch.next(Math.min(FALLBACK_POLL_MS, Math.max(0, deadline - clock())));
-      current = change?.view ? toReset(change.view) : await load(id);
-    }
-    return current;
-  }
+  /** Follows the reset while `stillWaiting` holds, until `deadline` (see waitWhile). */
+  const follow = (watch: SagaWatch<PasswordResetSagaView>, id: string, first: PasswordReset, stillWaiting: (r: PasswordReset) => boolean, deadline: number) =>
+    waitWhile({ watch, first, stillWaiting, deadline, clock, fromView: toReset, reload: () => load(id) });
 
   function verdict(r: PasswordReset): ResetVerifyResult {
     if (r.view.status === 'completed') return { kind: 'completed', reset: r };
     if (r.view.status === 'verifying') return { kind: 'waiting', reset: r };
-    const closed = closedError(r);
-    if (closed) throw closed;
-    if (r.view.lastError === 'invalid-code') throw new AppError('INVALID_CODE', { details: { attemptsLeft: r.view.attemptsLeft } });
-    if (r.view.lastError === 'verifier-timeout') throw new AppError('VERIFIER_UNAVAILABLE', { headers: retryAfter(1) });
-    // Another request moved the reset on meanwhile (e.g. a resend): nothing to report for this code.
-    throw busy();
+    throw refusals.afterVerification(r.view);
   }
 
   return {
@@ -188,7 +138,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
         const rule = deps.passwordPolicy.check(newPassword, current.emailNormalized);
         if (!rule.ok) throw new AppError('WEAK_PASSWORD', { details: { reason: rule.reason } });
         // The mail may arrive before the verifier's reply does: give that reply a moment.
-        current = await waitWhile(watch, id, current, (r) => r.view.status === 'pending', deadline);
+        current = await follow(watch, id, current, (r) => r.view.status === 'pending', deadline);
         assertAwaitingCode(current);
         // Only the hash enters the saga; the plain password ends with this request.
         const passwordHash = await deps.hasher.hash(newPassword);
@@ -201,7 +151,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
           assertAwaitingCode(submitted.reset);
           throw busy();
         }
-        return verdict(await waitWhile(watch, id, submitted.reset, (r) => r.view.status === 'verifying', deadline));
+        return verdict(await follow(watch, id, submitted.reset, (r) => r.view.status === 'verifying', deadline));
       } finally {
         watch.close();
       }
@@ -210,7 +160,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
     async resend(id) {
       const current = await load(id);
       assertAwaitingCode(current);
-      const early = resendRefusal(current, clock());
+      const early = refusals.resend(current.view, clock());
       if (early) throw early;
       const mail = await deps.mailLimits.reserve(current.emailNormalized);
       let result: Awaited<ReturnType<typeof send>>;
@@ -223,7 +173,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps): Pass
       if (result.changed) return result.reset;
       await giveBack(mail);
       assertAwaitingCode(result.reset);
-      throw resendRefusal(result.reset, clock()) ?? busy();
+      throw refusals.resend(result.reset.view, clock()) ?? busy();
     },
   };
 }

@@ -11,6 +11,7 @@ import type { RegistrationMachine } from './registration.machine.js';
 import type { MailLimits, MailReservation } from './registration.mail-limit.js';
 import type { RegistrationStatusView } from './registration.saga.js';
 import type { RegistrationRuntime, RegistrationSagaView } from './registration.runtime.js';
+import { codeFlowRefusals, waitWhile } from '../sagas/code-flow.service.js';
 
 /** What the REST layer needs of one registration (times in ms; the view renders ISO strings). */
 export interface Registration {
@@ -67,51 +68,19 @@ const toRegistration = (v: RegistrationSagaView): Registration => ({
   view: v.status,
 });
 
-/** Re-read interval while waiting, in case a change notice was lost (pub/sub is best effort). */
-const FALLBACK_POLL_MS = 500;
-
-const retryAfter = (seconds: number): Record<string, string> => ({ 'retry-after': String(Math.max(1, Math.ceil(seconds))) });
-
-/** The refusal for a registration that no longer takes codes, or null while it still does. */
-function closedError(r: Registration): AppError | null {
-  switch (r.view.status) {
-    case 'completed':
-      return new AppError('REGISTRATION_ALREADY_COMPLETED');
-    case 'expired':
-      return new AppError('REGISTRATION_EXPIRED');
-    case 'locked':
-      return new AppError('REGISTRATION_LOCKED');
-    case 'failed':
-      return new AppError('REGISTRATION_FAILED', { details: { reason: r.view.reason } });
-    default:
-      return null;
-  }
-}
-
-/** Why a registration awaiting its code cannot have another one now, or null if it can. */
-function resendRefusal(r: Registration, now: number): AppError | null {
-  if (r.view.resendsLeft === 0 || r.view.resendAvailableAt === null) return new AppError('RESEND_LIMIT_REACHED');
-  const waitMs = r.view.resendAvailableAt - now;
-  if (waitMs <= 0) return null;
-  return new AppError('RESEND_COOLDOWN', {
-    headers: retryAfter(waitMs / 1_000),
-    details: { resendAvailableAt: new Date(r.view.resendAvailableAt).toISOString() },
-  });
-}
+const refusals = codeFlowRefusals({
+  completed: 'REGISTRATION_ALREADY_COMPLETED',
+  expired: 'REGISTRATION_EXPIRED',
+  locked: 'REGISTRATION_LOCKED',
+  failed: 'REGISTRATION_FAILED',
+  pending: 'REGISTRATION_PENDING',
+  busy: 'REGISTRATION_BUSY',
+});
+const assertAwaitingCode = (r: Registration): void => refusals.assertAwaitingCode(r.view);
 
 /** Gives a counted mail back when none went out; a failed give-back only errs on the safe side. */
 async function giveBack(mail: MailReservation): Promise<void> {
   await mail.release().catch(() => undefined);
-}
-
-/** Throws unless the registration waits for the user (a code was mailed, none is being checked). */
-function assertAwaitingCode(r: Registration): void {
-  const closed = closedError(r);
-  if (closed) throw closed;
-  if (r.view.status === 'pending') throw new AppError('REGISTRATION_PENDING', { headers: retryAfter(1) });
-  // Documented choice: a second code while one is being checked is refused, not queued — the
-  // client waits for the first verdict (GET the status) instead of racing two codes.
-  if (r.view.status === 'verifying') throw new AppError('VERIFICATION_IN_PROGRESS', { headers: retryAfter(1) });
 }
 
 export function createRegistrationService(deps: RegistrationServiceDeps): RegistrationService {
@@ -129,45 +98,20 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
       const { view, changed } = await runtime.send(id, event);
       return { registration: toRegistration(view), changed };
     } catch (err) {
-      if (err instanceof SagaConflictError) throw new AppError('REGISTRATION_BUSY', { headers: retryAfter(1), cause: err });
+      if (err instanceof SagaConflictError) throw refusals.busy(err);
       throw err;
     }
   }
 
-  /**
-   * Follows the saga while `stillWaiting` holds, until `deadline`: a change committed here comes with
-   * its view; one applied by another instance (it may consume the reply) is re-read. Notices are
-   * hints, so it also re-reads every FALLBACK_POLL_MS. Returns the last state seen.
-   */
-  async function waitWhile(
-    watch: SagaWatch<RegistrationSagaView>,
-    id: string,
-    first: Registration,
-    stillWaiting: (r: Registration) => boolean,
-    deadline: number,
-  ): Promise<Registration> {
-    let current = first;
-    while (stillWaiting(current) && clock() < deadline) {
-      const change = await watch.next(Math.min(FALLBACK_POLL_MS, Math.max(0, deadline - clock())));
-      current = change?.view ? toRegistration(change.view) : await load(id);
-    }
-    return current;
-  }
+  /** Follows the registration while `stillWaiting` holds, until `deadline` (see waitWhile). */
+  const follow = (watch: SagaWatch<RegistrationSagaView>, id: string, first: Registration, stillWaiting: (r: Registration) => boolean, deadline: number) =>
+    waitWhile({ watch, first, stillWaiting, deadline, clock, fromView: toRegistration, reload: () => load(id) });
 
   /** Maps the state after a verification to the answer. */
   function verdict(r: Registration): VerifyResult {
     if (r.view.status === 'completed') return { kind: 'completed', registration: r };
     if (r.view.status === 'verifying') return { kind: 'waiting', registration: r };
-    const closed = closedError(r);
-    if (closed) throw closed;
-    if (r.view.status === 'awaiting-code' && r.view.lastError === 'invalid-code') {
-      throw new AppError('INVALID_CODE', { details: { attemptsLeft: r.view.attemptsLeft } });
-    }
-    if (r.view.status === 'awaiting-code' && r.view.lastError === 'verifier-timeout') {
-      throw new AppError('VERIFIER_UNAVAILABLE', { headers: retryAfter(1) });
-    }
-    // Another request moved the registration on meanwhile (e.g. a resend): nothing to report for this code.
-    throw new AppError('REGISTRATION_BUSY', { headers: retryAfter(1) });
+    throw refusals.afterVerification(r.view);
   }
 
   return {
@@ -216,7 +160,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
       try {
         let current = await load(id);
         // The mail may arrive before the verifier's reply does: give that reply a moment.
-        current = await waitWhile(watch, id, current, (r) => r.view.status === 'pending', deadline);
+        current = await follow(watch, id, current, (r) => r.view.status === 'pending', deadline);
         assertAwaitingCode(current);
         const submitted = await send(id, {
           type: 'CODE_SUBMITTED',
@@ -226,9 +170,9 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
         if (!submitted.changed) {
           // The state moved between our read and our write (expiry, a concurrent submission).
           assertAwaitingCode(submitted.registration);
-          throw new AppError('REGISTRATION_BUSY', { headers: retryAfter(1) });
+          throw refusals.busy();
         }
-        return verdict(await waitWhile(watch, id, submitted.registration, (r) => r.view.status === 'verifying', deadline));
+        return verdict(await follow(watch, id, submitted.registration, (r) => r.view.status === 'verifying', deadline));
       } finally {
         watch.close();
       }
@@ -238,7 +182,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
       const current = await load(id);
       assertAwaitingCode(current);
       // Cooldown and resend limit answer first: asking too early never spends the address's allowance.
-      const early = resendRefusal(current, clock());
+      const early = refusals.resend(current.view, clock());
       if (early) throw early;
       const mail = await deps.mailLimits.reserve(current.emailNormalized);
       let result: Awaited<ReturnType<typeof send>>;
@@ -253,7 +197,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
       await giveBack(mail);
       const now = result.registration;
       assertAwaitingCode(now);
-      throw resendRefusal(now, clock()) ?? new AppError('REGISTRATION_BUSY', { headers: retryAfter(1) });
+      throw refusals.resend(now.view, clock()) ?? refusals.busy();
     },
   };
 }
