@@ -2,7 +2,7 @@
 import { CONFIRM_CODE_QUEUE, ConfirmCodeRequest, DEVICE_CODE_QUEUE, DeviceCodeRequest, type CodeFlowStatus } from '@ashchat/contracts';
 import { defineSaga, type SagaEffectHandler, type SagaEventInput, type SagaRuntime, type SagaView } from '@ashchat/saga';
 import type { SnapshotFrom } from 'xstate';
-import { codeReplyToEvent } from '../sagas/code-flow.kit.js';
+import { codeFlowProjection, codeReplyToEvent } from '../sagas/code-flow.kit.js';
 import type { DeviceRepository } from '../devices/device.repository.js';
 import {
   DEVICE_CHALLENGE_MACHINE_VERSION,
@@ -61,16 +61,10 @@ export function deviceChallengeStatus(snapshot: SnapshotFrom<DeviceChallengeMach
   const mapped = DEVICE_CHALLENGE_STATE_STATUS[String(snapshot.value)];
   if (!mapped) throw new Error(`device challenge state ${String(snapshot.value)} has no status mapping`);
   const open = snapshot.status === 'active' && snapshot.value !== 'trustingDevice';
-  const resendsLeft = Math.max(0, c.maxResends - c.resends);
   return {
     status: mapped.status,
-    // The verifier's `locked` reply carries no count; a locked challenge has none left.
-    attemptsLeft: snapshot.value === 'locked' ? 0 : c.attemptsLeft,
-    expiresAt: open ? c.expiresAt : null,
-    resendAvailableAt: snapshot.value === 'awaitingCode' && resendsLeft > 0 ? c.resendAvailableAt : null,
-    resendsLeft,
+    ...codeFlowProjection(c, String(snapshot.value), open),
     reason: mapped.reason ?? null,
-    lastError: snapshot.value === 'awaitingCode' ? c.lastError : null,
     deviceName: c.deviceName,
     deviceId: c.deviceId,
   };

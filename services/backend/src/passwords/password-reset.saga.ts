@@ -10,7 +10,7 @@ import {
 } from '@ashchat/contracts';
 import { defineSaga, type SagaEventInput } from '@ashchat/saga';
 import type { SnapshotFrom } from 'xstate';
-import { codeReplyToEvent } from '../sagas/code-flow.kit.js';
+import { codeFlowProjection, codeReplyToEvent } from '../sagas/code-flow.kit.js';
 import {
   PASSWORD_RESET_MACHINE_VERSION,
   PASSWORD_RESET_TIMERS,
@@ -59,15 +59,10 @@ export function passwordResetStatus(snapshot: SnapshotFrom<PasswordResetMachine>
   const mapped = PASSWORD_RESET_STATE_STATUS[String(snapshot.value)];
   if (!mapped) throw new Error(`password-reset state ${String(snapshot.value)} has no status mapping`);
   const open = snapshot.status === 'active' && snapshot.value !== 'changingPassword';
-  const resendsLeft = Math.max(0, c.maxResends - c.resends);
   return {
     status: mapped.status,
-    attemptsLeft: snapshot.value === 'locked' ? 0 : c.attemptsLeft,
-    expiresAt: open ? c.expiresAt : null,
-    resendAvailableAt: snapshot.value === 'awaitingCode' && resendsLeft > 0 ? c.resendAvailableAt : null,
-    resendsLeft,
+    ...codeFlowProjection(c, String(snapshot.value), open),
     reason: mapped.reason ?? null,
-    lastError: snapshot.value === 'awaitingCode' ? c.lastError : null,
   };
 }
 

@@ -8,7 +8,7 @@ import {
 } from '@ashchat/contracts';
 import { defineSaga, type SagaEventInput } from '@ashchat/saga';
 import type { SnapshotFrom } from 'xstate';
-import { codeReplyToEvent } from '../sagas/code-flow.kit.js';
+import { codeFlowProjection, codeReplyToEvent } from '../sagas/code-flow.kit.js';
 import {
   REGISTRATION_MACHINE_VERSION,
   REGISTRATION_TIMERS,
@@ -58,16 +58,10 @@ export function registrationStatus(snapshot: SnapshotFrom<RegistrationMachine>):
   const mapped = REGISTRATION_STATE_STATUS[String(snapshot.value)];
   if (!mapped) throw new Error(`registration state ${String(snapshot.value)} has no status mapping`);
   const open = snapshot.status === 'active' && snapshot.value !== 'creatingUser';
-  const resendsLeft = Math.max(0, c.maxResends - c.resends);
   return {
     status: mapped.status,
-    // The verifier's `locked` reply carries no count; a locked registration has none left.
-    attemptsLeft: snapshot.value === 'locked' ? 0 : c.attemptsLeft,
-    expiresAt: open ? c.expiresAt : null,
-    resendAvailableAt: snapshot.value === 'awaitingCode' && resendsLeft > 0 ? c.resendAvailableAt : null,
-    resendsLeft,
+    ...codeFlowProjection(c, String(snapshot.value), open),
     reason: mapped.reason ?? null,
-    lastError: snapshot.value === 'awaitingCode' ? c.lastError : null,
   };
 }
 

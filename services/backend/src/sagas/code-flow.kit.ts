@@ -128,3 +128,25 @@ export const isPendingReply = (ctx: Pick<CodeFlowContext, 'pendingRequestId'>, e
 /** Guard: a resend is left and its cooldown is over (the machine's clock decides). */
 export const canResend = (ctx: CodeFlowContext, at: number): boolean =>
   ctx.resends < ctx.maxResends && ctx.resendAvailableAt !== null && at >= ctx.resendAvailableAt;
+
+/** The status-view fields every code flow projects the same way from its context. */
+export interface CodeFlowProjection {
+  attemptsLeft: number;
+  expiresAt: number | null;
+  resendAvailableAt: number | null;
+  resendsLeft: number;
+  lastError: CodeFlowLastError | null;
+}
+
+/** `open`: the flow still takes codes (active, and not past the confirmed code). */
+export function codeFlowProjection(c: CodeFlowContext, state: string, open: boolean): CodeFlowProjection {
+  const resendsLeft = Math.max(0, c.maxResends - c.resends);
+  return {
+    // The verifier's `locked` reply carries no count; a locked flow has none left.
+    attemptsLeft: state === 'locked' ? 0 : c.attemptsLeft,
+    expiresAt: open ? c.expiresAt : null,
+    resendAvailableAt: state === 'awaitingCode' && resendsLeft > 0 ? c.resendAvailableAt : null,
+    resendsLeft,
+    lastError: state === 'awaitingCode' ? c.lastError : null,
+  };
+}
