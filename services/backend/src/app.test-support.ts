@@ -26,6 +26,9 @@ export async function testEnv(overrides: Record<string, string> = {}): Promise<R
     // Test files share one Redis and sign in from 127.0.0.1: tests of the limits set their own.
     AUTH_RATE_LIMIT_PER_IP: '1000000',
     AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',
+    DEVICE_CHALLENGE_RATE_LIMIT_PER_IP: '1000000',
+    PASSWORD_RESET_RATE_LIMIT_PER_IP: '1000000',
+    PASSWORD_RESET_RATE_LIMIT_PER_EMAIL: '1000000',
     LOG_LEVEL: 'silent',
     ...overrides,
   };
