@@ -8,15 +8,15 @@
 // All sizes share one collection and are measured in alternating rounds, so machine noise hits
 // them alike; the smallest is also measured once while it is alone in the collection, so a query
 // that scans the whole collection (and would slow every size alike) still shows.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ObjectId } from 'mongodb';
-import { createBackend, createDeviceRepository, createPasswordHasher, createUserRepository, encodeMessageCursor, hashClientDeviceId, type MessageDocument } from '@ashchat/backend';
-import { benchBackendConfig } from './bench.backend.js';
+import { createBackend, encodeMessageCursor, type MessageDocument } from '@ashchat/backend';
+import { benchBackendConfig, benchUsers, okJson } from './bench.backend.js';
 import { fmt, formatTable } from './bench.stats.js';
 import type { GrowthJob, GrowthJobResult } from './growth.load.child.js';
 
@@ -51,11 +51,6 @@ for (const [name, n] of Object.entries({ ...opt, sizes: Math.min(...sizes) })) {
 }
 sizes.sort((a, b) => a - b);
 const log = (line: string): void => void process.stderr.write(`[bench:growth] ${line}\n`);
-
-async function json<T>(res: Response, what: string): Promise<T> {
-  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** The load generator process: one job at a time, each answer bounded in time. */
 function startLoadChild() {
@@ -109,26 +104,9 @@ try {
   const messages = app.mongo.db.collection<MessageDocument>('messages');
 
   // Two members: the reader/sender and the other side, whose messages alternate with the reader's.
-  const users = createUserRepository(app.mongo.db);
-  await users.ensureIndexes();
-  const hasher = createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM });
-  const password = randomBytes(12).toString('base64url');
-  const passwordHash = await hasher.hash(password);
-  const newUser = (i: number) => {
-    const email = `growth-${i}-${randomUUID().slice(0, 8)}@example.com`;
-    return { _id: randomUUID(), email, emailNormalized: email, nickname: `growth${i}`, preferredLanguage: 'en', passwordHash, registrationId: randomUUID() };
-  };
-  const [me, other] = [newUser(0), newUser(1)];
-  await users.insert(me, new Date());
-  await users.insert(other, new Date());
-  // Signing in from a device the account trusts answers tokens at once (no mailed code).
-  const deviceId = randomBytes(16).toString('base64url');
-  await createDeviceRepository(app.mongo.db).trust({ userId: me._id, deviceIdHash: hashClientDeviceId(deviceId), name: 'bench' }, new Date());
-  const session = await json<{ accessToken: string }>(
-    await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: me.email, password, deviceId }) }),
-    'sign-in',
-  );
-  const auth = { authorization: `Bearer ${session.accessToken}` };
+  const users = await benchUsers(app.mongo.db, config, 'growth');
+  const [me, other] = [await users.insert(0), await users.insert(1)];
+  const auth = await users.signIn(base, me);
 
   interface Seeded {
     size: number;
@@ -141,7 +119,7 @@ try {
     probeMs: number;
   }
   async function seed(size: number): Promise<Seeded> {
-    const conversation = await json<{ id: string }>(
+    const conversation = await okJson<{ id: string }>(
       await fetch(`${base}/v1/conversations`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
@@ -173,7 +151,7 @@ try {
     }
     const seedMs = performance.now() - t0;
     const p0 = performance.now();
-    await json(await fetch(`${base}/v1/conversations/${conversation.id}/messages`, { headers: auth }), 'probe');
+    await okJson(await fetch(`${base}/v1/conversations/${conversation.id}/messages`, { headers: auth }), 'probe');
     const probeMs = performance.now() - p0;
     log(`seeded ${size} messages in ${fmt(seedMs / 1000, 1)} s (${fmt(size / (seedMs / 1000), 0)}/s); one first-page read: ${fmt(probeMs, 0)} ms`);
     return { size, id: conversation.id, lastSeeded: last!, deepCursor: encodeMessageCursor(deep!), seedMs, probeMs };

@@ -1,12 +1,12 @@
 // `pnpm bench:rest`: authenticated GET /v1/conversations req/s against a bare Fastify hello-world,
 // both served by one Node process on this machine, both loaded by autocannon in its own process.
 // A benchmark, not a test (tap does not pick up *.bench.ts).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { createBackend, createDeviceRepository, createPasswordHasher, createUserRepository, hashClientDeviceId } from '@ashchat/backend';
-import { benchBackendConfig } from './bench.backend.js';
+import { createBackend } from '@ashchat/backend';
+import { benchBackendConfig, benchUsers, okJson } from './bench.backend.js';
 import { runHttpLoad, type HttpLoadResult } from './autocannon.child.js';
 import { fmt, formatTable } from './bench.stats.js';
 
@@ -33,11 +33,6 @@ for (const [name, n] of Object.entries({ duration: durationSeconds, rounds, conn
   }
 }
 const log = (line: string): void => void process.stderr.write(`[bench:rest] ${line}\n`);
-
-async function json<T>(res: Response, what: string): Promise<T> {
-  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** One warm-up, then `rounds` measured autocannon runs per target, the targets taking turns. */
 async function measureAlternately(targets: readonly { url: string; headers?: Record<string, string> }[]): Promise<HttpLoadResult[][]> {
@@ -67,29 +62,12 @@ try {
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
 
   log(`seeding: one user with ${conversationCount} direct conversations of 5 messages each`);
-  const users = createUserRepository(app.mongo.db);
-  await users.ensureIndexes();
-  const hasher = createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM });
-  const password = randomBytes(12).toString('base64url');
-  const passwordHash = await hasher.hash(password);
-  const newUser = (i: number) => {
-    const email = `bench-${i}-${randomUUID().slice(0, 8)}@example.com`;
-    return { _id: randomUUID(), email, emailNormalized: email, nickname: `bench${i}`, preferredLanguage: 'en', passwordHash, registrationId: randomUUID() };
-  };
-  const me = newUser(0);
-  await users.insert(me, new Date());
-  // Signing in from a device the account trusts answers tokens at once (no mailed code).
-  const deviceId = randomBytes(16).toString('base64url');
-  await createDeviceRepository(app.mongo.db).trust({ userId: me._id, deviceIdHash: hashClientDeviceId(deviceId), name: 'bench' }, new Date());
-  const session = await json<{ accessToken: string }>(
-    await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: me.email, password, deviceId }) }),
-    'login',
-  );
-  const auth = { authorization: `Bearer ${session.accessToken}` };
+  const users = await benchUsers(app.mongo.db, config, 'bench');
+  const me = await users.insert(0);
+  const auth = await users.signIn(base, me);
   for (let i = 1; i <= conversationCount; i += 1) {
-    const other = newUser(i);
-    await users.insert(other, new Date());
-    const conversation = await json<{ id: string }>(
+    const other = await users.insert(i);
+    const conversation = await okJson<{ id: string }>(
       await fetch(`${base}/v1/conversations`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
@@ -98,7 +76,7 @@ try {
       'create conversation',
     );
     for (let m = 0; m < 5; m += 1) {
-      await json(
+      await okJson(
         await fetch(`${base}/v1/conversations/${conversation.id}/messages`, {
           method: 'POST',
           headers: { ...auth, 'content-type': 'application/json' },
@@ -108,7 +86,7 @@ try {
       );
     }
   }
-  const listed = await json<{ items?: unknown[] }>(await fetch(`${base}/v1/conversations`, { headers: auth }), 'list');
+  const listed = await okJson<{ items?: unknown[] }>(await fetch(`${base}/v1/conversations`, { headers: auth }), 'list');
   log(`GET /v1/conversations returns ${listed.items?.length ?? '?'} conversations`);
 
   hello.get('/', async () => ({ hello: 'world' }));

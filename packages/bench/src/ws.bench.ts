@@ -9,6 +9,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { getInfra, testSecret, uniqueName } from '@ashchat/testkit';
+import { okJson } from './bench.backend.js';
 import { claimBenchRedisDb } from './bench.redis.js';
 import { fmt, formatTable } from './bench.stats.js';
 import { createPasswordHasher, hashClientDeviceId, normalizeNickname } from '@ashchat/backend';
@@ -105,11 +106,6 @@ async function runLoad<R>(settings: RoomSettings | IdleSettings, onResult?: (r: 
   return result;
 }
 
-async function json<T>(res: Response, what: string): Promise<T> {
-  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 /** Inserts `n` users with one cheap password and signs each in (bounded concurrency); their access tokens. */
 async function usersWithTokens(base: string, n: number): Promise<{ ids: string[]; tokens: string[] }> {
   const hasher = createPasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
@@ -132,7 +128,7 @@ async function usersWithTokens(base: string, n: number): Promise<{ ids: string[]
     while (next < n) {
       const i = next++;
       const body = JSON.stringify({ email: docs[i]!.email, password, deviceId });
-      const session = await json<{ accessToken: string }>(await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), 'sign-in');
+      const session = await okJson<{ accessToken: string }>(await fetch(`${base}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), 'sign-in');
       tokens[i] = session.accessToken;
     }
   };
@@ -147,7 +143,7 @@ try {
   const first = await startServer();
   log(`signing in ${Math.max(ROOM_SIZE, idleCount)} users`);
   const { ids, tokens } = await usersWithTokens(first.base, Math.max(ROOM_SIZE, idleCount));
-  const room = await json<{ id: string }>(
+  const room = await okJson<{ id: string }>(
     await fetch(`${first.base}/v1/conversations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/json' },
