@@ -1,0 +1,39 @@
+import { useEffect } from 'preact/hooks';
+import { session } from '../api/api.js';
+import { t } from '../i18n/i18n.js';
+import { routes } from './app.routes.js';
+import { Link, location, navigate, resolveRoute } from './router.js';
+import { Shell } from './shell.js';
+
+/** Picks the screen for the location, and sends people to sign-in (or away from it) by session state. */
+export function App() {
+  const status = session.status.value;
+  const { path } = location.value;
+  const match = resolveRoute(routes, path);
+  const access = match?.value.access;
+  const redirect = status === 'starting' ? null : status === 'signed-out' && access === 'signed-in' ? '/sign-in' : status === 'signed-in' && access === 'signed-out' ? '/' : null;
+
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  if (status === 'starting' || redirect) {
+    return (
+      <main class="card-page" aria-busy="true">
+        <p class="loading">{t('app.loading')}</p>
+      </main>
+    );
+  }
+  if (!match) {
+    return (
+      <main class="card-page">
+        <section class="card">
+          <h1>{t('app.notFound.title')}</h1>
+          <Link href="/">{t('app.notFound.back')}</Link>
+        </section>
+      </main>
+    );
+  }
+  const screen = match.value.render(match.params);
+  return status === 'signed-in' && access !== 'signed-out' ? <Shell>{screen}</Shell> : screen;
+}

@@ -1,0 +1,3 @@
+export function DeviceChallengeScreen() {
+  return <main class="card-page" />;
+}

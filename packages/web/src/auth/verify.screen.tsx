@@ -1,0 +1,3 @@
+export function VerifyScreen() {
+  return <main class="card-page" />;
+}

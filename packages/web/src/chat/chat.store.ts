@@ -1,0 +1,123 @@
+import { effect } from '@preact/signals';
+import type { ResumeCursor } from '@ashchat/contracts';
+import type { Realtime } from '../realtime/realtime.client.js';
+import type { Clock } from '../realtime/realtime.env.js';
+import { compareIds, presenceTargets } from './chat.model.js';
+import type { Http, Me } from './chat.ports.js';
+import { createConversationsStore } from './conversations.store.js';
+import { createMessagesStore } from './messages.store.js';
+import { createPresenceStore } from './presence.store.js';
+import { createTypingStore } from './typing.store.js';
+import { createUsersStore } from './users.search.js';
+
+export interface ChatOptions {
+  http: Http;
+  realtime: Realtime;
+  /** The signed-in user's id; defaults to the one the connection authenticated as. */
+  me?: Me;
+  clock?: Clock;
+  newId?: () => string;
+}
+
+const MAX_RESUME_CURSORS = 500;
+const RESUME_TIMEOUT_MS = 30_000;
+
+export type Chat = ReturnType<typeof createChat>;
+
+/**
+ * The chat data layer of one signed-in session: stores wired to the connection's events, the resume
+ * after every (re)connect, read markers for the conversation on screen, presence of everyone we talk to.
+ */
+export function createChat(options: ChatOptions) {
+  const { http, realtime } = options;
+  const me = options.me ?? realtime.userId;
+  const users = createUsersStore(http);
+  const conversations = createConversationsStore({ http, me });
+  const messages = createMessagesStore({
+    http,
+    realtime,
+    me,
+    onStored: conversations.applyMessage,
+    onReadState: conversations.applyReadState,
+    ...(options.newId ? { newId: options.newId } : {}),
+  });
+  const presence = createPresenceStore(realtime);
+  const typing = createTypingStore(realtime, options.clock);
+
+  const off = [
+    realtime.on('message.new', (e) => {
+      messages.applyStored(e.message, true);
+      typing.messageFrom(e.conversationId, e.message.senderId);
+    }),
+    realtime.on('message.edited', (e) => messages.applyStored(e.message, false)),
+    realtime.on('message.deleted', (e) => messages.applyStored(e.message, false)),
+    realtime.on('receipt.updated', (e) =>
+      e.userId === me.value ? conversations.applyOwnRead(e.conversationId, e.lastReadMessageId) : messages.applyReceiptEvent(e.conversationId, e.userId, e.lastReadMessageId),
+    ),
+    realtime.on('conversation.updated', (e) => {
+      conversations.applyUpdated(e);
+      if (me.value && !e.members.includes(me.value)) messages.forget(e.conversationId);
+    }),
+    realtime.on('typing', (e) => typing.apply(e)),
+    realtime.on('presence', (e) => presence.apply(e)),
+    realtime.onResume(resume),
+  ];
+
+  /** The newest message we hold per conversation: from its loaded history or the list's last message, whichever is newer. */
+  function cursors(): ResumeCursor[] {
+    const newest = messages.newestIds();
+    const out: ResumeCursor[] = [];
+    for (const c of conversations.conversations.value) {
+      const fromHistory = newest.get(c.id) ?? null;
+      const fromList = c.lastMessage?.id ?? null;
+      const lastMessageId = fromHistory && (!fromList || compareIds(fromHistory, fromList) > 0) ? fromHistory : fromList;
+      out.push({ conversationId: c.id, lastMessageId });
+    }
+    return out.slice(0, MAX_RESUME_CURSORS); // the list is most recent first: the rest are the least active
+  }
+
+  /** First frame of every connection: replay what we missed, then re-follow presence, then reload the list. */
+  async function resume(): Promise<void> {
+    typing.reset();
+    const result = await realtime.request({ type: 'resume', cursors: cursors() }, { beforeOnline: true, timeoutMs: RESUME_TIMEOUT_MS });
+    for (const id of result.skipped) {
+      conversations.remove(id);
+      messages.forget(id);
+    }
+    for (const id of result.incomplete) void messages.reload(id);
+    await presence.resubscribe();
+    // Conversations created while away (and the first load): listed after the connection is up, so nothing falls between.
+    void conversations.refresh();
+  }
+
+  const effects = [
+    // Sends that failed for want of a connection go out again once it is back (same clientMessageId).
+    effect(() => {
+      if (realtime.status.value === 'online') messages.retryTransient();
+    }),
+    effect(() => presence.follow(presenceTargets(conversations.conversations.value, me.value))),
+    // The conversation on screen is read up to its newest message, as messages arrive.
+    effect(() => {
+      const id = conversations.visibleId.value;
+      if (!id) return;
+      const lastFromList = conversations.byId.value.get(id)?.lastMessage?.id ?? null;
+      void messages.history(id).value;
+      void messages.markRead(id, lastFromList);
+    }),
+  ];
+
+  return {
+    status: realtime.status,
+    me,
+    conversations,
+    messages,
+    presence,
+    typing,
+    users,
+    dispose(): void {
+      for (const f of off) f();
+      for (const f of effects) f();
+      typing.dispose();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { signal, type ReadonlySignal } from '@preact/signals';
+import type { UserSearchPage, UserSummary } from '@ashchat/contracts';
+import { enc, type Http } from './chat.ports.js';
+
+export type UsersStore = ReturnType<typeof createUsersStore>;
+
+/**
+ * Nickname search (GET /v1/users) and the nicknames learnt from it. The API has no lookup of a user by id,
+ * so members are named from what searches returned (and `remember`), else shown by a fallback.
+ */
+export function createUsersStore(http: Http) {
+  const nicknames = signal<Readonly<Record<string, string>>>({});
+
+  function remember(users: readonly UserSummary[]): void {
+    const fresh = users.filter((u) => nicknames.value[u.id] !== u.nickname);
+    if (fresh.length > 0) nicknames.value = { ...nicknames.value, ...Object.fromEntries(fresh.map((u) => [u.id, u.nickname])) };
+  }
+
+  /** Users whose nickname starts with `query` (case-insensitive); pass a page's nextCursor for the next one. */
+  async function search(query: string, cursor: string | null = null, limit = 20): Promise<UserSearchPage> {
+    const q = query.trim();
+    if (q.length === 0) return { items: [], nextCursor: null };
+    const page = await http.request<UserSearchPage>('GET', `/v1/users?query=${enc(q.slice(0, 32))}&limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+    remember(page.items);
+    return page;
+  }
+
+  return { nicknames: nicknames as ReadonlySignal<Readonly<Record<string, string>>>, search, remember };
+}

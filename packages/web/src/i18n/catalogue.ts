@@ -1,0 +1,13 @@
+import { appMessages } from './app.messages.js';
+import { authMessages } from './auth.messages.js';
+import { chatMessages } from './chat.messages.js';
+import type { Language } from './messages.define.js';
+import { settingsMessages } from './settings.messages.js';
+
+/** Every UI text, in every language: one catalogue merged from the domains' files. */
+export const catalogue = {
+  en: { ...appMessages.en, ...authMessages.en, ...chatMessages.en, ...settingsMessages.en },
+  de: { ...appMessages.de, ...authMessages.de, ...chatMessages.de, ...settingsMessages.de },
+} satisfies Record<Language, Record<string, string>>;
+
+export type MessageKey = keyof typeof catalogue.en;
