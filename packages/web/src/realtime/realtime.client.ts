@@ -1,5 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { backoffDelay, DEFAULT_BACKOFF, RATE_LIMITED_MIN_MS, STABLE_CONNECTION_MS } from './realtime.backoff.js';
+import { createListeners } from './realtime.listeners.js';
 import { browserNetwork, systemClock, type Clock, type NetworkStatus, type TokenSource, type WebSocketConstructor, type WebSocketLike } from './realtime.env.js';
 import {
   CLOSE,
@@ -70,7 +71,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
   const userId = signal<string | null>(null);
   const pending = new Map<string, Pending>();
   const queued: string[] = [];
-  const listeners = new Map<string, Set<(frame: never) => void>>();
+  const listeners = createListeners();
   const hooks: Array<() => Promise<void> | void> = [];
   let socket: WebSocketLike | null = null;
   let online = false; // hooks done, queue flushed: requests go straight out
@@ -114,18 +115,6 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     });
   }
 
-  function dispatch(frame: ServerFrame): void {
-    const set = listeners.get(frame.type);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        (listener as (f: ServerFrame) => void)(frame);
-      } catch (error) {
-        console.error('realtime listener failed', error);
-      }
-    }
-  }
-
   function onFrame(raw: unknown): void {
     let frame: ServerFrame;
     try {
@@ -144,7 +133,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       authFailures = 0;
     }
     if (frame.type === 'auth.expiring') void renewAuth();
-    dispatch(frame);
+    listeners.dispatch(frame);
   }
 
   async function renewAuth(): Promise<void> {
@@ -291,12 +280,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     status,
     userId,
     request: request as Realtime['request'],
-    on(type, listener) {
-      let set = listeners.get(type);
-      if (!set) listeners.set(type, (set = new Set()));
-      set.add(listener as (frame: never) => void);
-      return () => set.delete(listener as (frame: never) => void);
-    },
+    on: listeners.on,
     onResume(hook) {
       hooks.push(hook);
       return () => {
