@@ -1,3 +1,78 @@
+import type { DeviceVerificationRequired, SessionTokens } from '@ashchat/contracts';
+import { useState } from 'preact/hooks';
+import { deviceId, deviceName, http, session } from '../api/api.js';
+import { Link, navigate, query } from '../app/router.js';
+import { Button, Field, Notice } from '../app/ui.js';
+import { errorText } from '../i18n/error.text.js';
+import { t, type MessageKey } from '../i18n/i18n.js';
+import { AuthCard } from './auth.layout.js';
+
+const NOTICES: Record<string, MessageKey> = {
+  verified: 'auth.signIn.verified',
+  'password-reset': 'auth.signIn.passwordReset',
+  denied: 'auth.signIn.denied',
+};
+
+/** `/sign-in`: tokens for a trusted device (201), or a mailed code first for a new one (202 → device challenge). */
 export function SignInScreen() {
-  return <main class="card-page" />;
+  const params = query.value;
+  const [email, setEmail] = useState(params.get('email') ?? '');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const noticeKey = NOTICES[params.get('notice') ?? ''];
+  const ended = session.endedReason.value;
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const body = { email: email.trim(), password, deviceId: deviceId(), deviceName: deviceName() };
+      const answer = await http.exchange<SessionTokens | DeviceVerificationRequired>('POST', '/v1/sessions', body, { auth: false });
+      if (answer.status === 202 && 'challengeId' in answer.data) {
+        navigate(`/device-challenge?challenge=${encodeURIComponent(answer.data.challengeId)}`);
+        return;
+      }
+      // The app leaves for `/` once the session is signed in.
+      await session.signIn(answer.data as SessionTokens);
+    } catch (caught) {
+      setError(errorText(caught));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard title={t('auth.signIn.title')}>
+      {ended && <Notice kind="warning">{t(ended)}</Notice>}
+      {noticeKey && !ended && <Notice kind="success">{t(noticeKey)}</Notice>}
+      <form
+        class="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        {error && <Notice kind="error">{error}</Notice>}
+        <Field label={t('auth.email')} type="email" name="email" autoComplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        <Field
+          label={t('auth.password')}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+        <Button type="submit" class="button button-primary button-block" busy={busy}>
+          {t('auth.signIn.submit')}
+        </Button>
+      </form>
+      <p class="card-links">
+        <Link href="/password-reset">{t('auth.signIn.forgot')}</Link>
+        <span>
+          {t('auth.signIn.noAccount')} <Link href="/sign-up">{t('auth.signIn.createAccount')}</Link>
+        </span>
+      </p>
+    </AuthCard>
+  );
 }
