@@ -27,6 +27,7 @@ import accountDeletionPlugin, { type AccountDeletionTestOptions } from './accoun
 import userEventsPlugin from './user-events/user-events.plugin.js';
 import wsPlugin from './realtime/ws.plugin.js';
 import presencePlugin from './realtime/presence.plugin.js';
+import webClientPlugin from './web/web.plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -132,6 +133,8 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(userRoutes);
   await app.register(chatPlugin);
   await app.register(accountDeletionPlugin, { ...opts.accountDeletion });
+  // After the API: the web client answers only what no route matched.
+  await app.register(webClientPlugin);
 }
 
 export const buildApp = fp(backendApp, {

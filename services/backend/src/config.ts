@@ -169,6 +169,11 @@ export const BackendConfigSchema = Type.Object({
    * connection this server is closing (Fastify's default, 72 s).
    */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ default: 72_000, minimum: 100, maximum: 600_000 }),
+  /**
+   * Folder of the built web client served at `/` (index.html and assets/); unset = the workspace's
+   * own build (packages/web/dist). The backend starts without it and answers `/` with 503 until it exists.
+   */
+  WEB_CLIENT_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** Trust X-Forwarded-* (set when running behind a reverse proxy). */
   TRUST_PROXY: Type.Boolean({ default: false }),
 });
