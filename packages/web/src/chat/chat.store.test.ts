@@ -1,0 +1,120 @@
+import t from 'tap';
+import { signal } from '@preact/signals';
+import type { ConversationView, MessageView } from '@ashchat/contracts';
+import type { Realtime, RealtimeStatus } from '../realtime/realtime.client.js';
+import type { ServerFrame } from '../realtime/realtime.protocol.js';
+import type { Http } from './chat.ports.js';
+import { createChat } from './chat.store.js';
+
+/** The wiring of the stores to the connection's events and resume, with in-memory stand-ins of both ports. */
+const ME = '00000000-0000-4000-8000-000000000001';
+const BOB = '00000000-0000-4000-8000-000000000002';
+const id = (n: number) => n.toString(16).padStart(24, '0');
+const A = 'a'.repeat(24);
+const B = 'b'.repeat(24);
+const msg = (n: number, conversationId: string, senderId = BOB): MessageView => ({
+  id: id(n),
+  conversationId,
+  senderId,
+  clientMessageId: `c${n}`,
+  body: `m${n}`,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+  editedAt: null,
+  deletedAt: null,
+});
+const conv = (cid: string, last: MessageView | null): ConversationView => ({
+  id: cid,
+  type: 'direct',
+  name: null,
+  ownerId: null,
+  members: [ME, BOB],
+  createdAt: '2026-01-01T00:00:00.000Z',
+  lastActivityAt: last?.createdAt ?? '2026-01-01T00:00:00.000Z',
+  lastMessage: last,
+  unreadCount: 0,
+});
+
+function setup(answers: Record<string, unknown>, status: RealtimeStatus = 'connecting') {
+  const listeners = new Map<string, (f: ServerFrame) => void>();
+  const hooks: Array<() => Promise<void> | void> = [];
+  const frames: Array<Record<string, unknown>> = [];
+  const paths: string[] = [];
+  const realtime = {
+    status: signal<RealtimeStatus>(status),
+    userId: signal<string | null>(ME),
+    on: (type: string, fn: (f: ServerFrame) => void) => (listeners.set(type, fn), () => listeners.delete(type)),
+    onResume: (hook: () => Promise<void>) => (hooks.push(hook), () => {}),
+    request: async (frame: Record<string, unknown>) => (frames.push(frame), answers[frame.type as string] ?? {}),
+    close: () => {},
+  } as unknown as Realtime;
+  const pages: Record<string, unknown> = {};
+  const http: Http = { request: async <T>(_m: string, path: string) => (paths.push(path), (pages[path.split('?')[0]!] ?? { items: [], nextCursor: null }) as T) };
+  const chat = createChat({ http, realtime, newId: () => 'u1' });
+  t.teardown(() => chat.dispose());
+  const emit = (frame: unknown) => listeners.get((frame as ServerFrame).type)!(frame as ServerFrame);
+  return { chat, frames, paths, pages, emit, resume: () => Promise.all(hooks.map((h) => h())) };
+}
+
+t.test('resume sends a cursor per conversation, reloads incomplete ones, drops skipped ones, re-follows presence', async (t) => {
+  const s = setup({ resume: { replayed: 0, incomplete: [A], skipped: [B] }, 'presence.subscribe': { presences: [], unavailable: [] } });
+  s.pages['/v1/conversations'] = { items: [conv(A, msg(3, A)), conv(B, null)], nextCursor: null };
+  s.pages[`/v1/conversations/${A}/messages`] = { items: [msg(5, A), msg(4, A)], nextCursor: null };
+  await s.chat.conversations.refresh();
+  await s.chat.messages.loadOlder(A);
+  s.frames.length = 0;
+  s.paths.length = 0;
+  await s.resume();
+  t.same(s.frames[0], {
+    type: 'resume',
+    cursors: [
+      { conversationId: A, lastMessageId: id(5) },
+      { conversationId: B, lastMessageId: null },
+    ],
+  });
+  t.same(
+    s.chat.conversations.conversations.value.map((c) => c.id),
+    [A],
+    'the skipped conversation is gone',
+  );
+  t.ok(s.paths.includes(`/v1/conversations/${A}/messages?limit=50`), 'the incomplete history is paged again');
+  t.same(s.frames[1], { type: 'presence.subscribe', userIds: [BOB] });
+});
+
+t.test('live events reach the list and the history: order, unread count, typing ended, membership', async (t) => {
+  const s = setup({});
+  s.pages['/v1/conversations'] = { items: [conv(A, msg(3, A)), conv(B, msg(4, B))], nextCursor: null };
+  await s.chat.conversations.refresh();
+  s.chat.messages.history(A);
+  s.emit({ type: 'typing', conversationId: A, userId: BOB, state: 'start', expiresInMs: 5000 });
+  t.same(s.chat.typing.typingIn(A).value, [BOB]);
+  s.emit({ type: 'message.new', conversationId: A, message: msg(6, A) });
+  s.emit({ type: 'message.new', conversationId: A, message: msg(6, A) }); // a REST retry announces it twice
+  const [first] = s.chat.conversations.conversations.value;
+  t.equal(first!.id, A, 'moved to the top');
+  t.equal(first!.unreadCount, 1, 'counted once');
+  t.same(s.chat.typing.typingIn(A).value, [], 'the message ended the typing indicator');
+  t.same(
+    s.chat.messages.history(A).value.messages.map((m) => m.id),
+    [id(6)],
+  );
+  s.emit({ type: 'conversation.updated', conversationId: B, members: [BOB] });
+  t.same(
+    s.chat.conversations.conversations.value.map((c) => c.id),
+    [A],
+    'a conversation we were removed from leaves the list',
+  );
+});
+
+t.test('the conversation on screen is marked read up to its newest message', async (t) => {
+  const s = setup({ 'message.read': { conversationId: A, lastReadMessageId: id(7), unreadCount: 0 } }, 'online');
+  s.pages['/v1/conversations'] = { items: [{ ...conv(A, msg(3, A)), unreadCount: 2 }], nextCursor: null };
+  await s.chat.conversations.refresh();
+  s.chat.conversations.setVisible(A);
+  s.emit({ type: 'message.new', conversationId: A, message: msg(7, A) });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(
+    s.frames.filter((f) => f.type === 'message.read').map((f) => f.upTo),
+    [id(3), id(7)],
+  );
+  t.equal(s.chat.conversations.conversations.value[0]!.unreadCount, 0);
+});
