@@ -13,11 +13,15 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch --store-dir /
 COPY . .
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --offline --store-dir /pnpm/store
-# --filter-prod: the service and its runtime workspace dependencies, not test tooling.
+# --filter-prod: the service and its runtime workspace dependencies, not test tooling. The web
+# client (@ashchat/web, a dependency of the backend) is among them: Vite builds it into its dist/,
+# which the backend serves at /.
 RUN pnpm --filter-prod "@ashchat/backend..." --sort build
 # --legacy: the workspace links its packages instead of injecting them (pnpm 10 deploy needs one).
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm --filter @ashchat/backend deploy --prod --legacy --store-dir /pnpm/store /out
+# Without the built client the backend would still start and answer / with 503: refuse that image.
+RUN test -f /out/node_modules/@ashchat/web/dist/index.html
 
 FROM node:22-slim
 ENV NODE_ENV=production \
