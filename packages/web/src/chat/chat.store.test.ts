@@ -118,3 +118,17 @@ t.test('the conversation on screen is marked read up to its newest message', asy
   );
   t.equal(s.chat.conversations.conversations.value[0]!.unreadCount, 0);
 });
+
+t.test('a history opened before its page arrived gets no replay-everything cursor, but its newest page again', async (t) => {
+  const s = setup({ resume: { replayed: 0, incomplete: [], skipped: [] } });
+  s.pages[`/v1/conversations/${B}/messages`] = { items: [msg(9, B)], nextCursor: null };
+  s.chat.messages.history(B); // the screen of /c/B is open, its first page not answered yet
+  await s.resume();
+  t.same(s.frames[0], { type: 'resume', cursors: [] });
+  t.ok(s.paths.includes(`/v1/conversations/${B}/messages?limit=50`));
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(
+    s.chat.messages.history(B).value.messages.map((m) => m.id),
+    [id(9)],
+  );
+});

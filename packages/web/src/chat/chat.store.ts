@@ -64,7 +64,7 @@ export function createChat(options: ChatOptions) {
   ];
 
   /** The newest message we hold per conversation: from its loaded history or the list's last message, whichever is newer. */
-  function cursors(): ResumeCursor[] {
+  function cursors(unloaded: readonly string[]): ResumeCursor[] {
     const newest = messages.newestIds();
     const out: ResumeCursor[] = [];
     for (const c of conversations.conversations.value) {
@@ -73,18 +73,24 @@ export function createChat(options: ChatOptions) {
       const lastMessageId = fromHistory && (!fromList || compareIds(fromHistory, fromList) > 0) ? fromHistory : fromList;
       out.push({ conversationId: c.id, lastMessageId });
     }
+    // Histories of conversations the list does not show (yet): opened by URL before the list arrived.
+    // (Not those still loading: a null cursor would replay their whole history; catchUp covers them.)
+    for (const [conversationId, lastMessageId] of newest)
+      if (!conversations.byId.value.has(conversationId) && !unloaded.includes(conversationId)) out.unshift({ conversationId, lastMessageId });
     return out.slice(0, MAX_RESUME_CURSORS); // the list is most recent first: the rest are the least active
   }
 
   /** First frame of every connection: replay what we missed, then re-follow presence, then reload the list. */
   async function resume(): Promise<void> {
     typing.reset();
-    const result = await realtime.request({ type: 'resume', cursors: cursors() }, { beforeOnline: true, timeoutMs: RESUME_TIMEOUT_MS });
+    const unloaded = messages.notLoaded();
+    const result = await realtime.request({ type: 'resume', cursors: cursors(unloaded) }, { beforeOnline: true, timeoutMs: RESUME_TIMEOUT_MS });
     for (const id of result.skipped) {
       conversations.remove(id);
       messages.forget(id);
     }
     for (const id of result.incomplete) void messages.reload(id);
+    for (const id of unloaded) if (!result.incomplete.includes(id)) void messages.catchUp(id);
     await presence.resubscribe();
     // Conversations created while away (and the first load): listed after the connection is up, so nothing falls between.
     void conversations.refresh();

@@ -65,6 +65,26 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     }
   }
 
+  /**
+   * Merges the newest page into a history whose first load may have been answered from before the
+   * connection (re)started: such a page can miss messages that neither it, the replay nor live events carry.
+   */
+  async function catchUp(conversationId: string): Promise<void> {
+    try {
+      const page = await http.request<MessagePage>('GET', `/v1/conversations/${enc(conversationId)}/messages?limit=${PAGE_SIZE}`);
+      update(conversationId, (cur) =>
+        cur.loaded ? { messages: mergeMessages(cur.messages, page.items) } : { messages: mergeMessages(cur.messages, page.items), nextCursor: page.nextCursor, loaded: true },
+      );
+    } catch {
+      // the next resume tries again
+    }
+  }
+
+  /** Conversations whose newest page has not arrived yet (their resume cursor cannot come from the history). */
+  function notLoaded(): string[] {
+    return [...histories].filter(([, s]) => !s.value.loaded).map(([conversationId]) => conversationId);
+  }
+
   /** Starts the history over from the newest page (after a resume could not replay everything), keeping unsent messages. */
   async function reload(conversationId: string): Promise<void> {
     update(conversationId, (h) => ({ ...EMPTY, messages: h.messages.filter((m) => m.state !== 'sent') }));
@@ -175,6 +195,8 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     seen,
     loadOlder,
     reload,
+    catchUp,
+    notLoaded,
     applyStored,
     send,
     retry,
