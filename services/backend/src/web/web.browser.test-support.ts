@@ -1,0 +1,274 @@
+/**
+ * Test-only harness of the web client's browser tests: one listening backend (real verifier, SMTP
+ * sink, shared database — registration.harness.test-support.ts) serving the built client, Debian's
+ * headless Chromium driven by playwright-core, one browser context per person, and a record of
+ * everything that went wrong in each context (console errors, script errors, failed requests,
+ * error responses, CSP refusals) that a test asserts empty at the end.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensureChromium, findRepoRoot, waitFor } from '@ashchat/testkit';
+import { WEB_DIST_DIR } from '@ashchat/web';
+import { codeFromMail, mailFor, PASSWORD, startRegistrationHarness, type RegistrationHarness, type Teardown } from '../registration/registration.harness.test-support.js';
+
+export { PASSWORD };
+
+const BUILD_TIMEOUT_MS = 90_000;
+/** A build left behind by a killed run is not waited for longer than this. */
+const STALE_LOCK_MS = 120_000;
+
+/**
+ * The client the backend serves (packages/web/dist). `pnpm test` builds it before tap; a lone
+ * `tap` run builds it here once. Parallel test files share one build: the first takes a lock
+ * directory, the others wait for it to go (vite empties dist/ first, so index.html alone says nothing).
+ */
+export async function ensureWebBuild(): Promise<void> {
+  const index = join(WEB_DIST_DIR, 'index.html');
+  if (existsSync(index)) return;
+  const webDir = dirname(WEB_DIST_DIR);
+  const lock = join(tmpdir(), 'ashchat-web-build.lock');
+  const deadline = Date.now() + BUILD_TIMEOUT_MS + 30_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another test's web build did not finish; build it with ./ashchat --filter @ashchat/web build`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (existsSync(index) && !existsSync(lock)) return;
+    }
+  }
+  try {
+    if (existsSync(index)) return;
+    const vite = createRequire(join(webDir, 'package.json')).resolve('vite/bin/vite.js');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: webDir, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (code === 0 && existsSync(index)) resolve();
+        else reject(new Error(`building the web client failed (${signal ?? `exit ${code}`}); run ./ashchat --filter @ashchat/web build\n${stderr}`));
+      });
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** What went wrong in one browser context; `unexpected` must be empty at the end of a test. */
+export interface Problems {
+  readonly unexpected: string[];
+  /** Console messages about the Content Security Policy (also in `unexpected`). */
+  readonly csp: string[];
+  /** What happened inside `tolerate` (offline on purpose): kept apart, not asserted. */
+  readonly tolerated: string[];
+  /** Error responses a test provokes on purpose (a wrong code's 4xx): `url` matched, with one of `statuses`. */
+  allow(url: RegExp, statuses: number[]): void;
+  /** Failed requests and console errors while `fn` runs are expected (the context is offline). */
+  tolerate<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export function watchProblems(context: BrowserContext): Problems {
+  const unexpected: string[] = [];
+  const csp: string[] = [];
+  const tolerated: string[] = [];
+  const allowed: Array<{ url: RegExp; statuses: number[] }> = [];
+  let tolerating = 0;
+  const isAllowed = (url: string, status: number): boolean => allowed.some((a) => a.url.test(url) && a.statuses.includes(status));
+  const report = (line: string): void => {
+    (tolerating > 0 ? tolerated : unexpected).push(line);
+  };
+
+  context.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy/i.test(text)) csp.push(text);
+    if (message.type() !== 'error') return;
+    // Chromium logs every error response as "Failed to load resource"; an allowed one is no problem.
+    const resource = message.location().url;
+    if (/Failed to load resource/.test(text) && allowed.some((a) => a.url.test(resource))) return;
+    report(`console error: ${text} (${resource})`);
+  });
+  context.on('weberror', (error) => report(`page error: ${error.error().message}`));
+  context.on('requestfailed', (request) => report(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  context.on('response', (response) => {
+    if (response.status() >= 400 && !isAllowed(response.url(), response.status())) report(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+
+  return {
+    unexpected,
+    csp,
+    tolerated,
+    allow: (url, statuses) => void allowed.push({ url, statuses }),
+    async tolerate(fn) {
+      tolerating++;
+      try {
+        return await fn();
+      } finally {
+        tolerating--;
+      }
+    },
+  };
+}
+
+/** One person: their own browser context (storage, cookies, network) and page. */
+export interface Person {
+  label: string;
+  email: string;
+  nickname: string;
+  context: BrowserContext;
+  page: Page;
+  problems: Problems;
+}
+
+export interface WebHarness {
+  reg: RegistrationHarness;
+  app: FastifyInstance;
+  /** http://127.0.0.1:<port>, where the browser reaches the backend. */
+  base: string;
+  browser: Browser;
+  /** A new browser context and page; `viewport` defaults to a desktop window. */
+  person(label: string, o?: { nickname?: string; viewport?: { width: number; height: number } }): Promise<Person>;
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 360, height: 740 };
+
+let counter = 0;
+
+export async function startWebHarness(t: Teardown): Promise<WebHarness> {
+  await ensureWebBuild();
+  // Closed in this order: pages (and their WebSockets) first, then the apps, the verifier and the queues.
+  const closers: Array<() => unknown> = [];
+  const later: Teardown = { teardown: (fn) => void closers.push(fn) };
+  t.teardown(async () => {
+    for (const close of closers.reverse()) await close();
+  });
+  const reg = await startRegistrationHarness(later);
+  const app = await reg.startApp();
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const launched = await chromium.launch({
+    executablePath: ensureChromium(),
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  closers.push(() => launched.close());
+
+  return {
+    reg,
+    app,
+    base,
+    browser: launched,
+    async person(label, o = {}) {
+      const context = await launched.newContext({ viewport: o.viewport ?? DESKTOP, baseURL: base, locale: 'en-US' });
+      const problems = watchProblems(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const email = `${label.toLowerCase()}.${process.pid}.${++counter}.${Date.now().toString(36)}@example.test`;
+      return { label, email, nickname: o.nickname ?? label, context, page, problems };
+    },
+  };
+}
+
+/** The main navigation of the signed-in shell: its presence means the person is in. */
+export const signedInShell = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+
+/** The verification mail's link, on the test server's origin (the verifier mails PUBLIC_WEB_URL's). */
+export function verifyLinkFromMail(text: string, base: string): string {
+  const match = /https?:\/\/[^\s"'<>]+\/verify\?registration=[A-Za-z0-9-]+/.exec(text);
+  if (!match) throw new Error('no verification link in the mail');
+  const link = new URL(match[0]);
+  return `${base}${link.pathname}${link.search}`;
+}
+
+/**
+ * Signs `p` up through the screens: the form, the code from the SMTP sink typed into the verify page
+ * (`via: 'link'` opens the mail's link first, as a person clicking it would), then sign-in.
+ */
+export async function signUpThroughUi(h: WebHarness, p: Person, o: { via?: 'page' | 'link'; shots?: Shots } = {}): Promise<void> {
+  const { page } = p;
+  await page.goto('/sign-up');
+  await page.getByLabel('Email', { exact: true }).fill(p.email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Nickname', { exact: true }).fill(p.nickname);
+  await o.shots?.take(page, 'sign-up');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/verify\?registration=/);
+  const registrationId = new URL(page.url()).searchParams.get('registration') ?? '';
+  const mail = mailFor(await h.reg.waitForMails(p.email), registrationId);
+  if (o.via === 'link') await page.goto(verifyLinkFromMail(mail.Text, h.base));
+  await page.getByLabel('Verification code', { exact: true }).fill(codeFromMail(mail));
+  await o.shots?.take(page, 'verify');
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL(/\/sign-in/);
+  await signInThroughUi(p);
+}
+
+/** Signs in on /sign-in (the device is trusted by the verification, so no mailed code). */
+export async function signInThroughUi(p: Person): Promise<void> {
+  const { page } = p;
+  if (!/\/sign-in/.test(page.url())) await page.goto('/sign-in');
+  const email = page.getByLabel('Email', { exact: true });
+  if ((await email.inputValue()) !== p.email) await email.fill(p.email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signedInShell(page).waitFor();
+}
+
+/** The browser's device id (trusted once it verified), for REST calls made as that person. */
+export async function deviceIdOf(p: Person): Promise<string> {
+  const state = await p.context.storageState();
+  const id = state.origins.flatMap((o) => o.localStorage).find((e) => e.name === 'ashchat.deviceId')?.value;
+  if (!id) throw new Error(`${p.label} has no device id yet`);
+  return id;
+}
+
+/** An access token for `p` from a REST sign-in on their browser's (trusted) device. */
+export async function restToken(h: WebHarness, p: Person): Promise<string> {
+  const res = await h.app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: p.email, password: PASSWORD, deviceId: await deviceIdOf(p) } });
+  if (res.statusCode !== 201) throw new Error(`REST sign-in of ${p.label}: ${res.statusCode} ${res.body}`);
+  return res.json<{ accessToken: string }>().accessToken;
+}
+
+/** Where screenshots go: docs/screenshots/ when `intoRepo` (ASHCHAT_WRITE_SCREENSHOTS=1), else a temp folder, so a test run leaves the checkout clean. */
+export interface Shots {
+  dir: string;
+  taken: string[];
+  take(page: Page, name: string): Promise<void>;
+}
+
+export async function screenshots(t: Teardown, intoRepo: boolean): Promise<Shots> {
+  const dir = intoRepo ? join(findRepoRoot(), 'docs', 'screenshots') : await mkdtemp(join(tmpdir(), 'ashchat-web-shots-'));
+  if (intoRepo) mkdirSync(dir, { recursive: true });
+  else t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const taken: string[] = [];
+  return {
+    dir,
+    taken,
+    async take(page, name) {
+      const path = join(dir, `${name}.png`);
+      await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
+      taken.push(path);
+    },
+  };
+}
+
+/** No horizontal scrolling: the page is as wide as the window. */
+export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  // Runs in the page; the backend's TypeScript has no DOM types, hence the narrow shape.
+  return page.evaluate(() => {
+    const w = globalThis as unknown as { innerWidth: number; document: { scrollingElement: { scrollWidth: number } | null } };
+    return { scrollWidth: w.document.scrollingElement?.scrollWidth ?? 0, innerWidth: w.innerWidth };
+  });
+}
+
+export { waitFor };
