@@ -34,7 +34,7 @@ const conv = (cid: string, last: MessageView | null): ConversationView => ({
   unreadCount: 0,
 });
 
-function setup(answers: Record<string, unknown>, status: RealtimeStatus = 'connecting') {
+function setup(answers: Record<string, unknown>, status: RealtimeStatus = 'connecting', pageVisible = signal(true)) {
   const listeners = new Map<string, (f: ServerFrame) => void>();
   const hooks: Array<() => Promise<void> | void> = [];
   const frames: Array<Record<string, unknown>> = [];
@@ -49,7 +49,7 @@ function setup(answers: Record<string, unknown>, status: RealtimeStatus = 'conne
   } as unknown as Realtime;
   const pages: Record<string, unknown> = {};
   const http: Http = { request: async <T>(_m: string, path: string) => (paths.push(path), (pages[path.split('?')[0]!] ?? { items: [], nextCursor: null }) as T) };
-  const chat = createChat({ http, realtime, newId: () => 'u1' });
+  const chat = createChat({ http, realtime, newId: () => 'u1', pageVisible });
   t.teardown(() => chat.dispose());
   const emit = (frame: unknown) => listeners.get((frame as ServerFrame).type)!(frame as ServerFrame);
   return { chat, frames, paths, pages, emit, resume: () => Promise.all(hooks.map((h) => h())) };
@@ -131,4 +131,22 @@ t.test('a history opened before its page arrived gets no replay-everything curso
     s.chat.messages.history(B).value.messages.map((m) => m.id),
     [id(9)],
   );
+});
+
+t.test('in a hidden page the conversation on screen is not read: its messages count unread until the page shows', async (t) => {
+  const visible = signal(false);
+  const s = setup({ 'message.read': { conversationId: A, lastReadMessageId: id(7), unreadCount: 0 } }, 'online', visible);
+  s.pages['/v1/conversations'] = { items: [conv(A, msg(3, A))], nextCursor: null };
+  await s.chat.conversations.refresh();
+  s.chat.conversations.setVisible(A);
+  s.emit({ type: 'message.new', conversationId: A, message: msg(7, A) });
+  t.equal(s.chat.conversations.conversations.value[0]!.unreadCount, 1);
+  t.same(s.frames.filter((f) => f.type === 'message.read'), []);
+  visible.value = true;
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(
+    s.frames.filter((f) => f.type === 'message.read').map((f) => f.upTo),
+    [id(7)],
+  );
+  t.equal(s.chat.conversations.conversations.value[0]!.unreadCount, 0);
 });

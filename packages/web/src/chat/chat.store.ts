@@ -1,4 +1,4 @@
-import { effect } from '@preact/signals';
+import { effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { ResumeCursor } from '@ashchat/contracts';
 import type { Realtime } from '../realtime/realtime.client.js';
 import type { Clock } from '../realtime/realtime.env.js';
@@ -17,6 +17,8 @@ export interface ChatOptions {
   me?: Me;
   clock?: Clock;
   newId?: () => string;
+  /** Defaults to following document.visibilityState. */
+  pageVisible?: ReadonlySignal<boolean>;
 }
 
 const MAX_RESUME_CURSORS = 500;
@@ -32,7 +34,8 @@ export function createChat(options: ChatOptions) {
   const { http, realtime } = options;
   const me = options.me ?? realtime.userId;
   const users = createUsersStore(http);
-  const conversations = createConversationsStore({ http, me });
+  const page = options.pageVisible ? { visible: options.pageVisible, stop: () => {} } : documentVisibility();
+  const conversations = createConversationsStore({ http, me, pageVisible: page.visible });
   const messages = createMessagesStore({
     http,
     realtime,
@@ -104,7 +107,7 @@ export function createChat(options: ChatOptions) {
     effect(() => presence.follow(presenceTargets(conversations.conversations.value, me.value))),
     // The conversation on screen is read up to its newest message, as messages arrive.
     effect(() => {
-      const id = conversations.visibleId.value;
+      const id = conversations.readingId.value;
       if (!id) return;
       const lastFromList = conversations.byId.value.get(id)?.lastMessage?.id ?? null;
       void messages.history(id).value;
@@ -124,6 +127,17 @@ export function createChat(options: ChatOptions) {
       for (const f of off) f();
       for (const f of effects) f();
       typing.dispose();
+      page.stop();
     },
   };
+}
+
+/** document.visibilityState as a signal (always visible where there is no document, as in node tests). */
+function documentVisibility(): { visible: ReadonlySignal<boolean>; stop(): void } {
+  const doc = (globalThis as { document?: Document }).document;
+  const visible = signal(doc?.visibilityState !== 'hidden');
+  if (!doc) return { visible, stop: () => {} };
+  const update = () => (visible.value = doc.visibilityState !== 'hidden');
+  doc.addEventListener('visibilitychange', update);
+  return { visible, stop: () => doc.removeEventListener('visibilitychange', update) };
 }

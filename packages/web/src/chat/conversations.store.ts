@@ -8,12 +8,14 @@ export const CONVERSATION_PAGE_SIZE = 50;
 export interface ConversationsStoreOptions {
   http: Http;
   me: Me;
+  /** Whether the page is in view (document.visibilityState): a conversation on screen in a hidden tab is not being read. */
+  pageVisible?: ReadonlySignal<boolean>;
 }
 
 export type ConversationsStore = ReturnType<typeof createConversationsStore>;
 
 /** The user's conversations, most recently active first, kept up to date by live events. */
-export function createConversationsStore({ http, me }: ConversationsStoreOptions) {
+export function createConversationsStore({ http, me, pageVisible = signal(true) }: ConversationsStoreOptions) {
   const list = signal<ConversationView[]>([]);
   const loaded = signal(false);
   const loading = signal(false);
@@ -21,6 +23,8 @@ export function createConversationsStore({ http, me }: ConversationsStoreOptions
   const nextCursor = signal<string | null>(null);
   /** The conversation on screen: its new messages are read, not unread. */
   const visibleId = signal<string | null>(null);
+  /** The conversation being read: on screen, in a visible page. */
+  const readingId = computed(() => (pageVisible.value ? visibleId.value : null));
   let refreshing: Promise<void> | null = null;
 
   const byId = computed(() => new Map(list.value.map((c) => [c.id, c])));
@@ -77,7 +81,7 @@ export function createConversationsStore({ http, me }: ConversationsStoreOptions
       if (isNew) void refresh();
       return;
     }
-    patch(c.id, (x) => applyMessageToConversation(x, message, { me: me.value, isNew, visible: visibleId.value === x.id }));
+    patch(c.id, (x) => applyMessageToConversation(x, message, { me: me.value, isNew, visible: readingId.value === x.id }));
   }
 
   function applyUpdated(event: ConversationUpdatedEvent): void {
@@ -142,6 +146,7 @@ export function createConversationsStore({ http, me }: ConversationsStoreOptions
     error: error as ReadonlySignal<string | null>,
     hasMore: computed(() => nextCursor.value !== null),
     visibleId: visibleId as ReadonlySignal<string | null>,
+    readingId,
     totalUnread: computed(() => list.value.reduce((n, c) => n + c.unreadCount, 0)),
     refresh,
     loadMore,
