@@ -1,8 +1,7 @@
-/** One conversation at `/c/:conversationId` (placeholder until the chat screens land). */
+import { ChatLayout } from './chat.layout.view.js';
+import { ConversationView } from './conversation.view.js';
+
+/** One conversation at `/c/:conversationId`, beside the list on wide screens. */
 export function ConversationScreen({ conversationId }: { conversationId: string }) {
-  return (
-    <section class="page">
-      <h1>{conversationId}</h1>
-    </section>
-  );
+  return <ChatLayout conversationId={conversationId}>{(chat) => <ConversationView key={conversationId} chat={chat} conversationId={conversationId} />}</ChatLayout>;
 }

@@ -1,10 +1,7 @@
 import { t } from '../i18n/i18n.js';
+import { ChatLayout } from './chat.layout.view.js';
 
-/** The conversation list at `/` (placeholder until the chat screens land). */
+/** The conversation list at `/` (on wide screens beside a hint to pick a conversation). */
 export function ConversationsScreen() {
-  return (
-    <section class="page">
-      <h1>{t('app.nav.conversations')}</h1>
-    </section>
-  );
+  return <ChatLayout conversationId={null}>{() => <p class="chat-placeholder">{t('chat.list.pick')}</p>}</ChatLayout>;
 }

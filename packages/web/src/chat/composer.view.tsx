@@ -1,0 +1,75 @@
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/i18n.js';
+import type { Chat } from './chat.store.js';
+
+const MAX_BODY = 4000;
+const MAX_ROWS_PX = 160;
+
+/** The message field: Enter sends, Shift+Enter is a new line; typing.start/stop follow the keystrokes. */
+export function Composer({ chat, conversationId, onSent }: { chat: Chat; conversationId: string; onSent(): void }) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => () => chat.typing.stopped(conversationId), [chat, conversationId]);
+  useEffect(() => {
+    // The field grows with its text up to a few lines, then scrolls.
+    const el = field.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight + 2, MAX_ROWS_PX)}px`;
+  }, [text]);
+
+  function send(): void {
+    const body = text.trim();
+    if (!body) return;
+    chat.messages.send(conversationId, body);
+    chat.typing.stopped(conversationId);
+    setText('');
+    onSent();
+    field.current?.focus();
+  }
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label class="composer-label" for={id}>
+        {t('chat.composer.label')}
+      </label>
+      <div class="composer-row">
+        <textarea
+          id={id}
+          ref={field}
+          rows={1}
+          value={text}
+          maxLength={MAX_BODY}
+          placeholder={t('chat.composer.placeholder')}
+          aria-describedby={`${id}-hint`}
+          onInput={(e) => {
+            const value = e.currentTarget.value;
+            setText(value);
+            if (value.trim()) chat.typing.keystroke(conversationId);
+            else chat.typing.stopped(conversationId);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button type="submit" class="button button-primary" disabled={!text.trim()}>
+          {t('chat.composer.send')}
+        </button>
+      </div>
+      <p class="visually-hidden" id={`${id}-hint`}>
+        {t('chat.composer.hint')}
+      </p>
+    </form>
+  );
+}

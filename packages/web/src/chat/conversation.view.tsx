@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'preact/hooks';
+import { Link } from '../app/router.js';
+import { t } from '../i18n/i18n.js';
+import { conversationTitle, nameOf, timeLabel, typingText } from './chat.format.js';
+import type { Chat } from './chat.store.js';
+import { Composer } from './composer.view.js';
+import { GroupInfo } from './group-info.view.js';
+import { MessageList } from './message-list.view.js';
+
+/** One conversation: header (back, title, presence or members, group info), history, typing line, composer. */
+export function ConversationView({ chat, conversationId }: { chat: Chat; conversationId: string }) {
+  const [bottomRequest, setBottomRequest] = useState(0);
+  const [infoOpen, setInfoOpen] = useState(false);
+  const conversation = chat.conversations.byId.value.get(conversationId);
+  const me = chat.me.value;
+  const nicknames = chat.users.nicknames.value;
+  const typing = chat.typing.typingIn(conversationId).value.filter((id) => id !== me);
+  const history = chat.messages.history(conversationId).value;
+
+  // The conversation counts as read while it is on screen and the page is visible.
+  useEffect(() => {
+    const update = () => chat.conversations.setVisible(document.visibilityState === 'visible' ? conversationId : null);
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => {
+      document.removeEventListener('visibilitychange', update);
+      if (chat.conversations.visibleId.value === conversationId) chat.conversations.setVisible(null);
+    };
+  }, [chat, conversationId]);
+
+  const title = conversation ? conversationTitle(conversation, nicknames, me) : history.error === 'CONVERSATION_NOT_FOUND' ? t('chat.conversation.notFound') : t('chat.conversation.loading');
+  const other = conversation?.type === 'direct' ? conversation.members.find((id) => id !== me) : undefined;
+  const presence = other ? chat.presence.presences.value[other] : undefined;
+  const subtitle =
+    conversation?.type === 'group'
+      ? t('chat.group.memberCount', { count: conversation.members.length })
+      : presence?.status === 'online'
+        ? t('chat.presence.online')
+        : presence?.lastSeen
+          ? t('chat.presence.lastSeen', { time: timeLabel(presence.lastSeen) })
+          : presence
+            ? t('chat.presence.offline')
+            : '';
+
+  return (
+    <section class="conversation" aria-labelledby="conversation-title">
+      <header class="conversation-header">
+        <Link href="/" class="conversation-back" aria-label={t('chat.conversation.back')}>
+          <span aria-hidden="true">←</span>
+        </Link>
+        <div class="conversation-heading">
+          <h1 id="conversation-title">{title}</h1>
+          {subtitle && (
+            <p class="conversation-subtitle">
+              {presence && <span class={`presence-dot presence-${presence.status}`} aria-hidden="true" />}
+              {subtitle}
+            </p>
+          )}
+        </div>
+        {conversation?.type === 'group' && (
+          <button type="button" class="button button-secondary button-small" aria-expanded={infoOpen} onClick={() => setInfoOpen(!infoOpen)}>
+            {t('chat.group.info')}
+          </button>
+        )}
+      </header>
+      {history.error === 'CONVERSATION_NOT_FOUND' && !conversation ? (
+        <p class="conversation-empty">{t('chat.conversation.notFoundHint')}</p>
+      ) : (
+        <>
+          <MessageList chat={chat} conversationId={conversationId} conversation={conversation} bottomRequest={bottomRequest} />
+          <p class="typing-line" aria-live="polite">
+            {typingText(typing.map((id) => nameOf(id, nicknames)))}
+          </p>
+          <Composer chat={chat} conversationId={conversationId} onSent={() => setBottomRequest((n) => n + 1)} />
+        </>
+      )}
+      {infoOpen && conversation?.type === 'group' && <GroupInfo chat={chat} conversation={conversation} onClose={() => setInfoOpen(false)} />}
+    </section>
+  );
+}
