@@ -1,7 +1,7 @@
 import type { DeviceChallengeView, SessionTokens } from '@ashchat/contracts';
 import { useEffect, useState } from 'preact/hooks';
 import { http, isApiError, session } from '../api/api.js';
-import { Link, query } from '../app/router.js';
+import { Link, navigate, query } from '../app/router.js';
 import { Button, Notice } from '../app/ui.js';
 import { errorText } from '../i18n/error.text.js';
 import { t } from '../i18n/i18n.js';
@@ -35,9 +35,11 @@ export function DeviceChallengeScreen() {
   const submit = async (code: string) => {
     try {
       const answer = await http.exchange<SessionTokens | DeviceChallengeView>('POST', path, { code }, { auth: false });
-      // 201: the device is trusted and signed in; the app then leaves for `/`.
-      if (answer.status === 201 && 'accessToken' in answer.data) await session.signIn(answer.data);
-      else setView(answer.data as DeviceChallengeView);
+      // 201: the device is trusted and signed in.
+      if (answer.status === 201 && 'accessToken' in answer.data) {
+        await session.signIn(answer.data);
+        navigate('/', { replace: true });
+      } else setView(answer.data as DeviceChallengeView);
     } catch (caught) {
       await reload();
       throw caught;
