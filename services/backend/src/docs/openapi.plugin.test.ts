@@ -3,6 +3,7 @@ import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
 import { ERROR_CATALOGUE } from '@ashchat/contracts';
 import { DOCS_PREFIX, OPENAPI_TAGS, isDocsPage, preRouteErrors } from './openapi.plugin.js';
+import { WEB_ASSETS_PREFIX } from '../web/web.routing.js';
 
 interface Operation {
   operationId?: string;
@@ -51,7 +52,9 @@ const document = served.json() as { paths: Record<string, Record<string, Operati
 const docsPages = endpoints.filter((e) => isDocsPage(e.url));
 // WebSocket endpoints are not REST operations: realtime/README.md describes their protocol.
 const websockets = endpoints.filter((e) => e.websocket);
-const api = endpoints.filter((e) => !isDocsPage(e.url) && !e.websocket);
+// Nor are the web client's files (web/web.plugin.ts: a hidden route under /assets/).
+const webClient = endpoints.filter((e) => e.url.startsWith(WEB_ASSETS_PREFIX));
+const api = endpoints.filter((e) => !isDocsPage(e.url) && !e.websocket && !webClient.includes(e));
 const openApiPath = (url: string): string => url.replace(/:(\w+)/g, '{$1}');
 /** The one failure status whose body is not an ErrorResponse: the readiness probe's own answer. */
 const NOT_ERROR_BODIES = new Set(['GET /ready 503']);
@@ -114,6 +117,11 @@ t.test('the document holds the API routes and nothing else', async (t) => {
 t.test('the WebSocket endpoint is registered and left out of the document', async (t) => {
   t.same(websockets.map((e) => `${e.method} ${e.url}`), ['get /v1/ws']);
   t.notOk(document.paths['/v1/ws'], 'not an OpenAPI operation');
+});
+
+t.test("the web client's files are served by one route, left out of the document", async (t) => {
+  t.same(webClient.map((e) => `${e.method} ${e.url}`), [`get ${WEB_ASSETS_PREFIX}*`]);
+  t.same(Object.keys(document.paths).filter((path) => path.startsWith(WEB_ASSETS_PREFIX)), [], 'not an OpenAPI operation');
 });
 
 t.test("Swagger UI's own routes are registered and excluded from the document", async (t) => {
