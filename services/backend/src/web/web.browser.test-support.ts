@@ -146,12 +146,33 @@ export const PHONE = { width: 360, height: 740 };
 
 let counter = 0;
 
-export async function startWebHarness(t: Teardown): Promise<WebHarness> {
+/** What a failing test leaves for a person to look at: each page's screenshot, text and problems. */
+export interface Diagnosing extends Teardown {
+  passing(): boolean;
+  comment(...message: unknown[]): void;
+}
+
+async function leaveDiagnostics(t: Diagnosing, people: readonly Person[]): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'ashchat-web-failure-'));
+  for (const p of people) {
+    for (const [i, page] of p.context.pages().entries()) {
+      const name = `${p.label}-${i}`;
+      await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true, timeout: 5_000 }).catch(() => undefined);
+      const text = await page.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
+      t.comment(`${name} at ${page.url()} (screenshot ${join(dir, `${name}.png`)}):\n${text.slice(0, 1_500)}`);
+    }
+    t.comment(`${p.label}'s problems: ${JSON.stringify({ unexpected: p.problems.unexpected, tolerated: p.problems.tolerated })}`);
+  }
+}
+
+export async function startWebHarness(t: Diagnosing): Promise<WebHarness> {
   await ensureWebBuild();
+  const people: Person[] = [];
   // Closed in this order: pages (and their WebSockets) first, then the apps, the verifier and the queues.
   const closers: Array<() => unknown> = [];
   const later: Teardown = { teardown: (fn) => void closers.push(fn) };
   t.teardown(async () => {
+    if (!t.passing()) await leaveDiagnostics(t, people);
     for (const close of closers.reverse()) await close();
   });
   const reg = await startRegistrationHarness(later);
@@ -174,7 +195,9 @@ export async function startWebHarness(t: Teardown): Promise<WebHarness> {
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
       const email = `${label.toLowerCase()}.${process.pid}.${++counter}.${Date.now().toString(36)}@example.test`;
-      return { label, email, nickname: o.nickname ?? label, context, page, problems };
+      const person = { label, email, nickname: o.nickname ?? label, context, page, problems };
+      people.push(person);
+      return person;
     },
   };
 }
@@ -223,6 +246,33 @@ export async function signInThroughUi(p: Person): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await signedInShell(page).waitFor();
 }
+
+/** The open conversation's history (the virtualised list). */
+export const historyOf = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+/** The message rows in the DOM whose text is exactly `text`. */
+export const messageRows = (page: Page, text: string) => historyOf(page).getByRole('article').filter({ has: page.getByText(text, { exact: true }) });
+
+/** Types `text` into the composer and sends it with Enter (the keyboard path). */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const field = page.getByLabel('Message', { exact: true });
+  await field.fill(text);
+  await field.press('Enter');
+  await messageRows(page, text).waitFor();
+}
+
+/** "New chat", a nickname search, the person found: opens the direct conversation; its id. */
+export async function openDirectChat(from: Person, to: Person): Promise<string> {
+  const { page } = from;
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await page.getByLabel('Search by nickname', { exact: true }).fill(to.nickname);
+  await page.getByRole('list', { name: 'People found' }).getByRole('button', { name: to.nickname, exact: true }).click();
+  await page.waitForURL(/\/c\/[0-9a-f]{24}$/);
+  return new URL(page.url()).pathname.split('/').pop() ?? '';
+}
+
+/** The links of the conversation list that contain `text` (a title, a last message). */
+export const conversationLink = (page: Page, text: string) => page.getByRole('navigation', { name: 'Chats' }).getByRole('link').filter({ hasText: text });
 
 /** The browser's device id (trusted once it verified), for REST calls made as that person. */
 export async function deviceIdOf(p: Person): Promise<string> {
