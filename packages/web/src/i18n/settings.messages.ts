@@ -64,7 +64,7 @@ export const settingsMessages = defineMessages({
     'settings.delete.title': 'Delete account',
     'settings.delete.intro':
       'Deleting your account signs you out everywhere, removes your profile and frees your email address. You leave every conversation; groups you own pass to the member who joined earliest. Your messages stay in the conversations without their text, from “deleted user”. This cannot be undone.',
-    'settings.delete.password': 'Password',
+    'settings.delete.password': 'Your password',
     'settings.delete.confirm': 'I understand that my account will be deleted for good.',
     'settings.delete.submit': 'Delete my account',
     'settings.delete.needConfirm': 'Tick the box to confirm.',
@@ -133,7 +133,7 @@ export const settingsMessages = defineMessages({
     'settings.delete.title': 'Konto löschen',
     'settings.delete.intro':
       'Wenn du dein Konto löschst, wirst du überall abgemeldet, dein Profil wird entfernt und deine E-Mail-Adresse wird frei. Du verlässt alle Unterhaltungen; Gruppen, die dir gehören, gehen an das Mitglied, das am längsten dabei ist. Deine Nachrichten bleiben ohne Text und von „gelöschter Nutzer“ in den Unterhaltungen. Das lässt sich nicht rückgängig machen.',
-    'settings.delete.password': 'Passwort',
+    'settings.delete.password': 'Dein Passwort',
     'settings.delete.confirm': 'Mir ist klar, dass mein Konto endgültig gelöscht wird.',
     'settings.delete.submit': 'Mein Konto löschen',
     'settings.delete.needConfirm': 'Setze das Häkchen zur Bestätigung.',
