@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link } from '../app/router.js';
 import { t } from '../i18n/i18n.js';
 import { conversationTitle, nameOf, timeLabel, typingText } from './chat.format.js';
@@ -15,7 +15,12 @@ export function ConversationView({ chat, conversationId }: { chat: Chat; convers
   const me = chat.me.value;
   const nicknames = chat.users.nicknames.value;
   const typing = chat.typing.typingIn(conversationId).value.filter((id) => id !== me);
-  const history = chat.messages.history(conversationId).value;
+  // Known once, gone now: we left or were removed; nothing of it is loaded any more.
+  const known = useRef(false);
+  if (conversation) known.current = true;
+  const gone = known.current && !conversation;
+  // (Not read once gone: reading would create its history again, and a reconnect would try to catch it up.)
+  const historyError = gone ? null : chat.messages.history(conversationId).value.error;
 
   // The conversation counts as read while it is on screen and the page is visible.
   useEffect(() => {
@@ -28,7 +33,8 @@ export function ConversationView({ chat, conversationId }: { chat: Chat; convers
     };
   }, [chat, conversationId]);
 
-  const title = conversation ? conversationTitle(conversation, nicknames, me) : history.error === 'CONVERSATION_NOT_FOUND' ? t('chat.conversation.notFound') : t('chat.conversation.loading');
+  const notFound = gone || (historyError === 'CONVERSATION_NOT_FOUND' && !conversation);
+  const title = conversation ? conversationTitle(conversation, nicknames, me) : notFound ? t('chat.conversation.notFound') : t('chat.conversation.loading');
   const other = conversation?.type === 'direct' ? conversation.members.find((id) => id !== me) : undefined;
   const presence = other ? chat.presence.presences.value[other] : undefined;
   const subtitle =
@@ -63,7 +69,7 @@ export function ConversationView({ chat, conversationId }: { chat: Chat; convers
           </button>
         )}
       </header>
-      {history.error === 'CONVERSATION_NOT_FOUND' && !conversation ? (
+      {notFound ? (
         <p class="conversation-empty">{t('chat.conversation.notFoundHint')}</p>
       ) : (
         <>

@@ -4,7 +4,7 @@ import { navigate } from '../app/router.js';
 import { Notice } from '../app/ui.js';
 import { errorText } from '../i18n/error.text.js';
 import { t } from '../i18n/i18n.js';
-import { nameOf } from './chat.format.js';
+import { codeText, nameOf } from './chat.format.js';
 import type { Chat } from './chat.store.js';
 import { UserPicker } from './user-picker.view.js';
 
@@ -37,6 +37,8 @@ export function GroupInfo({ chat, conversation: c, onClose }: { chat: Chat; conv
   const add = (u: UserSummary) => void run(() => chat.conversations.addMembers(c.id, [u.id]), t('chat.group.added', { name: u.nickname }));
   const remove = (id: string) => void run(() => chat.conversations.removeMember(c.id, id), t('chat.group.removed', { name: nameOf(id, nicknames) }));
   const leave = async () => {
+    // The server refuses this (OWNER_CANNOT_LEAVE); said at once instead of provoking the 409.
+    if (owner && c.members.length > 1) return setError(codeText('OWNER_CANNOT_LEAVE'));
     if (await run(() => chat.conversations.leave(c.id), null)) navigate('/');
   };
 
@@ -59,8 +61,8 @@ export function GroupInfo({ chat, conversation: c, onClose }: { chat: Chat; conv
               {id === c.ownerId && <span class="member-badge">{t('chat.group.owner')}</span>}
             </span>
             {owner && id !== me && (
-              <button type="button" class="button button-link button-small" disabled={busy} onClick={() => remove(id)}>
-                {t('chat.group.remove', { name: nameOf(id, nicknames) })}
+              <button type="button" class="button button-link button-small" disabled={busy} aria-label={t('chat.group.remove', { name: nameOf(id, nicknames) })} onClick={() => remove(id)}>
+                {t('chat.group.removeShort')}
               </button>
             )}
           </li>
