@@ -131,6 +131,13 @@ export interface Person {
   problems: Problems;
 }
 
+export interface PersonOptions {
+  nickname?: string;
+  /** An existing account (createTestUser) to sign in to: its e-mail and the device id it trusts. */
+  account?: { email: string; deviceId: string };
+  viewport?: { width: number; height: number };
+}
+
 export interface WebHarness {
   reg: RegistrationHarness;
   app: FastifyInstance;
@@ -138,13 +145,15 @@ export interface WebHarness {
   base: string;
   browser: Browser;
   /** A new browser context and page; `viewport` defaults to a desktop window. */
-  person(label: string, o?: { nickname?: string; viewport?: { width: number; height: number } }): Promise<Person>;
+  person(label: string, o?: PersonOptions): Promise<Person>;
 }
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 740 };
 
 let counter = 0;
+/** Where the client keeps its device id (packages/web/src/api/device.identity.ts). */
+const DEVICE_ID_KEY = 'ashchat.deviceId';
 
 /** What a failing test leaves for a person to look at: each page's screenshot, text and problems. */
 export interface Diagnosing extends Teardown {
@@ -190,11 +199,13 @@ export async function startWebHarness(t: Diagnosing): Promise<WebHarness> {
     base,
     browser: launched,
     async person(label, o = {}) {
-      const context = await launched.newContext({ viewport: o.viewport ?? DESKTOP, baseURL: base, locale: 'en-US' });
+      // An existing account's browser already holds the device id it trusts (the client keeps it in localStorage).
+      const storageState = o.account ? { cookies: [], origins: [{ origin: base, localStorage: [{ name: DEVICE_ID_KEY, value: o.account.deviceId }] }] } : undefined;
+      const context = await launched.newContext({ viewport: o.viewport ?? DESKTOP, baseURL: base, locale: 'en-US', ...(storageState ? { storageState } : {}) });
       const problems = watchProblems(context);
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
-      const email = `${label.toLowerCase()}.${process.pid}.${++counter}.${Date.now().toString(36)}@example.test`;
+      const email = o.account?.email ?? `${label.toLowerCase()}.${process.pid}.${++counter}.${Date.now().toString(36)}@example.test`;
       const person = { label, email, nickname: o.nickname ?? label, context, page, problems };
       people.push(person);
       return person;
@@ -237,12 +248,12 @@ export async function signUpThroughUi(h: WebHarness, p: Person, o: { via?: 'page
 }
 
 /** Signs in on /sign-in (the device is trusted by the verification, so no mailed code). */
-export async function signInThroughUi(p: Person): Promise<void> {
+export async function signInThroughUi(p: Person, password = PASSWORD): Promise<void> {
   const { page } = p;
   if (!/\/sign-in/.test(page.url())) await page.goto('/sign-in');
   const email = page.getByLabel('Email', { exact: true });
   if ((await email.inputValue()) !== p.email) await email.fill(p.email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await signedInShell(page).waitFor();
 }
@@ -277,7 +288,7 @@ export const conversationLink = (page: Page, text: string) => page.getByRole('na
 /** The browser's device id (trusted once it verified), for REST calls made as that person. */
 export async function deviceIdOf(p: Person): Promise<string> {
   const state = await p.context.storageState();
-  const id = state.origins.flatMap((o) => o.localStorage).find((e) => e.name === 'ashchat.deviceId')?.value;
+  const id = state.origins.flatMap((o) => o.localStorage).find((e) => e.name === DEVICE_ID_KEY)?.value;
   if (!id) throw new Error(`${p.label} has no device id yet`);
   return id;
 }
