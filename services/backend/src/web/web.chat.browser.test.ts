@@ -5,15 +5,8 @@
  * the read receipts. Nothing goes wrong in either browser on the way.
  */
 import t from 'tap';
-import {
-  conversationLink,
-  historyOf,
-  messageRows,
-  openDirectChat,
-  sendMessage,
-  signUpThroughUi,
-  startWebHarness,
-} from './web.browser.test-support.js';
+import { startWebHarness } from './web.browser.test-support.js';
+import { conversationLink, historyOf, messageRows, openDirectChat, sendMessage, signUpThroughUi } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 

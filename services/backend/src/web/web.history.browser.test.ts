@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { directConversation, sendMessage as restSend, type ChatTestUser } from '../chat/chat.test-support.js';
-import { createTestUser, loginAs } from '../users/user.test-support.js';
-import { conversationLink, historyOf, messageRows, signedInShell, signInThroughUi, startWebHarness, waitFor } from './web.browser.test-support.js';
+import { directConversation, sendMessage as restSend } from '../chat/chat.test-support.js';
+import { startWebHarness, waitFor } from './web.browser.test-support.js';
+import { conversationLink, historyOf, messageRows, restAccount, signedInShell, signInThroughUi } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 
@@ -18,19 +18,14 @@ const text = (n: number): string => `History ${String(n).padStart(3, '0')}`;
 t.test('reload keeps the session; the history scrolls back through every page, with only the visible part in the DOM', async (t) => {
   const h = await startWebHarness(t);
   const deviceId = `web-history-${randomUUID()}`;
-  const adaUser = await createTestUser(h.app, { nickname: 'Ada', deviceId });
-  const bobUser = await createTestUser(h.app, { nickname: 'Bob' });
-  const as = async (u: typeof adaUser): Promise<ChatTestUser> => {
-    const session = await loginAs(h.app, u);
-    return { ...u, session, call: (method, url, payload) => h.app.inject({ method, url, headers: session.headers, ...(payload === undefined ? {} : { payload: payload as object }) }) };
-  };
-  const [ada, bob] = [await as(adaUser), await as(bobUser)];
+  const ada = await restAccount(h.app, { nickname: 'Ada', deviceId });
+  const bob = await restAccount(h.app, { nickname: 'Bob' });
   const conversationId = await directConversation(bob, ada);
   for (let n = 1; n <= COUNT; n++) await restSend(n % 3 === 0 ? ada : bob, conversationId, text(n), `seed-${n}`);
 
-  const person = await h.person('Ada', { account: { email: adaUser.email, deviceId } });
+  const person = await h.person('Ada', { account: { email: ada.email, deviceId } });
   await person.page.goto('/sign-in');
-  await signInThroughUi(person, adaUser.password);
+  await signInThroughUi(person, ada.password);
   const { page } = person;
   const olderPages: string[] = [];
   page.on('request', (request) => {

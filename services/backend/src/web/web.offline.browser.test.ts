@@ -4,7 +4,8 @@
  * what was written offline is sent once when the connection is back.
  */
 import t from 'tap';
-import { historyOf, messageRows, openDirectChat, sendMessage, signUpThroughUi, startWebHarness } from './web.browser.test-support.js';
+import { startWebHarness } from './web.browser.test-support.js';
+import { historyOf, messageRows, openDirectChat, sendMessage, signUpThroughUi } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 
