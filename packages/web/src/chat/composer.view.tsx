@@ -13,6 +13,10 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
 
   useEffect(() => () => chat.typing.stopped(conversationId), [chat, conversationId]);
   useEffect(() => {
+    // Opening a conversation beside the list puts the cursor in the field (not on phones: no keyboard popping up).
+    if (window.matchMedia('(min-width: 768px) and (hover: hover)').matches) field.current?.focus();
+  }, [conversationId]);
+  useEffect(() => {
     // The field grows with its text up to a few lines, then scrolls.
     const el = field.current;
     if (!el) return;
