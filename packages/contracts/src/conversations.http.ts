@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, DisplayNameString, IsoDateTime, Uuid } from './common.schema.js';
+import { described, DisplayNameString, IsoDateTime, Nickname, Uuid } from './common.schema.js';
 import { MessageView, ObjectIdString, PageCursor, PageLimit } from './messages.http.js';
 
 const EXAMPLE_CONVERSATION_ID = '665f1c2ab3d4e5f6a7b8c9d0';
@@ -113,3 +113,37 @@ export const MemberRemoved = Type.Object(
   { $id: 'MemberRemoved', description: 'A member was removed from a group, or left it.', examples: [{ conversationId: EXAMPLE_CONVERSATION_ID, userId: BOB }] },
 );
 export type MemberRemoved = Static<typeof MemberRemoved>;
+
+export const MemberView = Type.Object(
+  {
+    userId: described(Uuid, 'The member'),
+    nickname: described(Nickname, 'Name shown to other users'),
+    joinedAt: Type.Optional(described(IsoDateTime, 'When the member joined the conversation')),
+    lastReadMessageId: Type.Union([ObjectIdString, Type.Null()], {
+      description: "The member's read marker: the newest message they have read; null before their first read",
+    }),
+  },
+  {
+    $id: 'MemberView',
+    description: 'A member of a conversation as the other members see them: name and how far they have read.',
+    examples: [{ userId: BOB, nickname: 'Bob', joinedAt: '2026-01-01T12:00:00.000Z', lastReadMessageId: '665f1c9eb3d4e5f6a7b8c9e1' }],
+  },
+);
+export type MemberView = Static<typeof MemberView>;
+
+export const MemberList = Type.Object(
+  { items: Type.Array(Type.Ref(MemberView), { description: 'Every member, in the order they joined' }) },
+  {
+    $id: 'MemberList',
+    description: "A conversation's members with their nicknames and read markers.",
+    examples: [
+      {
+        items: [
+          { userId: ADA, nickname: 'Ada Lovelace', joinedAt: '2026-01-01T12:00:00.000Z', lastReadMessageId: null },
+          { userId: BOB, nickname: 'Bob', joinedAt: '2026-01-01T12:00:00.001Z', lastReadMessageId: '665f1c9eb3d4e5f6a7b8c9e1' },
+        ],
+      },
+    ],
+  },
+);
+export type MemberList = Static<typeof MemberList>;

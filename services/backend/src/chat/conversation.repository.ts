@@ -51,6 +51,8 @@ export interface ConversationRepository {
   addMembers(conversationId: ObjectId, userIds: readonly string[], now: Date): Promise<void>;
   removeMember(conversationId: ObjectId, userId: string): Promise<boolean>;
   membership(conversationId: ObjectId, userId: string): Promise<MembershipDocument | null>;
+  /** The memberships of the given users in one conversation (those still members), read by `_id`. */
+  memberships(conversationId: ObjectId, userIds: readonly string[]): Promise<MembershipDocument[]>;
   /** Members per conversation, each list in joining order. */
   membersOf(conversationIds: readonly ObjectId[]): Promise<Map<string, string[]>>;
   /**
@@ -63,6 +65,8 @@ export interface ConversationRepository {
   /** Moves every member's lastActivityAt forward to `now`. */
   touch(conversationId: ObjectId, now: Date): Promise<void>;
   readMarkers(userId: string, conversationIds: readonly ObjectId[]): Promise<Map<string, ObjectId>>;
+  /** The read markers of the given members of one conversation, by user id (those who have read something). */
+  membersReadMarkers(conversationId: ObjectId, userIds: readonly string[]): Promise<Map<string, ObjectId>>;
   /** Moves the user's read marker forward to `upTo`, never back; returns the marker afterwards. */
   markRead(conversationId: ObjectId, userId: string, upTo: ObjectId): Promise<ObjectId>;
   /** Hands a group from `from` to `to`; false if `from` no longer owns it (a repeat finds it done). */
@@ -162,6 +166,10 @@ export function createConversationRepository(db: Db): ConversationRepository {
     membership(conversationId, userId) {
       return members.findOne({ _id: memberKey(conversationId, userId) });
     },
+    async memberships(conversationId, userIds) {
+      if (userIds.length === 0) return [];
+      return members.find({ _id: { $in: userIds.map((u) => memberKey(conversationId, u)) } }).toArray();
+    },
     async membersOf(conversationIds) {
       const byConversation = new Map<string, string[]>(conversationIds.map((id) => [id.toHexString(), []]));
       const docs = await members.find({ conversationId: { $in: [...conversationIds] } }).sort({ conversationId: 1, joinedAt: 1 }).toArray();
@@ -196,6 +204,11 @@ export function createConversationRepository(db: Db): ConversationRepository {
     async readMarkers(userId, conversationIds) {
       const docs = await reads.find({ _id: { $in: conversationIds.map((id) => memberKey(id, userId)) } }).toArray();
       return new Map(docs.map((doc) => [doc._id.slice(0, 24), doc.lastReadId]));
+    },
+    async membersReadMarkers(conversationId, userIds) {
+      if (userIds.length === 0) return new Map();
+      const docs = await reads.find({ _id: { $in: userIds.map((u) => memberKey(conversationId, u)) } }).toArray();
+      return new Map(docs.map((doc) => [doc._id.slice(25), doc.lastReadId]));
     },
     async markRead(conversationId, userId, upTo) {
       const _id = memberKey(conversationId, userId);

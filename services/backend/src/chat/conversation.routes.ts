@@ -7,6 +7,7 @@ import {
   ConversationView,
   CreateConversationBody,
   ListConversationsQuery,
+  MemberList,
   MemberParams,
   MemberRemoved,
 } from '@ashchat/contracts';
@@ -99,6 +100,30 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
       onRequest: app.authenticate,
     },
     async (request) => service.addMembers(request.userId, request.params.id, request.body.members),
+  );
+
+  app.get<{ Params: ConversationParams }>(
+    '/v1/conversations/:id/members',
+    {
+      schema: {
+        operationId: 'listConversationMembers',
+        tags: TAGS,
+        security: BEARER_AUTH,
+        summary: 'List the members',
+        description: [
+          'Every member of the conversation in the order they joined, with their nickname and read marker (the newest',
+          'message they have read, for "seen"). Members only; live changes arrive as `conversation.updated` and',
+          '`receipt.updated` events over the WebSocket.',
+        ].join(' '),
+        params: ConversationParams,
+        response: {
+          200: Type.Ref(MemberList, { description: 'The members' }),
+          ...errorResponses(['VALIDATION_FAILED', ...MEMBER_ONLY]),
+        },
+      },
+      onRequest: app.authenticate,
+    },
+    async (request) => service.members(request.userId, request.params.id),
   );
 
   app.delete<{ Params: MemberParams }>(

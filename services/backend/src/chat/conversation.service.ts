@@ -1,8 +1,8 @@
 import { ObjectId } from 'mongodb';
-import type { ChatEvent, ConversationView, CreateConversationBody } from '@ashchat/contracts';
+import type { ChatEvent, ConversationView, CreateConversationBody, MemberList, MemberView } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { UserRepository } from '../users/user.repository.js';
-import type { AccessReader } from './conversation.access.js';
+import { createAccessReader, type AccessReader } from './conversation.access.js';
 import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
 import { toConversationView } from './chat.view.js';
 import { directKey, type ConversationDocument, type ConversationRepository, type MembershipDocument } from './conversation.repository.js';
@@ -12,7 +12,7 @@ export interface ChatServiceDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
   /** Which of the given ids are not users (the users module owns the collection). */
-  users: Pick<UserRepository, 'missingIds'>;
+  users: Pick<UserRepository, 'missingIds' | 'nicknamesOf'>;
   /** Tells members (every device, every instance) about a change, after it is stored. Never throws. */
   events?: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
   /** Membership checks (cached by the plugin); read from the repositories when absent. */
@@ -28,6 +28,8 @@ export interface ConversationService {
   list(userId: string, before: string | undefined, limit: number): Promise<{ items: ConversationView[]; nextCursor: string | null }>;
   addMembers(userId: string, conversationId: string, members: readonly string[]): Promise<ConversationView>;
   removeMember(userId: string, conversationId: string, memberId: string): Promise<void>;
+  /** The members (join order) with nicknames and read markers; CONVERSATION_NOT_FOUND unless the caller is one. */
+  members(userId: string, conversationId: string): Promise<MemberList>;
 }
 
 /** The conversation, if `userId` is a member; otherwise CONVERSATION_NOT_FOUND, as if it did not exist. */
@@ -46,6 +48,7 @@ export async function requireMember(
 export function createConversationService(deps: ChatServiceDeps): ConversationService {
   const { conversations, messages, users } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const access = deps.access ?? createAccessReader(conversations);
 
   async function assertUsers(ids: readonly string[]): Promise<void> {
     const missing = await users.missingIds(ids);
@@ -143,6 +146,26 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
       }
       if (!(await conversations.removeMember(conversation._id, memberId))) throw new AppError('MEMBER_NOT_FOUND');
       await announceMembers(conversation._id, [memberId]);
+    },
+
+    async members(userId, conversationId) {
+      // The (cached) access check gives the member ids; the rest are three `_id` lookups, whatever the group's size.
+      const { conversation, members: ids } = await access(userId, conversationId);
+      const [memberships, nicknames, markers] = await Promise.all([
+        conversations.memberships(conversation._id, ids),
+        users.nicknamesOf(ids),
+        conversations.membersReadMarkers(conversation._id, ids),
+      ]);
+      const joined = new Map(memberships.map((m) => [m.userId, m.joinedAt]));
+      const items: MemberView[] = [];
+      for (const id of ids) {
+        const joinedAt = joined.get(id);
+        const nickname = nicknames.get(id);
+        // Gone since the cached list was read (left, removed), or an account whose deletion has finished.
+        if (!joinedAt || nickname === undefined) continue;
+        items.push({ userId: id, nickname, joinedAt: joinedAt.toISOString(), lastReadMessageId: markers.get(id)?.toHexString() ?? null });
+      }
+      return { items };
     },
   };
 }

@@ -41,6 +41,8 @@ export interface UserRepository {
   findById(id: string): Promise<UserDocument | null>;
   /** The ids among `ids` that are not users (a conversation's members must exist). */
   missingIds(ids: readonly string[]): Promise<string[]>;
+  /** Nicknames of the given users, by id (one query; ids that are not users are left out). */
+  nicknamesOf(ids: readonly string[]): Promise<Map<string, string>>;
   /** Sets the given fields (and the normalised nickname with the nickname); null if no such user. */
   updateProfile(id: string, changes: ProfileChanges): Promise<UserDocument | null>;
   /**
@@ -105,6 +107,11 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
       if (ids.length === 0) return [];
       const found = new Set((await users.find({ _id: { $in: [...ids] } }, { projection: { _id: 1 } }).toArray()).map((u) => u._id));
       return ids.filter((id) => !found.has(id));
+    },
+    async nicknamesOf(ids) {
+      if (ids.length === 0) return new Map();
+      const found = await users.find({ _id: { $in: [...ids] } }, { projection: { _id: 1, nickname: 1 } }).toArray();
+      return new Map(found.map((u) => [u._id, u.nickname]));
     },
     async updateProfile(id, changes) {
       const set: Partial<UserDocument> = { ...changes };
