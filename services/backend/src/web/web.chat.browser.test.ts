@@ -15,8 +15,8 @@ t.test('two people sign up, find each other and chat live: typing and "Seen" inc
   const ada = await h.person('Ada');
   const grace = await h.person('Grace');
 
-  await Promise.all([signUpThroughUi(h, ada, { via: 'link' }), signUpThroughUi(h, grace, { via: 'page' })]);
-  t.pass('both signed up and in: Ada through the mail’s link, Grace with the code typed on the verify page');
+  await Promise.all([signUpThroughUi(h, ada, { via: 'link' }), signUpThroughUi(h, grace, { via: 'page', wrongCodeFirst: true })]);
+  t.pass('both signed up and in: Ada through the mail’s link, Grace with the code typed on the verify page after a wrong one (attempts left shown)');
 
   const conversationId = await openDirectChat(ada, grace);
   t.match(conversationId, /^[0-9a-f]{24}$/, 'Ada found Grace by nickname and opened their direct chat');

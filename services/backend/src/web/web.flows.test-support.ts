@@ -5,7 +5,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Page } from 'playwright-core';
 import type { ChatTestUser } from '../chat/chat.test-support.js';
-import { codeFromMail, mailFor, PASSWORD } from '../registration/registration.harness.test-support.js';
+import { codeFromMail, mailFor, PASSWORD, wrongCode } from '../registration/registration.harness.test-support.js';
 import { createTestUser, loginAs, type TestUserOverrides } from '../users/user.test-support.js';
 import type { Person, Shots, WebHarness } from './web.browser.test-support.js';
 
@@ -33,9 +33,10 @@ export function verifyLinkFromMail(text: string, base: string): string {
 
 /**
  * Signs `p` up through the screens: the form, the code from the SMTP sink typed into the verify page
- * (`via: 'link'` opens the mail's link first, as a person clicking it would), then sign-in.
+ * (`via: 'link'` opens the mail's link first, as a person clicking it would; `wrongCodeFirst` types
+ * a wrong code before and expects "not right" with the attempts left), then sign-in.
  */
-export async function signUpThroughUi(h: WebHarness, p: Person, o: { via?: 'page' | 'link'; shots?: Shots } = {}): Promise<void> {
+export async function signUpThroughUi(h: WebHarness, p: Person, o: { via?: 'page' | 'link'; wrongCodeFirst?: boolean; shots?: Shots } = {}): Promise<void> {
   const { page } = p;
   await page.goto('/sign-up');
   await page.getByLabel('Email', { exact: true }).fill(p.email);
@@ -47,7 +48,15 @@ export async function signUpThroughUi(h: WebHarness, p: Person, o: { via?: 'page
   const registrationId = new URL(page.url()).searchParams.get('registration') ?? '';
   const mail = mailFor(await h.reg.waitForMails(p.email), registrationId);
   if (o.via === 'link') await page.goto(verifyLinkFromMail(mail.Text, h.base));
-  await page.getByLabel('Verification code', { exact: true }).fill(codeFromMail(mail));
+  const code = codeFromMail(mail);
+  if (o.wrongCodeFirst) {
+    // Refused with 422 INVALID_CODE: expected, so not one of the problems the test asserts.
+    p.problems.allow(/\/v1\/registrations\/[^/]+\/verification$/, [422]);
+    await page.getByLabel('Verification code', { exact: true }).fill(wrongCode(code));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That code is not right.' }).filter({ hasText: /attempts? left/ }).waitFor();
+  }
+  await page.getByLabel('Verification code', { exact: true }).fill(code);
   await o.shots?.take(page, 'verify');
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.waitForURL(/\/sign-in/);
