@@ -10,7 +10,7 @@ import { conversationLink, historyOf, messageRows, openDirectChat, sendMessage, 
 
 t.setTimeout(150_000);
 
-t.test('two people sign up, find each other and chat live: typing and "Seen" included', async (t) => {
+t.test('two people sign up, find each other and chat live: typing, "Seen" and presence included', async (t) => {
   const h = await startWebHarness(t);
   const ada = await h.person('Ada');
   const grace = await h.person('Grace');
@@ -66,6 +66,14 @@ t.test('two people sign up, find each other and chat live: typing and "Seen" inc
     t.equal(await messageRows(grace.page, text).count(), 1, `Grace has "${text}" once`);
   }
   t.equal(await historyOf(ada.page).getByRole('article').count(), 3, 'Ada’s history holds the three messages');
+
+  // Presence: Grace is shown online in the header of Ada's chat, and not once her window is closed.
+  const presence = ada.page.getByRole('main').locator('header');
+  await presence.getByText('online', { exact: true }).waitFor();
+  t.pass('Ada sees Grace online');
+  await grace.problems.tolerate(() => grace.page.close());
+  await presence.getByText(/^(offline|last seen .+)$/).waitFor();
+  t.pass('and offline once Grace closed her window');
 
   for (const p of [ada, grace]) {
     t.same(p.problems.unexpected, [], `${p.label}: no console errors, script errors, failed requests or error responses`);
