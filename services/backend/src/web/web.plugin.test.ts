@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import t from 'tap';
 import { errorBody } from '../errors/app-error.js';
@@ -27,7 +28,14 @@ const EXPECTED_CSP = {
 
 // A build as Vite writes it (page, hashed assets, a file of public/), and a file beside it that must stay unreachable.
 const dir = t.testdir({
-  dist: { 'index.html': INDEX_HTML, 'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>', assets: { 'app-abc123.js': APP_JS } },
+  dist: { 'index.html': INDEX_HTML, 'favicon.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>', assets: {
+      'app-abc123.js': APP_JS,
+      // As packages/web/scripts/precompress.js writes them; a style without copies is sent as it is.
+      'app-abc123.js.br': brotliCompressSync(APP_JS),
+      'app-abc123.js.gz': gzipSync(APP_JS),
+      'app-abc123.css': 'body{}',
+    },
+  },
   'secret.txt': SECRET,
 });
 const app = await buildTestApp(t, { env: { WEB_CLIENT_DIR: join(dir, 'dist') } });
@@ -63,6 +71,24 @@ t.test('hashed assets are cached for a year, immutable; a missing one is the API
   const missing = await app.inject({ method: 'GET', url: '/assets/app-000000.js', headers: { accept: BROWSER_ACCEPT } });
   t.equal(missing.statusCode, 404, 'never the page under /assets, even for a browser');
   t.same(missing.json(), notFound);
+});
+
+t.test('assets go out precompressed where the browser accepts it (brotli, else gzip), as they are otherwise', async (t) => {
+  const br = await app.inject({ method: 'GET', url: '/assets/app-abc123.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+  t.equal(br.headers['content-encoding'], 'br');
+  t.equal(brotliDecompressSync(br.rawPayload).toString(), APP_JS);
+  t.match(br.headers.vary, /accept-encoding/i, 'caches keep the encodings apart');
+  t.equal(br.headers['cache-control'], IMMUTABLE_CACHE);
+  const gz = await app.inject({ method: 'GET', url: '/assets/app-abc123.js', headers: { 'accept-encoding': 'gzip' } });
+  t.equal(gz.headers['content-encoding'], 'gzip');
+  t.equal(gunzipSync(gz.rawPayload).toString(), APP_JS);
+  const plain = await app.inject({ method: 'GET', url: '/assets/app-abc123.js', headers: { 'accept-encoding': 'identity' } });
+  t.notOk(plain.headers['content-encoding']);
+  t.equal(plain.body, APP_JS);
+  const css = await app.inject({ method: 'GET', url: '/assets/app-abc123.css', headers: { 'accept-encoding': 'br' } });
+  t.equal(css.statusCode, 200);
+  t.notOk(css.headers['content-encoding'], 'no copy: the file itself');
+  t.equal(css.body, 'body{}');
 });
 
 t.test('deep links a browser opens get the page; the client routes them', async (t) => {

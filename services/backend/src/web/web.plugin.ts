@@ -77,6 +77,8 @@ async function webClient(app: FastifyInstance): Promise<void> {
     maxAge: 31_536_000_000,
     immutable: true,
     index: false,
+    // The build writes .br and .gz copies of its scripts and styles (packages/web/scripts/precompress.js).
+    preCompressed: true,
     dotfiles: 'ignore',
     // The folder may appear later (first build); the warning above says so once.
     suppressWarning: true,
