@@ -76,7 +76,7 @@ function ConversationItem({ chat, c, active, nicknames }: { chat: Chat; c: Conve
   const me = chat.me.value;
   const title = conversationTitle(c, nicknames, me);
   const other = c.type === 'direct' ? c.members.find((id) => id !== me) : undefined;
-  const presence = other ? chat.presence.presences.value[other] : undefined;
+  const presence = other && chat.status.value === 'online' ? chat.presence.presences.value[other] : undefined;
   return (
     <Link href={`/c/${c.id}`} class={`conv-item${active ? ' conv-item-active' : ''}${c.unreadCount > 0 ? ' conv-item-unread' : ''}`}>
       <span class="avatar" aria-hidden="true">

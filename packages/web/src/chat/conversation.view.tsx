@@ -36,7 +36,8 @@ export function ConversationView({ chat, conversationId }: { chat: Chat; convers
   const notFound = gone || (historyError === 'CONVERSATION_NOT_FOUND' && !conversation);
   const title = conversation ? conversationTitle(conversation, nicknames, me) : notFound ? t('chat.conversation.notFound') : t('chat.conversation.loading');
   const other = conversation?.type === 'direct' ? conversation.members.find((id) => id !== me) : undefined;
-  const presence = other ? chat.presence.presences.value[other] : undefined;
+  // Presence is only as fresh as our own connection: not shown while it is down.
+  const presence = other && chat.status.value === 'online' ? chat.presence.presences.value[other] : undefined;
   const subtitle =
     conversation?.type === 'group'
       ? t('chat.group.memberCount', { count: conversation.members.length })

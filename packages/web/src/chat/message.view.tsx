@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { errorText } from '../i18n/error.text.js';
 import { t } from '../i18n/i18n.js';
 import type { ChatMessage } from './chat.model.js';
+import { isTransient } from './chat.ports.js';
 import { codeText, timeLabel } from './chat.format.js';
 import type { Chat } from './chat.store.js';
 
@@ -91,8 +92,8 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
         </div>
       )}
       {m.state === 'failed' && (
-        <div class="msg-failed" role="alert">
-          <span>{t('chat.message.failed', { reason: codeText(m.error ?? 'NETWORK_ERROR') })}</span>
+        <div class="msg-failure" role="alert">
+          <span>{isTransient(m.error ?? '') ? t('chat.message.waiting') : t('chat.message.failed', { reason: codeText(m.error ?? 'NETWORK_ERROR') })}</span>
           <button type="button" class="button button-secondary button-small" onClick={() => chat.messages.retry(m.conversationId, m.clientMessageId)}>
             {t('chat.message.retry')}
           </button>
