@@ -10,7 +10,7 @@ import { conversationLink, historyOf, messageRows, openDirectChat, sendMessage, 
 
 t.setTimeout(150_000);
 
-t.test('two people sign up, find each other and chat live: typing, "Seen" and presence included', async (t) => {
+t.test('two people sign up, find each other and chat live: typing, "Seen", edit, delete and presence included', async (t) => {
   const h = await startWebHarness(t);
   const ada = await h.person('Ada');
   const grace = await h.person('Grace');
@@ -66,6 +66,20 @@ t.test('two people sign up, find each other and chat live: typing, "Seen" and pr
     t.equal(await messageRows(grace.page, text).count(), 1, `Grace has "${text}" once`);
   }
   t.equal(await historyOf(ada.page).getByRole('article').count(), 3, 'Ada’s history holds the three messages');
+
+  // Edit and delete her own messages: Grace sees both live.
+  const hello = messageRows(ada.page, 'Hello Grace, this is Ada.');
+  await hello.getByRole('button', { name: 'Edit', exact: true }).click();
+  const editField = ada.page.getByLabel('Edit message', { exact: true });
+  await editField.fill('Hello Grace, this is Ada Lovelace.');
+  await editField.press('Enter');
+  const edited = messageRows(grace.page, 'Hello Grace, this is Ada Lovelace.');
+  await edited.getByText('edited', { exact: true }).waitFor();
+  t.equal(await messageRows(grace.page, 'Hello Grace, this is Ada.').count(), 0, 'Grace sees Ada’s edit live, marked "edited", the old text gone');
+  await messageRows(ada.page, 'first line\nsecond line').getByRole('button', { name: 'Delete', exact: true }).click();
+  await ada.page.getByRole('group', { name: 'Delete this message?' }).getByRole('button', { name: 'Yes, delete' }).click();
+  await messageRows(grace.page, 'Message deleted').waitFor();
+  t.equal(await messageRows(grace.page, 'first line\nsecond line').count(), 0, 'and the deleted message replaced by "Message deleted"');
 
   // Presence: Grace is shown online in the header of Ada's chat, and not once her window is closed.
   const presence = ada.page.getByRole('main').locator('header');
