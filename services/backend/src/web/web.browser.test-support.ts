@@ -48,7 +48,9 @@ export async function ensureWebBuild(): Promise<void> {
   }
   try {
     if (existsSync(index)) return;
-    const vite = createRequire(join(webDir, 'package.json')).resolve('vite/bin/vite.js');
+    // Vite's exports do not include its bin: found beside its package.json, where that names it.
+    const vitePackage = createRequire(join(webDir, 'package.json')).resolve('vite/package.json');
+    const vite = join(dirname(vitePackage), 'bin', 'vite.js');
     await new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'error'], { cwd: webDir, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
