@@ -22,13 +22,10 @@ export function ConversationView({ chat, conversationId }: { chat: Chat; convers
   // (Not read once gone: reading would create its history again, and a reconnect would try to catch it up.)
   const historyError = gone ? null : chat.messages.history(conversationId).value.error;
 
-  // The conversation counts as read while it is on screen and the page is visible.
+  // On screen: the store reads it (while the page is visible) and loads its members' names and markers.
   useEffect(() => {
-    const update = () => chat.conversations.setVisible(document.visibilityState === 'visible' ? conversationId : null);
-    update();
-    document.addEventListener('visibilitychange', update);
+    chat.conversations.setVisible(conversationId);
     return () => {
-      document.removeEventListener('visibilitychange', update);
       if (chat.conversations.visibleId.value === conversationId) chat.conversations.setVisible(null);
     };
   }, [chat, conversationId]);
