@@ -150,3 +150,47 @@ t.test('in a hidden page the conversation on screen is not read: its messages co
   );
   t.equal(s.chat.conversations.conversations.value[0]!.unreadCount, 0);
 });
+
+t.test('members: opening a conversation names its members and seeds "seen" (as after a reload); the list names unknown direct peers once', async (t) => {
+  const CY = '00000000-0000-4000-8000-000000000003';
+  const s = setup({});
+  s.pages['/v1/conversations'] = { items: [conv(A, msg(5, A, ME)), { ...conv(B, null), members: [CY, ME] }], nextCursor: null };
+  s.pages[`/v1/conversations/${A}/messages`] = { items: [msg(5, A, ME), msg(4, A, ME)], nextCursor: null };
+  s.pages[`/v1/conversations/${A}/members`] = { items: [{ userId: ME, nickname: 'Me', lastReadMessageId: id(5) }, { userId: BOB, nickname: 'Bob', lastReadMessageId: id(4) }] };
+  s.pages[`/v1/conversations/${B}/members`] = { items: [{ userId: CY, nickname: 'Cy', lastReadMessageId: null }, { userId: ME, nickname: 'Me', lastReadMessageId: null }] };
+  s.chat.users.remember([{ id: BOB, nickname: 'Bob' }]); // learnt earlier (a search): only Cy is unknown
+  await s.chat.conversations.refresh();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(
+    s.paths.filter((p) => p.endsWith('/members')),
+    [`/v1/conversations/${B}/members`],
+    'only the direct chat whose peer has no name',
+  );
+  t.equal(s.chat.users.nicknames.value[CY], 'Cy', 'the person who wrote first is named');
+
+  await s.chat.messages.loadOlder(A);
+  t.equal(s.chat.messages.seen(A).value, null, 'no receipt event since the reload');
+  s.chat.conversations.setVisible(A);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(s.chat.messages.seen(A).value, id(4), 'the marker from the members list');
+  t.equal(s.chat.members.of(A).value.items?.length, 2);
+
+  s.emit({ type: 'receipt.updated', conversationId: A, userId: BOB, lastReadMessageId: id(5) });
+  t.equal(s.chat.messages.seen(A).value, id(5));
+  await s.chat.members.load(A); // an older list (Bob at 4) does not move the marker back
+  t.equal(s.chat.messages.seen(A).value, id(5));
+
+  s.paths.length = 0;
+  s.emit({ type: 'conversation.updated', conversationId: A, members: [ME, BOB] });
+  s.emit({ type: 'conversation.updated', conversationId: 'c'.repeat(24), members: [ME] });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(
+    s.paths.filter((p) => p.endsWith('/members')),
+    [`/v1/conversations/${A}/members`],
+    'a membership change reloads the lists we hold, not others',
+  );
+  s.pages['/v1/conversations'] = { items: [conv(A, msg(5, A, ME)), { ...conv(B, null), members: [CY, ME] }], nextCursor: null };
+  await s.chat.conversations.refresh();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(s.paths.filter((p) => p === `/v1/conversations/${B}/members`).length, 0, 'a named peer is not asked for again');
+});

@@ -1,10 +1,11 @@
-import { effect, signal, type ReadonlySignal } from '@preact/signals';
+import { effect, signal, untracked, type ReadonlySignal } from '@preact/signals';
 import type { ResumeCursor } from '@ashchat/contracts';
 import type { Realtime } from '../realtime/realtime.client.js';
 import type { Clock } from '../realtime/realtime.env.js';
-import { compareIds, presenceTargets } from './chat.model.js';
+import { compareIds, otherMembers, presenceTargets } from './chat.model.js';
 import type { Http, Me } from './chat.ports.js';
 import { createConversationsStore } from './conversations.store.js';
+import { createMembersStore } from './members.store.js';
 import { createMessagesStore } from './messages.store.js';
 import { createPresenceStore } from './presence.store.js';
 import { createTypingStore } from './typing.store.js';
@@ -44,6 +45,14 @@ export function createChat(options: ChatOptions) {
     onReadState: conversations.applyReadState,
     ...(options.newId ? { newId: options.newId } : {}),
   });
+  const members = createMembersStore({
+    http,
+    onLoaded(conversationId, items) {
+      users.remember(items.map((m) => ({ id: m.userId, nickname: m.nickname })));
+      // Markers only move forward: a list older than a live receipt changes nothing.
+      for (const m of items) if (m.lastReadMessageId) messages.applyReceiptEvent(conversationId, m.userId, m.lastReadMessageId);
+    },
+  });
   const presence = createPresenceStore(realtime);
   const typing = createTypingStore(realtime, options.clock);
 
@@ -59,7 +68,10 @@ export function createChat(options: ChatOptions) {
     ),
     realtime.on('conversation.updated', (e) => {
       conversations.applyUpdated(e);
-      if (me.value && !e.members.includes(me.value)) messages.forget(e.conversationId);
+      if (me.value && !e.members.includes(me.value)) {
+        messages.forget(e.conversationId);
+        members.forget(e.conversationId);
+      } else if (members.known(e.conversationId)) void members.load(e.conversationId); // who joined, and their names
     }),
     realtime.on('typing', (e) => typing.apply(e)),
     realtime.on('presence', (e) => presence.apply(e)),
@@ -95,6 +107,10 @@ export function createChat(options: ChatOptions) {
     for (const id of result.incomplete) void messages.reload(id);
     for (const id of unloaded) if (!result.incomplete.includes(id)) void messages.catchUp(id);
     await presence.resubscribe();
+    // Receipts sent while we were away are not replayed: the list on screen brings the markers.
+    const open = conversations.visibleId.value;
+    if (open) void members.load(open);
+    members.retryFailed();
     // Conversations created while away (and the first load): listed after the connection is up, so nothing falls between.
     void conversations.refresh();
   }
@@ -105,6 +121,20 @@ export function createChat(options: ChatOptions) {
       if (realtime.status.value === 'online') messages.retryTransient();
     }),
     effect(() => presence.follow(presenceTargets(conversations.conversations.value, me.value))),
+    // The conversation opened: its members' names and read markers ("seen" right after a reload).
+    effect(() => {
+      const id = conversations.visibleId.value;
+      if (id) untracked(() => void members.load(id));
+    }),
+    // Direct chats in the list whose other member has no known name (someone who wrote to us first): each asked once.
+    effect(() => {
+      const names = users.nicknames.value;
+      const myId = me.value;
+      const unnamed = conversations.conversations.value
+        .filter((c) => c.type === 'direct' && otherMembers(c, myId).some((id) => names[id] === undefined))
+        .map((c) => c.id);
+      if (unnamed.length > 0) untracked(() => members.ensure(unnamed));
+    }),
     // The conversation on screen is read up to its newest message, as messages arrive.
     effect(() => {
       const id = conversations.readingId.value;
@@ -123,6 +153,7 @@ export function createChat(options: ChatOptions) {
     presence,
     typing,
     users,
+    members,
     dispose(): void {
       for (const f of off) f();
       for (const f of effects) f();

@@ -5,8 +5,8 @@ import { enc, type Http } from './chat.ports.js';
 export type UsersStore = ReturnType<typeof createUsersStore>;
 
 /**
- * Nickname search (GET /v1/users) and the nicknames learnt from it. The API has no lookup of a user by id,
- * so members are named from what searches returned (and `remember`), else shown by a fallback.
+ * Nickname search (GET /v1/users) and the nicknames learnt: from searches, and through `remember` from
+ * conversations' member lists (members.store.ts) and the signed-in user. Unknown ids show a fallback.
  */
 export function createUsersStore(http: Http) {
   const nicknames = signal<Readonly<Record<string, string>>>({});
