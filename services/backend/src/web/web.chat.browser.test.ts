@@ -26,6 +26,8 @@ t.test('two people sign up, find each other and chat live: typing, "Seen", edit,
   const arrived = conversationLink(grace.page, 'Hello Grace, this is Ada.');
   await arrived.getByLabel('1 unread message').waitFor();
   t.pass('Grace’s list shows the new chat with Ada’s message, unread, without a reload');
+  await arrived.getByText('Ada', { exact: true }).waitFor();
+  t.pass('titled with Ada’s nickname, though Grace never looked her up');
   t.equal(await openDirectChat(grace, ada), conversationId, 'Grace finds Ada by nickname: their one direct chat');
   await messageRows(grace.page, 'Hello Grace, this is Ada.').waitFor();
   t.pass('Grace sees Ada’s message in it');
