@@ -135,6 +135,8 @@ export interface Person {
 
 export interface PersonOptions {
   nickname?: string;
+  /** The address to sign up with (a unique one by default). */
+  email?: string;
   /** An existing account (createTestUser) to sign in to: its e-mail and the device id it trusts. */
   account?: { email: string; deviceId: string };
   viewport?: { width: number; height: number };
@@ -207,7 +209,7 @@ export async function startWebHarness(t: Diagnosing): Promise<WebHarness> {
       const problems = watchProblems(context);
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
-      const email = o.account?.email ?? `${label.toLowerCase()}.${process.pid}.${++counter}.${Date.now().toString(36)}@example.test`;
+      const email = o.account?.email ?? o.email ?? `${label.toLowerCase()}.${process.pid}.${++counter}.${Date.now().toString(36)}@example.test`;
       const person = { label, email, nickname: o.nickname ?? label, context, page, problems };
       people.push(person);
       return person;

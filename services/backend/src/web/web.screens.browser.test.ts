@@ -16,7 +16,8 @@ t.setTimeout(150_000);
 t.test('the main screens at desktop width and at 360 px: drawn, usable, no sideways scroll', async (t) => {
   const h = await startWebHarness(t);
   const shots = await screenshots(t, process.env.ASHCHAT_WRITE_SCREENSHOTS === '1');
-  const ada = await h.person('Ada');
+  // A readable address: the settings screenshot shows it (the database is this test's own).
+  const ada = await h.person('Ada', { email: 'ada@example.test' });
   await signUpThroughUi(h, ada, { shots });
   const { page } = ada;
 
@@ -32,8 +33,11 @@ t.test('the main screens at desktop width and at 360 px: drawn, usable, no sidew
   await restSend(bob, directId, 'Hi Ada! Did you get the notes on the Analytical Engine?', randomUUID());
   await messageRows(page, 'Hi Ada! Did you get the notes on the Analytical Engine?').waitFor();
   await sendMessage(page, 'I did, thank you. I am writing the part about Bernoulli numbers now.');
-  await restSend(bob, directId, 'Wonderful. Shall we meet on Thursday?', randomUUID());
+  const last = await restSend(bob, directId, 'Wonderful. Shall we meet on Thursday?', randomUUID());
   await messageRows(page, 'Wonderful. Shall we meet on Thursday?').waitFor();
+  // Bob has read it all: Ada's message shows "Seen".
+  await bob.call('POST', `/v1/conversations/${directId}/read`, { upTo: last.id });
+  await messageRows(page, 'I did, thank you. I am writing the part about Bernoulli numbers now.').getByText('Seen', { exact: true }).waitFor();
   await shots.take(page, 'conversation');
 
   await page.goto('/');
