@@ -9,6 +9,6 @@ export type { SessionStatus, SessionStore } from './session.store.js';
 export { deviceId, deviceName } from './device.identity.js';
 
 /** The one session of this page: tokens, the signed-in user, sign-out with a reason. */
-export const session = createSessionStore({ storage: localStorage, loadMe: () => http.request<MeView>('GET', '/v1/me') });
+export const session = createSessionStore({ storage: localStorage, tabStorage: sessionStorage, loadMe: () => http.request<MeView>('GET', '/v1/me') });
 /** Requests to /v1 with the session's token. */
 export const http = createHttp({ session });

@@ -3,7 +3,8 @@ import type { MeView, SessionTokens } from '@ashchat/contracts';
 import type { MessageKey } from '../i18n/i18n.js';
 import { ApiError, isApiError } from './api.error.js';
 import { apiFetch } from './api.fetch.js';
-import { isFresh, refreshDelayMs } from './token.timing.js';
+import { isFresh, refreshDelayMs, usableOnLoad } from './token.timing.js';
+import { ACCESS_KEY, parseCachedAccess, SESSION_ID_KEY, sessionIdOf, type CachedAccess } from './token.cache.js';
 
 export const REFRESH_TOKEN_KEY = 'ashchat.refreshToken';
 const REFRESH_LOCK = 'ashchat.refresh';
@@ -26,18 +27,24 @@ export interface SessionStore {
   signIn(tokens: SessionTokens): Promise<void>;
   /** Forgets the tokens and shows the sign-in page with `reason`; `revoke` also ends the session(s) on the server. */
   signOut(reason?: MessageKey | null, options?: { revoke?: 'current' | 'all' }): Promise<void>;
-  /** On page load: a stored refresh token signs in again ("reload keeps the session"). */
+  /**
+   * On page load: a stored refresh token signs in again ("reload keeps the session"), with this tab's
+   * access token from before the reload while it has more than a minute left, else after a refresh.
+   */
   start(): Promise<void>;
   reloadMe(): Promise<void>;
 }
 
 export interface SessionDeps {
+  /** Shared by the tabs (localStorage): the refresh token and its session id. */
   storage: Storage;
+  /** This tab's (sessionStorage): its access token across reloads. None: every load refreshes. */
+  tabStorage?: Storage;
   loadMe: () => Promise<MeView>;
   now?: () => number;
 }
 
-export function createSessionStore({ storage, loadMe, now = Date.now }: SessionDeps): SessionStore {
+export function createSessionStore({ storage, tabStorage, loadMe, now = Date.now }: SessionDeps): SessionStore {
   const status = signal<SessionStatus>('starting');
   const me = signal<MeView | null>(null);
   const endedReason = signal<MessageKey | null>(null);
@@ -45,18 +52,40 @@ export function createSessionStore({ storage, loadMe, now = Date.now }: SessionD
   let inFlight: Promise<string> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const accept = (tokens: SessionTokens): void => {
-    access = { token: tokens.accessToken, expiresAt: now() + tokens.expiresIn * 1000 };
-    storage.setItem(REFRESH_TOKEN_KEY, tokens.refreshToken);
+  const schedule = (delayMs: number): void => {
     clearTimeout(timer);
     // A failed timed refresh is retried by the next accessToken() call; a revoked session already signed out.
-    timer = setTimeout(() => void refresh().catch(() => undefined), refreshDelayMs(tokens.expiresIn));
+    timer = setTimeout(() => void refresh().catch(() => undefined), delayMs);
+  };
+
+  const accept = (tokens: SessionTokens): void => {
+    const delay = refreshDelayMs(tokens.expiresIn);
+    access = { token: tokens.accessToken, expiresAt: now() + tokens.expiresIn * 1000 };
+    storage.setItem(REFRESH_TOKEN_KEY, tokens.refreshToken);
+    const sessionId = sessionIdOf(tokens.accessToken);
+    if (sessionId) storage.setItem(SESSION_ID_KEY, sessionId);
+    if (tabStorage && sessionId) {
+      const cached: CachedAccess = { ...access, refreshAt: now() + delay, sessionId };
+      tabStorage.setItem(ACCESS_KEY, JSON.stringify(cached));
+    }
+    schedule(delay);
+  };
+
+  /** Takes this tab's access token from before a reload, if it is of the stored session and has time left. */
+  const resume = (): boolean => {
+    const cached = parseCachedAccess(tabStorage?.getItem(ACCESS_KEY) ?? null);
+    if (!cached || cached.sessionId !== storage.getItem(SESSION_ID_KEY) || !usableOnLoad(cached.expiresAt, now())) return false;
+    access = { token: cached.token, expiresAt: cached.expiresAt };
+    schedule(Math.max(1_000, cached.refreshAt - now()));
+    return true;
   };
 
   const clear = (): void => {
     access = null;
     clearTimeout(timer);
     storage.removeItem(REFRESH_TOKEN_KEY);
+    storage.removeItem(SESSION_ID_KEY);
+    tabStorage?.removeItem(ACCESS_KEY);
     me.value = null;
   };
 
@@ -130,11 +159,14 @@ export function createSessionStore({ storage, loadMe, now = Date.now }: SessionD
     }
     for (let delay = 1_000; ; delay = Math.min(delay * 2, 15_000)) {
       if (!storage.getItem(REFRESH_TOKEN_KEY)) {
+        // Signed out elsewhere (or never in): this tab's access token is of no session any more.
+        tabStorage?.removeItem(ACCESS_KEY);
         status.value = 'signed-out';
         return;
       }
       try {
-        await refresh();
+        // A revoked session answers the kept token's first request with a 401: the refresh then ends it.
+        if (!resume()) await refresh();
         await reloadMe();
         status.value = 'signed-in';
         return;

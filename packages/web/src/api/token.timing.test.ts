@@ -1,5 +1,5 @@
 import t from 'tap';
-import { isFresh, refreshDelayMs } from './token.timing.js';
+import { isFresh, MIN_LEFT_ON_LOAD_MS, refreshDelayMs, usableOnLoad } from './token.timing.js';
 
 t.test('refreshDelayMs: a fifth of the life early, between 5 s and 60 s before expiry', async (t) => {
   t.equal(refreshDelayMs(900), 840_000, 'a 15-minute token: a minute early (the 60 s cap)');
@@ -18,4 +18,13 @@ t.test('isFresh: good until 5 s before expiry', async (t) => {
   t.equal(isFresh(100_000, 94_999), true);
   t.equal(isFresh(100_000, 95_000), false);
   t.equal(isFresh(100_000, 200_000), false);
+});
+
+t.test('usableOnLoad: a reload keeps an access token with more than a minute left', async (t) => {
+  const now = 1_000_000;
+  t.equal(MIN_LEFT_ON_LOAD_MS, 60_000);
+  t.equal(usableOnLoad(now + 14 * 60_000, now), true, 'reloaded a minute after a refresh: no new refresh');
+  t.equal(usableOnLoad(now + 60_001, now), true);
+  t.equal(usableOnLoad(now + 60_000, now), false, 'a minute or less: refresh now');
+  t.equal(usableOnLoad(now - 1, now), false, 'expired');
 });

@@ -13,3 +13,16 @@ export function refreshDelayMs(expiresInSeconds: number): number {
 export function isFresh(expiresAt: number, now: number): boolean {
   return now < expiresAt - 5_000;
 }
+
+/** How much life an access token kept from before a reload must have left to be used instead of refreshing at once. */
+export const MIN_LEFT_ON_LOAD_MS = 60_000;
+
+/**
+ * On page load, whether the tab's access token (expiring at `expiresAt`) is used as it is: with more
+ * than a minute left. A refresh on every load rotates the refresh token, and a page reloaded again
+ * before storing the answer presents the rotated one (the backend's reuse grace covers that; not
+ * refreshing at all is better).
+ */
+export function usableOnLoad(expiresAt: number, now: number): boolean {
+  return expiresAt - now > MIN_LEFT_ON_LOAD_MS;
+}
