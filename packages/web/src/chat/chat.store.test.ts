@@ -194,3 +194,20 @@ t.test('members: opening a conversation names its members and seeds "seen" (as a
   await new Promise((resolve) => setImmediate(resolve));
   t.equal(s.paths.filter((p) => p === `/v1/conversations/${B}/members`).length, 0, 'a named peer is not asked for again');
 });
+
+t.test("members: a group's last sender nobody named yet is named once (the list's preview), a known one is not asked for", async (t) => {
+  const CY = '00000000-0000-4000-8000-000000000003';
+  const s = setup({});
+  const group = (cid: string, last: MessageView): ConversationView => ({ ...conv(cid, last), type: 'group', name: 'Engine room', ownerId: ME, members: [ME, BOB, CY] });
+  s.pages['/v1/conversations'] = { items: [group(A, msg(7, A, CY)), group(B, msg(6, B, BOB))], nextCursor: null };
+  s.pages[`/v1/conversations/${A}/members`] = { items: [ME, BOB, CY].map((userId, i) => ({ userId, nickname: ['Me', 'Bob', 'Cy'][i], lastReadMessageId: null })) };
+  s.chat.users.remember([{ id: BOB, nickname: 'Bob' }]);
+  await s.chat.conversations.refresh();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(
+    s.paths.filter((p) => p.endsWith('/members')),
+    [`/v1/conversations/${A}/members`],
+    'only the group whose last sender (Cy) has no name; Bob is known',
+  );
+  t.equal(s.chat.users.nicknames.value[CY], 'Cy');
+});

@@ -126,12 +126,14 @@ export function createChat(options: ChatOptions) {
       const id = conversations.visibleId.value;
       if (id) untracked(() => void members.load(id));
     }),
-    // Direct chats in the list whose other member has no known name (someone who wrote to us first): each asked once.
+    // Conversations in the list whose title or preview names someone unknown (a direct chat begun by the
+    // other member; a group's last sender): each asked once.
     effect(() => {
       const names = users.nicknames.value;
       const myId = me.value;
+      const unknown = (id: string): boolean => id !== myId && names[id] === undefined;
       const unnamed = conversations.conversations.value
-        .filter((c) => c.type === 'direct' && otherMembers(c, myId).some((id) => names[id] === undefined))
+        .filter((c) => (c.type === 'direct' && otherMembers(c, myId).some(unknown)) || (c.lastMessage !== null && unknown(c.lastMessage.senderId)))
         .map((c) => c.id);
       if (unnamed.length > 0) untracked(() => members.ensure(unnamed));
     }),
