@@ -85,6 +85,12 @@ export const BackendConfigSchema = Type.Object({
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ default: 900, minimum: 10, maximum: 900 }),
   /** Lifetime of a refresh token (each refresh issues a new one with a fresh lifetime). */
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),
+  /**
+   * How long a rotated refresh token may be presented again as an interrupted rotation (the client
+   * lost the answer: a reload, a dropped response) while the token that replaced it was never used:
+   * it is rotated again instead of ending the session as a reuse. 0 = every reuse ends the session.
+   */
+  REFRESH_REUSE_GRACE_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
   /** Fixed window of the sign-in and refresh rate limits. */
   AUTH_RATE_LIMIT_WINDOW_MS: Type.Integer({ default: 60_000, minimum: 1_000 }),
   /** Sign-ins and refreshes per client IP and window. */

@@ -121,6 +121,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     signAccessToken: (claims) => app.jwt.sign(claims),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlMs: config.REFRESH_TOKEN_TTL_DAYS * DAY_MS,
+    refreshReuseGraceMs: config.REFRESH_REUSE_GRACE_MS,
     indexesReady,
     onReuse: (s) => app.log.warn({ sessionId: s.familyId, userId: s.userId }, 'refresh token reused: session revoked'),
   });

@@ -20,6 +20,22 @@ export interface SessionDocument {
   /** When the family started (the sign-in), carried across rotations; absent on older tokens. */
   familyCreatedAt?: Date;
   expiresAt: Date;
+  /** When the token stopped being active by a rotation (the start of its reuse grace). */
+  rotatedAt?: Date;
+  /** The token that replaced it; moved on when an interrupted rotation is repeated. */
+  successorId?: string;
+  /**
+   * Replaced before it was ever presented, by a repeated rotation of its predecessor: the client
+   * never got it (or should not have), so it gets no grace — presenting it is a reuse.
+   */
+  abandoned?: true;
+}
+
+/** How a token leaves `active` by rotation. */
+export interface Rotation {
+  at: Date;
+  successorId: string;
+  abandoned?: true;
 }
 
 /** How expired tokens go (database/database.capabilities.ts decides which). */
@@ -35,10 +51,13 @@ export interface SessionRepository {
   ensureTtlIndex(): Promise<void>;
   insert(session: SessionDocument): Promise<void>;
   findByTokenHash(tokenHash: string): Promise<SessionDocument | null>;
+  findById(id: string): Promise<SessionDocument | null>;
   /** The active token of a family, if the family (the session) is still active. */
   findActiveInFamily(familyId: string, now: Date): Promise<SessionDocument | null>;
   /** Active → rotated; false when the token was no longer active (another writer got there first). */
-  markRotated(id: string): Promise<boolean>;
+  markRotated(id: string, rotation: Rotation): Promise<boolean>;
+  /** Points a rotated token at its new successor (an interrupted rotation repeated). */
+  setSuccessor(id: string, successorId: string): Promise<void>;
   revokeFamily(familyId: string): Promise<void>;
   /** Deletes tokens past their expiry (the purge timer, where there is no TTL index); how many went. */
   deleteExpired(now: Date): Promise<number>;
@@ -83,9 +102,16 @@ export function createSessionRepository(db: Db, collectionName = 'sessions'): Se
     findActiveInFamily(familyId, now) {
       return sessions.findOne({ familyId, status: 'active', expiresAt: { $gt: now } });
     },
-    async markRotated(id) {
+    findById(id) {
+      return sessions.findOne({ _id: id });
+    },
+    async markRotated(id, { at, successorId, abandoned }) {
       // The guard of a rotation on MongoDB (atomic: one of two concurrent refreshes matches).
-      return (await sessions.updateOne({ _id: id, status: 'active' }, { $set: { status: 'rotated' } })).modifiedCount === 1;
+      const set = { status: 'rotated' as const, rotatedAt: at, successorId, ...(abandoned ? { abandoned } : {}) };
+      return (await sessions.updateOne({ _id: id, status: 'active' }, { $set: set })).modifiedCount === 1;
+    },
+    async setSuccessor(id, successorId) {
+      await sessions.updateOne({ _id: id, status: 'rotated' }, { $set: { successorId } });
     },
     async revokeFamily(familyId) {
       await sessions.updateMany({ familyId, status: { $ne: 'revoked' } }, { $set: { status: 'revoked' } });

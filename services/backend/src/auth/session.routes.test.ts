@@ -102,8 +102,8 @@ t.test('refresh rotates: new tokens in the same session, the old refresh token i
   t.equal(third.statusCode, 201, 'the new token works once');
 });
 
-t.test('reuse of a rotated refresh token revokes the whole session', async (t) => {
-  const app = await buildTestApp(t, { setup });
+t.test('reuse of a rotated refresh token revokes the whole session (without a grace)', async (t) => {
+  const app = await buildTestApp(t, { setup, env: { REFRESH_REUSE_GRACE_MS: '0' } });
   const user = await createTestUser(app);
   const first = await loginAs(app, user);
   const second = (await refresh(app, first.refreshToken)).json<{ accessToken: string; refreshToken: string }>();
@@ -115,8 +115,41 @@ t.test('reuse of a rotated refresh token revokes the whole session', async (t) =
   t.equal((await probe(app, `Bearer ${first.accessToken}`)).statusCode, 401);
 });
 
-t.test('two concurrent refreshes with one token: exactly one succeeds, the other revokes the session', async (t) => {
+t.test('a refresh whose answer was lost is repeated within the grace; once the chain moved on, the old token is a theft', async (t) => {
   const app = await buildTestApp(t, { setup });
+  const user = await createTestUser(app);
+  const first = await loginAs(app, user);
+  const lost = (await refresh(app, first.refreshToken)).json<{ refreshToken: string }>();
+  const again = await refresh(app, first.refreshToken);
+  t.equal(again.statusCode, 201, 'the page reloaded before storing the answer: the old token works once more');
+  const kept = again.json<{ accessToken: string; refreshToken: string }>();
+  const next = await refresh(app, kept.refreshToken);
+  t.equal(next.statusCode, 201, 'the session keeps working');
+  t.equal((await probe(app, `Bearer ${kept.accessToken}`)).statusCode, 200);
+  const stolen = await refresh(app, first.refreshToken);
+  t.equal(stolen.statusCode, 401, 'the chain moved on: a reuse');
+  t.equal((await refresh(app, next.json<{ refreshToken: string }>().refreshToken)).statusCode, 401, 'the family is revoked');
+  t.equal((await refresh(app, lost.refreshToken)).statusCode, 401, 'the lost token never works');
+});
+
+t.test('two concurrent refreshes with one token within the grace: both answer, one token lives on', async (t) => {
+  const app = await buildTestApp(t, { setup });
+  const user = await createTestUser(app);
+  for (let round = 0; round < 3; round++) {
+    const session = await loginAs(app, user);
+    const sid = app.jwt.decode<{ sid: string }>(session.accessToken)?.sid;
+    const answers = await Promise.all([refresh(app, session.refreshToken), refresh(app, session.refreshToken)]);
+    t.same(answers.map((a) => a.statusCode), [201, 201], `round ${round}: the later one repeats the rotation`);
+    const hashes = answers.map((a) => hashRefreshToken(a.json<{ refreshToken: string }>().refreshToken));
+    const docs = await app.mongo.db.collection('sessions').find({ familyId: sid, tokenHash: { $in: hashes } }).toArray();
+    t.same(docs.map((d) => d['status'] as string).sort(), ['active', 'rotated'], 'one of the two answers is the live token, the other abandoned');
+    const live = answers[hashes.indexOf(docs.find((d) => d['status'] === 'active')?.['tokenHash'] as string)]?.json<{ refreshToken: string }>();
+    t.equal((await refresh(app, live?.refreshToken)).statusCode, 201, 'the session goes on with the live one');
+  }
+});
+
+t.test('two concurrent refreshes with one token without a grace: exactly one succeeds, the other revokes the session', async (t) => {
+  const app = await buildTestApp(t, { setup, env: { REFRESH_REUSE_GRACE_MS: '0' } });
   const user = await createTestUser(app);
   for (let round = 0; round < 5; round++) {
     const session = await loginAs(app, user);

@@ -1,69 +1,6 @@
 import t from 'tap';
-import { MongoClient } from 'mongodb';
-import { Redis } from 'ioredis';
-import { getInfra, uniqueName } from '@ashchat/testkit';
-import type { Teardown } from '../app.test-support.js';
-import { createPasswordHasher } from '../security/password.hasher.js';
-import { createUserRepository } from '../users/user.repository.js';
-import { createWriteLock } from '../database/write.lock.js';
-import { createSessionRepository, type SessionRepository } from './session.repository.js';
-import { createSessionService } from './session.service.js';
-import { createDeviceRepository } from '../devices/device.repository.js';
 import { hashClientDeviceId } from '../devices/device-id.js';
-
-const DAY_MS = 86_400_000;
-const DEVICE = 'laptop-device-id-0001';
-
-async function setup(t: Teardown, o: { writeLock?: 'redis' | 'none'; wrap?: (sessions: SessionRepository) => SessionRepository } = {}) {
-  const { mongodbUri, redisUri } = await getInfra();
-  const client = await MongoClient.connect(mongodbUri);
-  const db = client.db(uniqueName('sessions_test'));
-  const redis = new Redis(redisUri);
-  t.teardown(async () => {
-    await db.dropDatabase();
-    await client.close();
-    await redis.quit();
-  });
-  const hasher = createPasswordHasher({ memoryCost: 1_024, timeCost: 1, parallelism: 1 });
-  const users = createUserRepository(db);
-  const repository = createSessionRepository(db);
-  await repository.ensureIndexes('purge-timer');
-  const sessions = o.wrap ? o.wrap(repository) : repository;
-  let now = new Date('2026-01-01T00:00:00Z');
-  const reused: string[] = [];
-  const devices = createDeviceRepository(db);
-  await devices.ensureIndexes();
-  const challenges: string[] = [];
-  const service = createSessionService({
-    sessions,
-    users,
-    devices,
-    startChallenge: async ({ deviceIdHash }) => {
-      challenges.push(deviceIdHash);
-      return `challenge-${challenges.length}`;
-    },
-    hasher,
-    withFamilyLock: createWriteLock(redis, { writeLock: o.writeLock ?? 'redis' }, { ttlMs: 5_000, waitMs: 5_000, keyPrefix: uniqueName('lock'), busy: 'SESSION_BUSY' }),
-    signAccessToken: (claims) => JSON.stringify(claims),
-    accessTokenTtlSeconds: 900,
-    refreshTokenTtlMs: 30 * DAY_MS,
-    indexesReady: async () => undefined,
-    onReuse: (s) => reused.push(s.familyId),
-    now: () => now,
-  });
-  await users.insert(
-    { _id: 'u1', email: 'ada@example.org', emailNormalized: 'ada@example.org', nickname: 'Ada', preferredLanguage: 'en', passwordHash: await hasher.hash('right password'), registrationId: 'r1' },
-    now,
-  );
-  await devices.trust({ userId: 'u1', deviceIdHash: hashClientDeviceId(DEVICE), name: 'laptop' }, now);
-  /** Signs Ada in from her trusted device; the tokens. */
-  const signIn = async (extra: { deviceName?: string } = {}) => {
-    const result = await service.login({ email: 'ada@example.org', password: 'right password', deviceId: DEVICE, ...extra });
-    if (result.kind !== 'signed-in') throw new Error('a trusted device was challenged');
-    return result.tokens;
-  };
-  return { service, signIn, challenges, users, devices, reused, db, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
-}
+import { DAY_MS, DEVICE, setup, sidOf } from './session.service.test-support.js';
 
 t.test('a refresh token expires after its lifetime, and each refresh starts a new one', async (t) => {
   const { service, signIn, advance } = await setup(t);
@@ -158,41 +95,56 @@ t.test('purgeExpired deletes the tokens past their expiry (rotated ones included
   await t.rejects(service.refresh(old.refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
 });
 
-t.test('without a lock (the MongoDB plan), a refresh that loses the race for its token ends the family as a reuse', async (t) => {
-  // One writer at a time, interleaved by hand: refresh A has read the token as active and issued its
-  // new token when refresh B of the same token runs from start to end; then A's conditional update
-  // finds the token rotated. On MongoDB the conditional update is the only guard there is.
-  let interleave: (() => Promise<unknown>) | undefined;
-  let raced: Promise<unknown> | undefined;
-  const { service, signIn, reused } = await setup(t, {
-    writeLock: 'none',
-    wrap: (sessions) => ({
-      ...sessions,
-      async insert(session) {
-        await sessions.insert(session);
-        const other = interleave;
-        interleave = undefined;
-        if (other) raced = other();
-      },
-      async markRotated(id) {
-        // A waits for B to finish (B, called while A is inside, finds nothing to wait for).
-        const other = raced;
-        raced = undefined;
-        await other;
-        return sessions.markRotated(id);
-      },
-    }),
+for (const graceMs of [0, 30_000]) {
+  t.test(`without a lock (the MongoDB plan), a refresh that loses the race for its token (grace ${graceMs} ms)`, async (t) => {
+    // One writer at a time, interleaved by hand: refresh A has read the token as active and issued its
+    // new token when refresh B of the same token runs from start to end; then A's conditional update
+    // finds the token rotated. On MongoDB the conditional update is the only guard there is.
+    let interleave: (() => Promise<unknown>) | undefined;
+    let raced: Promise<unknown> | undefined;
+    const { service, signIn, reused } = await setup(t, {
+      writeLock: 'none',
+      graceMs,
+      wrap: (sessions) => ({
+        ...sessions,
+        async insert(session) {
+          await sessions.insert(session);
+          const other = interleave;
+          interleave = undefined;
+          if (other) raced = other();
+        },
+        async markRotated(id, rotation) {
+          // A waits for B to finish (B, called while A is inside, finds nothing to wait for).
+          const other = raced;
+          raced = undefined;
+          await other;
+          return sessions.markRotated(id, rotation);
+        },
+      }),
+    });
+    const first = await signIn();
+    const sid = sidOf(first.accessToken);
+    let b: { refreshToken: string } | undefined;
+    interleave = () => service.refresh(first.refreshToken).then((tokens) => (b = tokens));
+    if (graceMs === 0) {
+      await t.rejects(service.refresh(first.refreshToken), { code: 'INVALID_REFRESH_TOKEN' }, 'A lost the conditional update');
+      t.match(b, { refreshToken: String }, 'B won it');
+      t.same(reused, [sid], 'reported as a reuse');
+      t.equal(await service.isActive('u1', sid), false, 'the family is revoked, the tokens A and B were issued with it');
+      await t.rejects(service.refresh(b?.refreshToken ?? ''), { code: 'INVALID_REFRESH_TOKEN' });
+      return;
+    }
+    // Within the grace the loser repeats the rotation B just made, as the lock's path does.
+    const a = await service.refresh(first.refreshToken);
+    t.match(b, { refreshToken: String }, 'B won the conditional update');
+    t.same(reused, [], 'no reuse');
+    t.equal(await service.isActive('u1', sid), true);
+    await service.refresh(a.refreshToken);
+    await t.rejects(service.refresh(b?.refreshToken ?? ''), { code: 'INVALID_REFRESH_TOKEN' }, 'B’s token, abandoned by the repeat, is a reuse when presented');
+    t.same(reused, [sid]);
+    t.equal(await service.isActive('u1', sid), false);
   });
-  const first = await signIn();
-  const sid = (JSON.parse(first.accessToken) as { sid: string }).sid;
-  let b: unknown;
-  interleave = () => service.refresh(first.refreshToken).then((tokens) => (b = tokens));
-  await t.rejects(service.refresh(first.refreshToken), { code: 'INVALID_REFRESH_TOKEN' }, 'A lost the conditional update');
-  t.match(b, { refreshToken: String }, 'B won it');
-  t.same(reused, [sid], 'reported as a reuse');
-  t.equal(await service.isActive('u1', sid), false, 'the family is revoked, the tokens A and B were issued with it');
-  await t.rejects(service.refresh((b as { refreshToken: string }).refreshToken), { code: 'INVALID_REFRESH_TOKEN' });
-});
+}
 
 t.test('a device verified by a challenge gets its session once, and none for an account being deleted', async (t) => {
   const { service, devices, db } = await setup(t);

@@ -9,6 +9,7 @@ import type { UserScopedCache } from '../user-events/user-scoped.cache.js';
 import type { WithWriteLock } from '../database/write.lock.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import type { SessionDocument, SessionRepository } from './session.repository.js';
+import { createReuseGrace } from './session.grace.js';
 
 /** What an access token says: the user (`sub`) and the session (`sid`, the token family). */
 export interface AccessTokenClaims {
@@ -56,6 +57,8 @@ export interface SessionServiceDeps {
   signAccessToken: (claims: AccessTokenClaims) => string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlMs: number;
+  /** How long a rotated refresh token may be presented again while its successor is unused (session.grace.ts); 0 = never. */
+  refreshReuseGraceMs: number;
   /** Resolves once the sessions' indexes exist (the unique token hash matters before any insert). */
   indexesReady: () => Promise<void>;
   /** Remembers isActive answers; dropped for the user by `onRevoked` (and on every instance by its event). */
@@ -89,7 +92,10 @@ export interface SessionService {
   revokeDeviceSessions(userId: string, deviceId: string): Promise<void>;
   /** Deletes every session document of the user (account deletion; revoke first to close live sockets). */
   deleteAllOf(userId: string): Promise<number>;
-  /** Rotates the refresh token; a rotated token presented again revokes its whole family. */
+  /**
+   * Rotates the refresh token; a rotated token presented again revokes its whole family, unless it is
+   * an interrupted rotation (within the grace, its successor never used): then it is rotated again.
+   */
   refresh(refreshToken: string): Promise<SessionTokens>;
   /** Whether the session (token family) is active and belongs to the user. */
   isActive(userId: string, sessionId: string): Promise<boolean>;
@@ -112,6 +118,13 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
     await d.onRevoked?.(userId, familyId);
   }
   const getDummyHash = (): Promise<string> => (dummyHash ??= d.hasher.hash(newRefreshToken()));
+  const grace = createReuseGrace({ sessions: d.sessions, graceMs: d.refreshReuseGraceMs, now });
+  /** Ends the family of a token presented after its rotation (or whose rotation lost a race); never returns. */
+  async function endFamily(token: SessionDocument, reused: boolean): Promise<never> {
+    await revokeFamily(token.userId, token.familyId);
+    if (reused) d.onReuse?.(token);
+    throw new AppError('INVALID_REFRESH_TOKEN');
+  }
 
   interface Issue {
     userId: string;
@@ -123,10 +136,14 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
     tokenId?: string;
   }
   async function issue(i: Issue): Promise<SessionTokens> {
+    return (await issueWithId(i)).tokens;
+  }
+  async function issueWithId(i: Issue): Promise<{ tokens: SessionTokens; id: string }> {
     const refreshToken = newRefreshToken();
     const createdAt = now();
+    const id = i.tokenId ?? randomUUID();
     await d.sessions.insert({
-      _id: i.tokenId ?? randomUUID(),
+      _id: id,
       familyId: i.familyId,
       userId: i.userId,
       tokenHash: hashRefreshToken(refreshToken),
@@ -138,12 +155,23 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
       expiresAt: new Date(createdAt.getTime() + d.refreshTokenTtlMs),
     });
     const { userId, familyId } = i;
-    return {
-      accessToken: d.signAccessToken({ sub: userId, sid: familyId }),
-      refreshToken,
-      expiresIn: d.accessTokenTtlSeconds,
-      tokenType: 'Bearer',
-    };
+    const tokens: SessionTokens = { accessToken: d.signAccessToken({ sub: userId, sid: familyId }), refreshToken, expiresIn: d.accessTokenTtlSeconds, tokenType: 'Bearer' };
+    return { tokens, id };
+  }
+  /** The next token of the family `token` belongs to. */
+  const issueNext = (token: SessionDocument): Promise<{ tokens: SessionTokens; id: string }> =>
+    issueWithId({
+      userId: token.userId,
+      familyId: token.familyId,
+      deviceId: token.deviceId ?? null,
+      deviceName: token.deviceName,
+      familyCreatedAt: token.familyCreatedAt ?? token.createdAt,
+    });
+  /** Repeats an interrupted rotation of `token` (its unused successor given); the new tokens, or the family ends. */
+  async function rotateAgain(token: SessionDocument, unused: SessionDocument, next: { tokens: SessionTokens; id: string }): Promise<SessionTokens> {
+    if (await grace.takeOver(token, unused, next.id)) return next.tokens;
+    // The successor was presented (or the session ended) meanwhile: the chain moved on, so a reuse after all.
+    return endFamily(token, (await d.sessions.findById(unused._id))?.status === 'rotated');
   }
 
   return {
@@ -221,32 +249,24 @@ export function createSessionService(d: SessionServiceDeps): SessionService {
         const current = await d.sessions.findByTokenHash(tokenHash);
         if (!current || current.status === 'revoked') throw new AppError('INVALID_REFRESH_TOKEN');
         if (current.status === 'rotated') {
-          await revokeFamily(current.userId, current.familyId);
-          d.onReuse?.(current);
-          throw new AppError('INVALID_REFRESH_TOKEN');
+          const unused = await grace.successorOf(current);
+          if (!unused) return endFamily(current, true);
+          return rotateAgain(current, unused, await issueNext(current));
         }
-        if (current.expiresAt.getTime() <= now().getTime()) {
-          await revokeFamily(current.userId, current.familyId);
-          throw new AppError('INVALID_REFRESH_TOKEN');
-        }
+        if (current.expiresAt.getTime() <= now().getTime()) return endFamily(current, false);
         // The new token first: the family never lacks an active token, so its access tokens keep working.
-        const tokens = await issue({
-          userId: current.userId,
-          familyId: current.familyId,
-          deviceId: current.deviceId ?? null,
-          deviceName: current.deviceName,
-          familyCreatedAt: current.familyCreatedAt ?? current.createdAt,
-        });
-        if (!(await d.sessions.markRotated(current._id))) {
+        const next = await issueNext(current);
+        if (!(await d.sessions.markRotated(current._id, { at: now(), successorId: next.id }))) {
           // Rotated or revoked by another writer since the read (a concurrent refresh of the same
-          // token, or a logout): the token was used twice, or the session ended. Either way the
-          // family ends, the token just issued with it.
-          const reused = (await d.sessions.findByTokenHash(tokenHash))?.status === 'rotated';
-          await revokeFamily(current.userId, current.familyId);
-          if (reused) d.onReuse?.(current);
-          throw new AppError('INVALID_REFRESH_TOKEN');
+          // token where there is no lock, or a logout). A rotation that just happened is repeated
+          // like an interrupted one (the lock's path, read above, does the same); anything else
+          // ends the family, the token just issued with it.
+          const again = await d.sessions.findByTokenHash(tokenHash);
+          const unused = again && (await grace.successorOf(again));
+          if (again && unused) return rotateAgain(again, unused, next);
+          return endFamily(current, again?.status === 'rotated');
         }
-        return tokens;
+        return next.tokens;
       });
     },
 
