@@ -18,8 +18,11 @@ export function registrationEmail(registrationId: string): string | null {
   }
 }
 
+/** The notices of the sign-in page (`?notice=`). */
+export type SignInNotice = 'verified' | 'verified-retry' | 'trusted' | 'password-reset' | 'denied';
+
 /** `/sign-in` with the address prefilled and a notice (a catalogue key) shown above the form. */
-export function signInHref(options: { email?: string | null; notice?: 'verified' | 'password-reset' | 'denied' }): string {
+export function signInHref(options: { email?: string | null; notice?: SignInNotice }): string {
   const params = new URLSearchParams();
   if (options.email) params.set('email', options.email);
   if (options.notice) params.set('notice', options.notice);

@@ -6,8 +6,11 @@ import { Button, Notice } from '../app/ui.js';
 import { errorText } from '../i18n/error.text.js';
 import { t } from '../i18n/i18n.js';
 import { AuthCard } from './auth.layout.js';
+import { signInHref } from './auth.storage.js';
 import { usePollWhileMoving } from './code-flow.poll.js';
 import { CodeFlow } from './code-flow.view.js';
+import { passwordMemory } from './password.memory.js';
+import { signInAfterFlow } from './sign-in.request.js';
 
 /**
  * `/device-challenge?challenge=<id>`: the code mailed for a sign-in from a new device (→ signed in).
@@ -32,11 +35,25 @@ export function DeviceChallengeScreen() {
   }, [challengeId]);
   usePollWhileMoving(denyToken ? null : view, reload);
 
+  // A verdict slower than the submit's bounded wait arrives by polling, without tokens: the device is
+  // trusted now, so the password of the sign-in attempt (in memory if this tab made it) signs in.
+  const [signingIn, setSigningIn] = useState(false);
+  const completed = !denyToken && view?.status === 'completed';
+  useEffect(() => {
+    if (!completed || !passwordMemory.has(challengeId)) return;
+    setSigningIn(true);
+    void signInAfterFlow(challengeId).then((result) => {
+      if (result.kind === 'signed-in') navigate('/', { replace: true });
+      else navigate(signInHref({ email: result.kind === 'failed' ? result.email : null, notice: 'trusted' }));
+    });
+  }, [completed]);
+
   const submit = async (code: string) => {
     try {
       const answer = await http.exchange<SessionTokens | DeviceChallengeView>('POST', path, { code }, { auth: false });
       // 201: the device is trusted and signed in.
       if (answer.status === 201 && 'accessToken' in answer.data) {
+        passwordMemory.forget();
         await session.signIn(answer.data);
         navigate('/', { replace: true });
       } else setView(answer.data as DeviceChallengeView);
@@ -64,13 +81,15 @@ export function DeviceChallengeScreen() {
         </>
       ) : !view ? (
         <p class="loading">{t('app.loading')}</p>
+      ) : signingIn ? (
+        <p class="loading" role="status">{t('auth.flow.signingIn')}</p>
       ) : denyToken ? (
         <DenyPanel view={view} path={path} token={denyToken} onView={setView} />
       ) : view.status === 'completed' ? (
         <>
-          <Notice kind="success">{t('auth.signIn.verified')}</Notice>
-          <Link href="/sign-in" class="button button-primary">
-            {t('auth.verify.toSignIn')}
+          <Notice kind="success">{t('auth.challenge.trusted')}</Notice>
+          <Link href={signInHref({ notice: 'trusted' })} class="button button-primary">
+            {t('auth.signIn.submit')}
           </Link>
         </>
       ) : (

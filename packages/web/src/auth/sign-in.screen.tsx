@@ -1,14 +1,17 @@
-import type { DeviceVerificationRequired, SessionTokens } from '@ashchat/contracts';
 import { useState } from 'preact/hooks';
-import { deviceId, deviceName, http, session } from '../api/api.js';
+import { session } from '../api/api.js';
 import { Link, navigate, query } from '../app/router.js';
 import { Button, Field, Notice } from '../app/ui.js';
 import { errorText } from '../i18n/error.text.js';
 import { t, type MessageKey } from '../i18n/i18n.js';
 import { AuthCard } from './auth.layout.js';
+import type { SignInNotice } from './auth.storage.js';
+import { requestSession } from './sign-in.request.js';
 
-const NOTICES: Record<string, MessageKey> = {
+const NOTICES: Record<SignInNotice, MessageKey> = {
   verified: 'auth.signIn.verified',
+  'verified-retry': 'auth.signIn.verifiedRetry',
+  trusted: 'auth.signIn.trusted',
   'password-reset': 'auth.signIn.passwordReset',
   denied: 'auth.signIn.denied',
 };
@@ -20,21 +23,17 @@ export function SignInScreen() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const noticeKey = NOTICES[params.get('notice') ?? ''];
+  const notice = params.get('notice') ?? '';
+  const noticeKey = Object.prototype.hasOwnProperty.call(NOTICES, notice) ? NOTICES[notice as SignInNotice] : undefined;
   const ended = session.endedReason.value;
 
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
-      const body = { email: email.trim(), password, deviceId: deviceId(), deviceName: deviceName() };
-      const answer = await http.exchange<SessionTokens | DeviceVerificationRequired>('POST', '/v1/sessions', body, { auth: false });
-      if (answer.status === 202 && 'challengeId' in answer.data) {
-        navigate(`/device-challenge?challenge=${encodeURIComponent(answer.data.challengeId)}`);
-        return;
-      }
-      // The app leaves for `/` once the session is signed in.
-      await session.signIn(answer.data as SessionTokens);
+      const result = await requestSession({ email: email.trim(), password });
+      // Signed in: the app leaves for `/` by itself.
+      if (result.kind === 'challenge') navigate(`/device-challenge?challenge=${encodeURIComponent(result.challengeId)}`);
     } catch (caught) {
       setError(errorText(caught));
       setBusy(false);

@@ -7,6 +7,7 @@ import { errorText } from '../i18n/error.text.js';
 import { LANGUAGES, language, t, userLanguage } from '../i18n/i18n.js';
 import { AuthCard, fieldErrors } from './auth.layout.js';
 import { rememberRegistrationEmail } from './auth.storage.js';
+import { passwordMemory } from './password.memory.js';
 
 /** `/sign-up`: a registration; the mailed code is confirmed on the verify page. */
 export function SignUpScreen() {
@@ -27,6 +28,8 @@ export function SignUpScreen() {
       const body = { email: email.trim(), password, nickname: nickname.trim(), preferredLanguage };
       const accepted = await http.request<RegistrationAccepted>('POST', '/v1/registrations', body, { auth: false });
       rememberRegistrationEmail(accepted.registrationId, body.email);
+      // In memory only: the verification in this tab then signs in without asking for it again.
+      passwordMemory.remember(accepted.registrationId, { email: body.email, password });
       navigate(`/verify?registration=${encodeURIComponent(accepted.registrationId)}`);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught : new ApiError(0, 'INTERNAL_ERROR', String(caught)));

@@ -9,6 +9,7 @@ import { AuthCard } from './auth.layout.js';
 import { registrationEmail, signInHref } from './auth.storage.js';
 import { CodeFlow } from './code-flow.view.js';
 import { watchRegistration } from './registration.watch.js';
+import { signInAfterFlow } from './sign-in.request.js';
 
 /** `/verify?registration=<id>` (the mail's link lands here): the code, live status, resend. */
 export function VerifyScreen() {
@@ -18,6 +19,7 @@ export function VerifyScreen() {
   const path = `/v1/registrations/${encodeURIComponent(registrationId)}`;
   // A code submitted here that was still being checked (202) completes over the watch: then sign in too.
   const submitted = useRef(false);
+  const [signingIn, setSigningIn] = useState(false);
 
   const reload = async () => {
     try {
@@ -34,7 +36,16 @@ export function VerifyScreen() {
   }, [registrationId]);
 
   useEffect(() => {
-    if (view?.status === 'completed' && submitted.current) navigate(signInHref({ email: registrationEmail(registrationId), notice: 'verified' }));
+    if (view?.status !== 'completed' || !submitted.current) return;
+    submitted.current = false;
+    // The verification trusted this device, so the password typed at sign-up here (still in memory
+    // if this tab made the registration) signs in at once; otherwise the sign-in page asks for it.
+    setSigningIn(true);
+    void signInAfterFlow(registrationId).then((result) => {
+      const email = registrationEmail(registrationId);
+      if (result.kind === 'signed-in') navigate('/', { replace: true });
+      else navigate(signInHref({ email: result.kind === 'failed' ? result.email : email, notice: result.kind === 'failed' ? 'verified-retry' : 'verified' }));
+    });
   }, [view?.status]);
 
   const submit = async (code: string) => {
@@ -67,6 +78,8 @@ export function VerifyScreen() {
         </>
       ) : !view ? (
         <p class="loading">{t('app.loading')}</p>
+      ) : signingIn ? (
+        <p class="loading" role="status">{t('auth.flow.signingIn')}</p>
       ) : view.status === 'completed' ? (
         <>
           <Notice kind="success">{t('auth.verify.completed')}</Notice>
