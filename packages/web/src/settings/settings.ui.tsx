@@ -1,7 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Button } from '../app/ui.js';
-import { t } from '../i18n/i18n.js';
+import { Button, Notice } from '../app/ui.js';
+import { language, t, type MessageKey } from '../i18n/i18n.js';
+import { settingsErrorText } from './settings.errors.js';
+import { formatDate, formatWhen } from './settings.format.js';
+import type { Loaded } from './settings.load.js';
 
 /** One settings section: a card with a heading the page's nav links to. */
 export function Section({ id, title, intro, children }: { id: string; title: string; intro?: string; children: ComponentChildren }) {
@@ -11,6 +14,79 @@ export function Section({ id, title, intro, children }: { id: string; title: str
       {intro && <p class="settings-intro">{intro}</p>}
       {children}
     </section>
+  );
+}
+
+/** A list's state before it has data: its loading line, or its refusal with a Retry button. */
+export function LoadState({ data, error, reload }: Loaded<unknown>) {
+  if (error !== null) {
+    return (
+      <div class="settings-actions">
+        <Notice kind="error">{settingsErrorText(error)}</Notice>
+        <Button type="button" kind="secondary" onClick={reload}>
+          {t('settings.retry')}
+        </Button>
+      </div>
+    );
+  }
+  return data === null ? <p class="loading">{t('settings.loading')}</p> : null;
+}
+
+interface ItemProps {
+  name: string;
+  current: boolean;
+  /** Its times, each as "<label> <how long ago>" with the full date on hover. */
+  times: [label: MessageKey, at: string][];
+  now: number;
+  /** The row's action. */
+  children: ComponentChildren;
+}
+
+/** A row of the sessions or devices list: which device, whether it is this one, when, and what can be done. */
+export function Item({ name, current, times, now, children }: ItemProps) {
+  const lang = language.value;
+  return (
+    <li class="settings-item">
+      <div class="settings-item-text">
+        <p class="settings-item-name">
+          {name} {current && <span class="settings-badge">{t('settings.thisDevice')}</span>}
+        </p>
+        <p class="settings-item-meta">
+          {times.map(([label, at]) => (
+            <span key={label} title={formatDate(at, lang)}>
+              {t(label, { time: formatWhen(at, now, lang) })}
+            </span>
+          ))}
+        </p>
+      </div>
+      {children}
+    </li>
+  );
+}
+
+interface FormProps {
+  onSubmit: () => void | Promise<void>;
+  submit: { label: string; busy: boolean; disabled?: boolean; kind?: 'primary' | 'danger' };
+  children: ComponentChildren;
+}
+
+/** A settings form: its fields, then its submit button on the actions row. */
+export function Form({ onSubmit, submit, children }: FormProps) {
+  return (
+    <form
+      class="form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onSubmit();
+      }}
+    >
+      {children}
+      <div class="settings-actions">
+        <Button type="submit" kind={submit.kind} busy={submit.busy} disabled={submit.disabled}>
+          {submit.label}
+        </Button>
+      </div>
+    </form>
   );
 }
 
