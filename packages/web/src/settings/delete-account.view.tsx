@@ -1,12 +1,11 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api/api.js';
-import { useNow } from '../app/use-now.js';
-import { Button, Field, Notice } from '../app/ui.js';
-import { formatCountdown } from '../auth/code-flow.model.js';
+import { Field, Notice } from '../app/ui.js';
 import { t } from '../i18n/i18n.js';
 import { deleteAccount, deletion } from './account-deletion.store.js';
-import { retryAt, settingsErrorText } from './settings.errors.js';
-import { Section } from './settings.ui.js';
+import { settingsErrorText } from './settings.errors.js';
+import { useGuardedSubmit } from './settings.form.js';
+import { Form, Section } from './settings.ui.js';
 
 const SLOW_MS = 15_000;
 
@@ -14,29 +13,18 @@ const SLOW_MS = 15_000;
 export function DeleteAccountView() {
   const [password, setPassword] = useState('');
   const [confirmed, setConfirmed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
   const running = deletion.value;
-  const now = useNow(blockedUntil !== null || running !== null);
-  const blocked = blockedUntil !== null && blockedUntil > now;
+  const { busy, error, setError, now, blocked, run, formError } = useGuardedSubmit(running !== null);
 
   const submit = async () => {
     if (!confirmed) {
       setError('unconfirmed');
       return;
     }
-    setError(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       await deleteAccount(password);
       setPassword('');
-    } catch (caught) {
-      setError(caught);
-      setBlockedUntil(retryAt(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (running) {
@@ -54,20 +42,12 @@ export function DeleteAccountView() {
   const code = error instanceof ApiError ? error.code : null;
   const passwordError = code === 'WRONG_PASSWORD' ? settingsErrorText(error) : null;
   const confirmError = error === 'unconfirmed' ? t('settings.delete.needConfirm') : null;
-  const limited = code === 'RATE_LIMITED' && blockedUntil !== null;
-  const formError =
-    !error || passwordError || confirmError ? null : limited ? (blocked ? t('settings.retryIn', { time: formatCountdown(blockedUntil - now) }) : null) : settingsErrorText(error);
+  const formText = formError(Boolean(passwordError || confirmError));
 
   return (
     <Section id="delete" title={t('settings.delete.title')} intro={t('settings.delete.intro')}>
-      <form
-        class="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
-        {formError && <Notice kind="error">{formError}</Notice>}
+      <Form onSubmit={submit} submit={{ label: t('settings.delete.submit'), kind: 'danger', busy, disabled: blocked }}>
+        {formText && <Notice kind="error">{formText}</Notice>}
         <Field
           label={t('settings.delete.password')}
           type="password"
@@ -96,12 +76,7 @@ export function DeleteAccountView() {
             </p>
           )}
         </div>
-        <div class="settings-actions">
-          <Button type="submit" kind="danger" busy={busy} disabled={blocked}>
-            {t('settings.delete.submit')}
-          </Button>
-        </div>
-      </form>
+      </Form>
     </Section>
   );
 }

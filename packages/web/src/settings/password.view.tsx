@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
 import { ApiError, http } from '../api/api.js';
-import { useNow } from '../app/use-now.js';
-import { Button, Field, Notice } from '../app/ui.js';
-import { formatCountdown } from '../auth/code-flow.model.js';
+import { Field, Notice } from '../app/ui.js';
 import { t } from '../i18n/i18n.js';
-import { retryAt, settingsErrorText } from './settings.errors.js';
-import { Section } from './settings.ui.js';
+import { settingsErrorText } from './settings.errors.js';
+import { useGuardedSubmit } from './settings.form.js';
+import { Form, Section } from './settings.ui.js';
 
 const MIN_LENGTH = 10;
 
@@ -13,12 +12,8 @@ const MIN_LENGTH = 10;
 export function PasswordView({ onChanged }: { onChanged: () => void }) {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
-  const now = useNow(blockedUntil !== null);
-  const blocked = blockedUntil !== null && blockedUntil > now;
+  const { busy, error, setError, blocked, run, formError } = useGuardedSubmit();
 
   const submit = async () => {
     setDone(false);
@@ -26,41 +21,25 @@ export function PasswordView({ onChanged }: { onChanged: () => void }) {
       setError('too-short');
       return;
     }
-    setError(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       await http.request('PUT', '/v1/me/password', { currentPassword, newPassword });
       setCurrentPassword('');
       setNewPassword('');
       setDone(true);
       onChanged();
-    } catch (caught) {
-      setError(caught);
-      setBlockedUntil(retryAt(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const code = error instanceof ApiError ? error.code : null;
   const currentError = code === 'WRONG_PASSWORD' ? settingsErrorText(error) : null;
   const newError = error === 'too-short' ? t('settings.password.tooShort') : code === 'WEAK_PASSWORD' ? settingsErrorText(error) : null;
-  // A rate limit counts down to when the button works again, then goes away.
-  const limited = code === 'RATE_LIMITED' && blockedUntil !== null;
-  const formError =
-    !error || currentError || newError ? null : limited ? (blocked ? t('settings.retryIn', { time: formatCountdown(blockedUntil - now) }) : null) : settingsErrorText(error);
+  const formText = formError(Boolean(currentError || newError));
 
   return (
     <Section id="password" title={t('settings.password.title')} intro={t('settings.password.intro')}>
-      <form
-        class="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <Form onSubmit={submit} submit={{ label: t('settings.password.submit'), busy, disabled: blocked }}>
         {done && <Notice kind="success">{t('settings.password.changed')}</Notice>}
-        {formError && <Notice kind="error">{formError}</Notice>}
+        {formText && <Notice kind="error">{formText}</Notice>}
         <Field
           label={t('settings.password.current')}
           type="password"
@@ -83,12 +62,7 @@ export function PasswordView({ onChanged }: { onChanged: () => void }) {
           value={newPassword}
           onInput={(e) => setNewPassword(e.currentTarget.value)}
         />
-        <div class="settings-actions">
-          <Button type="submit" busy={busy} disabled={blocked}>
-            {t('settings.password.submit')}
-          </Button>
-        </div>
-      </form>
+      </Form>
     </Section>
   );
 }

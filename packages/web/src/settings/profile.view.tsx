@@ -1,11 +1,11 @@
 import type { MeView } from '@ashchat/contracts';
 import { useEffect, useId, useState } from 'preact/hooks';
 import { ApiError, http, session } from '../api/api.js';
-import { Button, Field, Notice } from '../app/ui.js';
+import { Field, Notice } from '../app/ui.js';
 import { isMessageKey, LANGUAGES, t } from '../i18n/i18n.js';
 import { settingsErrorText } from './settings.errors.js';
 import { languageChoices, profileChanges } from './settings.format.js';
-import { Section } from './settings.ui.js';
+import { Form, Section } from './settings.ui.js';
 
 /** Nickname and preferred language (PATCH /v1/me); the UI switches language as soon as the account has the new one. */
 export function ProfileView({ me }: { me: MeView }) {
@@ -46,13 +46,7 @@ export function ProfileView({ me }: { me: MeView }) {
   const nicknameError = error?.code === 'VALIDATION_FAILED' || error?.code === 'INVALID_TEXT' ? t('settings.profile.invalidNickname') : null;
   return (
     <Section id="profile" title={t('settings.profile.title')} intro={t('settings.profile.intro', { email: me.email })}>
-      <form
-        class="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <Form onSubmit={submit} submit={{ label: t('settings.profile.save'), busy }}>
         {error && !nicknameError && <Notice kind="error">{settingsErrorText(error)}</Notice>}
         {result && <Notice kind={result.kind}>{result.text}</Notice>}
         <Field
@@ -90,12 +84,7 @@ export function ProfileView({ me }: { me: MeView }) {
             {t('settings.profile.languageHint')}
           </p>
         </div>
-        <div class="settings-actions">
-          <Button type="submit" busy={busy}>
-            {t('settings.profile.save')}
-          </Button>
-        </div>
-      </form>
+      </Form>
     </Section>
   );
 }
