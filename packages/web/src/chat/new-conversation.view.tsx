@@ -1,4 +1,5 @@
 import type { UserSummary } from '@ashchat/contracts';
+import type { ComponentChildren } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import { navigate } from '../app/router.js';
 import { Button, Field, Notice } from '../app/ui.js';
@@ -7,15 +8,18 @@ import { t } from '../i18n/i18n.js';
 import type { Chat } from './chat.store.js';
 import { UserPicker } from './user-picker.view.js';
 
-/** "New chat": pick a user by nickname, open (or create) the direct conversation with them. */
-export function NewDirectView({ chat, onClose }: { chat: Chat; onClose(): void }) {
+/**
+ * Opens what `start` gives (the panel closes, the conversation shows); busy meanwhile, and a refusal
+ * is shown in the panel.
+ */
+function useOpen(onClose: () => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  async function open(u: UserSummary): Promise<void> {
+  async function open(start: () => Promise<{ id: string }>): Promise<void> {
     setBusy(true);
     setError(null);
     try {
-      const c = await chat.conversations.startDirect(u.id);
+      const c = await start();
       onClose();
       navigate(`/c/${c.id}`);
     } catch (e) {
@@ -24,17 +28,32 @@ export function NewDirectView({ chat, onClose }: { chat: Chat; onClose(): void }
       setBusy(false);
     }
   }
+  return { busy, error, open };
+}
+
+/** The panel in place of the conversation list, titled, with its Cancel. */
+function NewPanel({ id, title, onClose, children }: { id: string; title: string; onClose(): void; children: ComponentChildren }) {
   return (
-    <section class="new-panel" aria-labelledby="new-direct-title">
+    <section class="new-panel" aria-labelledby={id}>
       <header class="new-panel-header">
-        <h2 id="new-direct-title">{t('chat.newDirect.title')}</h2>
+        <h2 id={id}>{title}</h2>
         <button type="button" class="button button-link" onClick={onClose}>
           {t('chat.new.cancel')}
         </button>
       </header>
-      {error && <Notice kind="error">{error}</Notice>}
-      <UserPicker chat={chat} exclude={[]} onPick={(u) => void open(u)} busy={busy} />
+      {children}
     </section>
+  );
+}
+
+/** "New chat": pick a user by nickname, open (or create) the direct conversation with them. */
+export function NewDirectView({ chat, onClose }: { chat: Chat; onClose(): void }) {
+  const { busy, error, open } = useOpen(onClose);
+  return (
+    <NewPanel id="new-direct-title" title={t('chat.newDirect.title')} onClose={onClose}>
+      {error && <Notice kind="error">{error}</Notice>}
+      <UserPicker chat={chat} exclude={[]} onPick={(u) => void open(() => chat.conversations.startDirect(u.id))} busy={busy} />
+    </NewPanel>
   );
 }
 
@@ -43,29 +62,10 @@ export function NewGroupView({ chat, onClose }: { chat: Chat; onClose(): void })
   const listId = useId();
   const [name, setName] = useState('');
   const [members, setMembers] = useState<UserSummary[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  async function create(): Promise<void> {
-    setBusy(true);
-    setError(null);
-    try {
-      const c = await chat.conversations.createGroup(name.trim(), members.map((u) => u.id));
-      onClose();
-      navigate(`/c/${c.id}`);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, open } = useOpen(onClose);
+  const create = () => open(() => chat.conversations.createGroup(name.trim(), members.map((u) => u.id)));
   return (
-    <section class="new-panel" aria-labelledby="new-group-title">
-      <header class="new-panel-header">
-        <h2 id="new-group-title">{t('chat.newGroup.title')}</h2>
-        <button type="button" class="button button-link" onClick={onClose}>
-          {t('chat.new.cancel')}
-        </button>
-      </header>
+    <NewPanel id="new-group-title" title={t('chat.newGroup.title')} onClose={onClose}>
       <form
         class="form"
         onSubmit={(e) => {
@@ -95,6 +95,6 @@ export function NewGroupView({ chat, onClose }: { chat: Chat; onClose(): void })
           {t('chat.newGroup.create')}
         </Button>
       </form>
-    </section>
+    </NewPanel>
   );
 }
