@@ -51,6 +51,8 @@ t.test('sign-up verified in the same tab signs in at once; the mail link in a ne
 
   const grace = await h.person('Grace');
   const { mailText } = await signUpForm(h, grace);
+  // The verify page's first read answered (its field shows) before leaving it, or that read is cut off.
+  await grace.page.getByLabel('Verification code', { exact: true }).waitFor();
   // A new document (as a click in the mail opens): the page's memory is gone with the old one.
   await grace.page.goto(verifyLinkFromMail(mailText, h.base));
   await grace.page.getByLabel('Verification code', { exact: true }).fill(codeFromMail({ Text: mailText }));
