@@ -57,6 +57,26 @@ export const ERROR_CATALOGUE = {
   DIRECT_CONVERSATION_FIXED: { status: 409, message: 'A direct conversation keeps its two members.' },
   OWNER_CANNOT_LEAVE: { status: 409, message: 'The owner cannot leave a group that has other members.' },
   MESSAGE_DELETED: { status: 409, message: 'The message was deleted.' },
+  INVALID_EMOJI: { status: 400, message: 'A reaction is exactly one emoji.' },
+  REACTION_LIMIT_REACHED: { status: 409, message: 'This message has as many different reactions as it can take; react with one of them.' },
+  // Files (files/): attachments and avatars.
+  ATTACHMENT_TOO_LARGE: { status: 413, message: 'The file is larger than allowed.' },
+  ATTACHMENT_NOT_FOUND: { status: 404, message: 'No such attachment in this conversation.' },
+  ATTACHMENT_UNAVAILABLE: { status: 409, message: 'An attachment was already sent, or was not uploaded by the sender into this conversation.' },
+  FILE_MISSING: { status: 400, message: 'Send one file as multipart/form-data (field "file").' },
+  IMAGE_REQUIRED: { status: 415, message: 'The file is not an image this server accepts (png, jpeg, gif, webp).' },
+  IMAGE_TOO_LARGE: { status: 422, message: 'The image has too many pixels.' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is not satisfiable.' },
+  AVATAR_NOT_FOUND: { status: 404, message: 'The user has no avatar.' },
+  // Message search: a query needs at least one word of two or more characters.
+  INVALID_SEARCH_QUERY: { status: 400, message: 'The search needs at least one word of two or more characters.' },
+  // Same answer for an unknown id and a message of another conversation: neither reveals the other.
+  REPLY_TARGET_NOT_FOUND: { status: 400, message: 'replyTo names no message of this conversation.' },
+  // Mute and block. USER_BLOCKED does not say who blocked whom: the direct conversation is visible to both anyway.
+  USER_BLOCKED: { status: 403, message: 'You cannot message this user.' },
+  SELF_BLOCK: { status: 400, message: 'You cannot block yourself.' },
+  USER_NOT_FOUND: { status: 404, message: 'No such user.' },
+  MUTE_IN_PAST: { status: 400, message: 'A mute must end in the future (or be null: until unmuted).' },
   // WebSocket frames (/v1/ws): a frame whose `type` the protocol does not know; presence not served by this instance.
   UNKNOWN_FRAME_TYPE: { status: 400, message: 'Unknown frame type.' },
   PRESENCE_UNAVAILABLE: { status: 503, message: 'Presence is not available right now; retry later.' },

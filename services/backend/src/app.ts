@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { Server } from 'node:http';
 import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from '@ashchat/messaging';
-import { AJV_TEXT_FORMATS } from '@ashchat/contracts';
+import { AJV_EMOJI_FORMAT, AJV_TEXT_FORMATS } from '@ashchat/contracts';
 import type { BackendConfig } from './config.js';
 import { clientErrorHandler, httpServerTimeouts, loggerOptions } from '@ashchat/service-kit';
 import mongoPlugin from './plugins/mongo.plugin.js';
@@ -23,7 +23,11 @@ import devicesPlugin from './devices/devices.plugin.js';
 import registrationPlugin, { type RegistrationTestOptions } from './registration/registration.plugin.js';
 import passwordsPlugin, { type PasswordResetTestOptions } from './passwords/passwords.plugin.js';
 import chatPlugin from './chat/chat.plugin.js';
+import filesPlugin from './files/files.plugin.js';
+import searchPlugin from './search/search.plugin.js';
+import relationsPlugin from './relations/relations.plugin.js';
 import accountDeletionPlugin, { type AccountDeletionTestOptions } from './account-deletion/account-deletion.plugin.js';
+import digestPlugin, { type DigestTestOptions } from './digest/digest.plugin.js';
 import userEventsPlugin from './user-events/user-events.plugin.js';
 import wsPlugin from './realtime/ws.plugin.js';
 import presencePlugin from './realtime/presence.plugin.js';
@@ -47,6 +51,8 @@ export interface AppOptions {
   passwordReset?: PasswordResetTestOptions;
   /** Test switches for the account-deletion saga (batch size, effects, background loops). */
   accountDeletion?: AccountDeletionTestOptions;
+  /** Test switches for the digest saga (event and reply consumption, background loops, mutes). */
+  digest?: DigestTestOptions;
 }
 
 /**
@@ -75,10 +81,10 @@ export function fastifyOptions(
       disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
     }),
     // The text rule's formats (@ashchat/contracts): without them Ajv refuses to compile the schemas.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, formats: AJV_TEXT_FORMATS } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, formats: { ...AJV_TEXT_FORMATS, ...AJV_EMOJI_FORMAT } } },
     // Answers are not checked against the rule (text stored before it must stay readable); the
     // serializer's Ajv (for unions) just needs to know the formats.
-    serializerOpts: { ajv: { formats: { text: true, line: true, 'display-name': true } } },
+    serializerOpts: { ajv: { formats: { text: true, line: true, 'display-name': true, emoji: true } } },
     ...overrides,
   };
 }
@@ -131,8 +137,14 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   });
   await app.register(sessionRoutes);
   await app.register(userRoutes);
+  // Before chat: chat asks it about blocks (direct chats) and shows mutes in its views.
+  await app.register(relationsPlugin);
+  // Before chat, which claims attachments on send (files/).
+  await app.register(filesPlugin);
   await app.register(chatPlugin);
+  await app.register(searchPlugin);
   await app.register(accountDeletionPlugin, { ...opts.accountDeletion });
+  await app.register(digestPlugin, { ...opts.digest });
   // After the API: the web client answers only what no route matched.
   await app.register(webClientPlugin);
 }
