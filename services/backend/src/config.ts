@@ -157,6 +157,15 @@ export const BackendConfigSchema = Type.Object({
    * Member changes drop it at once on every instance; this bounds a lost event. 0 = off.
    */
   MEMBERSHIP_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
+  /**
+   * Message search on servers without a text index (FerretDB): how many of the newest messages one
+   * request looks at, at most; the answer says `complete: false` when it stopped there.
+   */
+  SEARCH_SCAN_LIMIT: Type.Integer({ default: 5_000, minimum: 1, maximum: 1_000_000 }),
+  /** Missed-message mail: how long a user with unread messages must have been offline before it goes out. */
+  DIGEST_DELAY_MS: Type.Integer({ default: 900_000, minimum: 100, maximum: 86_400_000 }),
+  /** After a digest mail, how long before the next one may go out (one mail per period). */
+  DIGEST_PERIOD_MS: Type.Integer({ default: 3_600_000, minimum: 100, maximum: 604_800_000 }),
   /** Nickname searches per user and minute: a search enumerates users, so it is bounded like a sign-in. */
   USER_SEARCH_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   /** How often an instance deletes expired refresh tokens, where no TTL index does (database/database.capabilities.ts). */
@@ -180,6 +189,16 @@ export const BackendConfigSchema = Type.Object({
    * own build (packages/web/dist). The backend starts without it and answers `/` with 503 until it exists.
    */
   WEB_CLIENT_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** Largest file one upload may carry (POST …/attachments); a bigger one is refused with 413 and nothing is stored. */
+  ATTACHMENT_MAX_BYTES: Type.Integer({ default: 10 * 1024 * 1024, minimum: 1_024, maximum: 1024 * 1024 * 1024 }),
+  /** Largest avatar upload (PUT /v1/me/avatar), before it is resized. */
+  AVATAR_MAX_BYTES: Type.Integer({ default: 2 * 1024 * 1024, minimum: 1_024, maximum: 64 * 1024 * 1024 }),
+  /** Images with more pixels are refused before decoding (decompression bombs): 50 megapixels by default. */
+  IMAGE_MAX_PIXELS: Type.Integer({ default: 50_000_000, minimum: 1_024, maximum: 1_000_000_000 }),
+  /** An upload not sent with a message within this long is deleted by the sweep. */
+  ATTACHMENT_UNSENT_TTL_MS: Type.Integer({ default: 86_400_000, minimum: 1_000 }),
+  /** How often an instance sweeps unsent uploads and finishes interrupted file deletions. */
+  ATTACHMENT_SWEEP_INTERVAL_MS: Type.Integer({ default: 600_000, minimum: 100 }),
   /** Trust X-Forwarded-* (set when running behind a reverse proxy). */
   TRUST_PROXY: Type.Boolean({ default: false }),
 });

@@ -60,6 +60,8 @@ export interface ConversationRepository {
    * number (the user's conversations, then which of the ids are members of one of them).
    */
   sharingAConversation(userId: string, userIds: readonly string[]): Promise<Set<string>>;
+  /** Every conversation the user is a member of (message search asks in which ones to look). */
+  conversationIdsOf(userId: string): Promise<ObjectId[]>;
   /** The user's memberships, most recent activity first, strictly after `after`. */
   pageForUser(userId: string, after: ActivityCursor | undefined, limit: number): Promise<MembershipDocument[]>;
   /** Moves every member's lastActivityAt forward to `now`. */
@@ -185,6 +187,11 @@ export function createConversationRepository(db: Db): ConversationRepository {
       // distinct: at most userIds.length answers, however many conversations the users share.
       const shared = await members.distinct('userId', { conversationId: { $in: mine.map((m) => m.conversationId) }, userId: { $in: others } });
       return new Set(shared);
+    },
+    async conversationIdsOf(userId) {
+      // Index-only on MongoDB (members_user_activity starts with userId and holds conversationId).
+      const docs = await members.find({ userId }, { projection: { _id: 0, conversationId: 1 } }).toArray();
+      return docs.map((d) => d.conversationId);
     },
     pageForUser(userId, after, limit) {
       const filter: Filter<MembershipDocument> = after
