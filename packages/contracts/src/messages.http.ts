@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { described, IsoDateTime, TextString, Uuid } from './common.schema.js';
+import { MessageReaction } from './reaction.schema.js';
+import { AttachmentIds, MessageAttachment } from './files.http.js';
 
 const EXAMPLE_CONVERSATION_ID = '665f1c2ab3d4e5f6a7b8c9d0';
 const EXAMPLE_MESSAGE_ID = '665f1c9eb3d4e5f6a7b8c9e1';
@@ -31,6 +33,9 @@ const MessageBodyText = TextString({
   examples: ['Hello, Ada!'],
 });
 
+/** As stored and shown: empty for a message of attachments only. */
+const MessageViewText = TextString({ maxLength: 4000, description: 'The text of the message, at most 4000 characters', examples: ['Hello, Ada!'] });
+
 export const ClientMessageId = Type.String({
   minLength: 1,
   maxLength: 64,
@@ -40,16 +45,46 @@ export const ClientMessageId = Type.String({
   examples: ['c0a8012e-5b1f-4c3a-9d2e-7f6a5b4c3d2e'],
 });
 
+/** How many graphemes of the original a reply's quote keeps. */
+export const QUOTE_EXCERPT_GRAPHEMES = 140;
+
+export const Quote = Type.Object(
+  {
+    id: described(ObjectIdString, 'The message replied to (same conversation)'),
+    senderId: described(Uuid, 'Who sent the message replied to'),
+    excerpt: Type.Union([TextString({ maxLength: 4000, description: 'The first 140 graphemes of its text' }), Type.Null()], {
+      description: 'The start of the text replied to; null once that message is deleted',
+    }),
+    deleted: Type.Boolean({ description: 'true once the message replied to is deleted (resolved when the reply is read)' }),
+  },
+  {
+    // Inlined in MessageView (no $id): MessageView also travels inline in WebSocket frames, where no $ref resolves.
+    description: 'The message a reply answers, as a short quote.',
+    examples: [{ id: EXAMPLE_MESSAGE_ID, senderId: EXAMPLE_USER_ID, excerpt: 'Hello, Ada!', deleted: false }],
+  },
+);
+export type Quote = Static<typeof Quote>;
+
 export const MessageView = Type.Object(
   {
     id: described(ObjectIdString, 'Identifies the message; ids grow with the time of sending'),
     conversationId: described(ObjectIdString, 'The conversation the message belongs to'),
     senderId: described(Uuid, 'The user who sent it'),
     clientMessageId: ClientMessageId,
-    body: Type.Union([MessageBodyText, Type.Null()], { description: 'The text; null once the message is deleted' }),
+    body: Type.Union([MessageViewText, Type.Null()], { description: 'The text; null once the message is deleted (empty for a message of attachments only)' }),
     createdAt: IsoDateTime,
     editedAt: Type.Union([IsoDateTime, Type.Null()], { description: 'When the sender last edited it; null if never' }),
     deletedAt: Type.Union([IsoDateTime, Type.Null()], { description: 'When the sender deleted it; null unless deleted' }),
+    reactions: Type.Array(MessageReaction, {
+      description:
+        'Emojis on the message, first-used first, with counts and whether the caller reacted; empty once deleted. Empty in `message.edited` events: keep the reactions you have (`reaction.updated` keeps them current)',
+    }),
+    attachments: Type.Array(MessageAttachment, { description: 'Files sent with the message; empty when none and once deleted' }),
+    replyTo: Type.Union([Quote, Type.Null()], { description: 'The message this one replies to, quoted; null if it is no reply' }),
+    mentions: Type.Array(Uuid, {
+      uniqueItems: true,
+      description: 'Members named as `@nickname` in the body (resolved at sending and at each edit; empty once deleted)',
+    }),
   },
   {
     $id: 'MessageView',
@@ -64,6 +99,10 @@ export const MessageView = Type.Object(
         createdAt: '2026-01-01T12:00:00.000Z',
         editedAt: null,
         deletedAt: null,
+        reactions: [{ emoji: '👍', count: 2, me: true }],
+        attachments: [],
+        replyTo: null,
+        mentions: [],
       },
     ],
   },
@@ -71,12 +110,22 @@ export const MessageView = Type.Object(
 export type MessageView = Static<typeof MessageView>;
 
 export const SendMessageBody = Type.Object(
-  { body: MessageBodyText, clientMessageId: ClientMessageId },
+  {
+    body: Type.Optional(described(MessageBodyText, 'The text of the message, 1–4000 characters, not only whitespace; may be left out when `attachmentIds` is given')),
+    clientMessageId: ClientMessageId,
+    attachmentIds: Type.Optional(AttachmentIds),
+    replyTo: Type.Optional(
+      described(ObjectIdString, 'Replies to this message of the same conversation (REPLY_TARGET_NOT_FOUND otherwise); a deleted one may be replied to'),
+    ),
+  },
   {
     $id: 'SendMessageBody',
     additionalProperties: false,
-    description: 'A new message. The sender is the authenticated user.',
-    examples: [{ body: 'Hello, Ada!', clientMessageId: 'c0a8012e-5b1f-4c3a-9d2e-7f6a5b4c3d2e' }],
+    description: 'A new message. The sender is the authenticated user. `@nickname` in the body mentions that member.',
+    examples: [
+      { body: 'Hello, Ada!', clientMessageId: 'c0a8012e-5b1f-4c3a-9d2e-7f6a5b4c3d2e' },
+      { body: '@Ada Lovelace agreed!', clientMessageId: 'c0a8012e-5b1f-4c3a-9d2e-7f6a5b4c3d2f', replyTo: EXAMPLE_MESSAGE_ID },
+    ],
   },
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
@@ -129,11 +178,12 @@ export const ReadState = Type.Object(
     conversationId: described(ObjectIdString, 'The conversation'),
     lastReadMessageId: Type.Union([ObjectIdString, Type.Null()], { description: 'The read marker: the newest message read; null if none' }),
     unreadCount: Type.Integer({ minimum: 0, description: 'Messages of others after the read marker (deleted ones excluded)', examples: [0] }),
+    unreadMentionCount: Type.Integer({ minimum: 0, description: 'Of those, the ones that mention the user', examples: [0] }),
   },
   {
     $id: 'ReadState',
     description: 'Where the user has read a conversation up to.',
-    examples: [{ conversationId: EXAMPLE_CONVERSATION_ID, lastReadMessageId: EXAMPLE_MESSAGE_ID, unreadCount: 0 }],
+    examples: [{ conversationId: EXAMPLE_CONVERSATION_ID, lastReadMessageId: EXAMPLE_MESSAGE_ID, unreadCount: 0, unreadMentionCount: 0 }],
   },
 );
 export type ReadState = Static<typeof ReadState>;

@@ -1,8 +1,10 @@
 import type { ConversationView, MessageView } from '@ashchat/contracts';
 import type { ConversationDocument } from './conversation.repository.js';
 import type { MessageDocument } from './message.repository.js';
+import { toQuote, type QuotedStates } from './message.quote.js';
 
-export const toMessageView = (m: MessageDocument): MessageView => ({
+/** `quoted`: the originals' current state (readQuotedStates); without it a quote shows as stored. */
+export const toMessageView = (m: MessageDocument, quoted?: QuotedStates): MessageView => ({
   id: m._id.toHexString(),
   conversationId: m.conversationId.toHexString(),
   senderId: m.senderId,
@@ -11,6 +13,12 @@ export const toMessageView = (m: MessageDocument): MessageView => ({
   createdAt: m.createdAt.toISOString(),
   editedAt: m.editedAt?.toISOString() ?? null,
   deletedAt: m.deletedAt?.toISOString() ?? null,
+  // Per reader, so filled in by the reaction service where a reader is known (pages, edits); none otherwise.
+  reactions: [],
+  replyTo: toQuote(m.replyTo, quoted),
+  mentions: m.deletedAt ? [] : (m.mentions ?? []),
+  // A deleted message's files are deleted with it (files/).
+  attachments: m.deletedAt ? [] : (m.attachments ?? []),
 });
 
 export interface ConversationState {
@@ -19,6 +27,11 @@ export interface ConversationState {
   lastActivityAt: Date;
   lastMessage: MessageDocument | null;
   unreadCount: number;
+  unreadMentionCount: number;
+  /** The caller's mute in force (relations/), if any: `until` null is until unmuted. */
+  mute?: { until: Date | null } | undefined;
+  /** The state of the message lastMessage quotes, if it is a reply. */
+  quoted?: QuotedStates | undefined;
 }
 
 export const toConversationView = (s: ConversationState): ConversationView => ({
@@ -29,6 +42,9 @@ export const toConversationView = (s: ConversationState): ConversationView => ({
   members: s.members,
   createdAt: s.conversation.createdAt.toISOString(),
   lastActivityAt: s.lastActivityAt.toISOString(),
-  lastMessage: s.lastMessage ? toMessageView(s.lastMessage) : null,
+  lastMessage: s.lastMessage ? toMessageView(s.lastMessage, s.quoted) : null,
   unreadCount: s.unreadCount,
+  unreadMentionCount: s.unreadMentionCount,
+  muted: s.mute !== undefined,
+  mutedUntil: s.mute?.until?.toISOString() ?? null,
 });

@@ -42,7 +42,7 @@ t.test('messages, receipts and typing over WebSocket', async (t) => {
     await bobWs.next(isNew(sent.id));
     bobWs.send({ type: 'message.read', requestId: 'r1', conversationId, upTo: sent.id });
     const ack = await bobWs.nextOf('ack', 'r1');
-    t.same(ack.result, { conversationId, lastReadMessageId: sent.id, unreadCount: 0 });
+    t.same(ack.result, { conversationId, lastReadMessageId: sent.id, unreadCount: 0, unreadMentionCount: 0 });
     const receipt = await adaPhone.next((f) => f.type === 'receipt.updated' && f.lastReadMessageId === sent.id);
     t.match(receipt, { conversationId, userId: bob.id });
   });

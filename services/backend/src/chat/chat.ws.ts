@@ -8,6 +8,7 @@ import type { AccessReader } from './conversation.access.js';
 import type { ConversationRepository } from './conversation.repository.js';
 import type { MessageService } from './message.service.js';
 import type { ResumeReader } from './resume.reader.js';
+import type { BlockReader } from '../relations/block.service.js';
 
 export interface ChatFramesDeps {
   messages: Pick<MessageService, 'send' | 'markRead'>;
@@ -17,6 +18,8 @@ export interface ChatFramesDeps {
   resumeReader: ResumeReader;
   /** Who may follow whose presence: users sharing a conversation. */
   conversations: Pick<ConversationRepository, 'sharingAConversation'>;
+  /** Blocks (relations/): no typing and no presence between the two users of a block. */
+  blocks?: Pick<BlockReader, 'blockedWith'>;
   /** Presence is optional: served only when its plugin is registered. */
   presence: () => WsPresence | undefined;
   log: { warn(obj: object, msg: string): void };
@@ -34,7 +37,8 @@ export interface ChatFramesDeps {
  */
 export function registerChatFrames(frames: WsFrames, deps: ChatFramesDeps): void {
   frames.handle('message.send', async (out, conn, frame) => {
-    const result = await deps.messages.send(userOf(conn), frame.conversationId, { body: frame.body, clientMessageId: frame.clientMessageId });
+    const { body, clientMessageId, replyTo } = frame;
+    const result = await deps.messages.send(userOf(conn), frame.conversationId, { body, clientMessageId, ...(replyTo === undefined ? {} : { replyTo }) });
     out.ack(conn, frame.requestId, result);
   });
   frames.handle('message.read', async (out, conn, frame) => {
@@ -49,10 +53,17 @@ export function registerChatFrames(frames: WsFrames, deps: ChatFramesDeps): void
     createPresenceSubscribe({
       presence: deps.presence,
       bus: deps.bus,
-      sharing: (userId, userIds) => deps.conversations.sharingAConversation(userId, userIds),
+      sharing: (userId, userIds) => sharingUnblocked(deps, userId, userIds),
       log: deps.log,
     }),
   );
+}
+
+/** Who of `userIds` the user may follow: sharing a conversation, and no block either way (then they are `unavailable`, like strangers). */
+async function sharingUnblocked(deps: ChatFramesDeps, userId: string, userIds: readonly string[]): Promise<Set<string>> {
+  const [sharing, blocked] = await Promise.all([deps.conversations.sharingAConversation(userId, userIds), deps.blocks?.blockedWith(userId)]);
+  for (const id of blocked ?? []) sharing.delete(id);
+  return sharing;
 }
 
 /** The last typing frame relayed per connection (`<state>:<conversationId>`) and when, for the throttle. */
@@ -77,8 +88,10 @@ function createTyping(deps: ChatFramesDeps): FrameHandler<'typing.start' | 'typi
     // Members only (CONVERSATION_NOT_FOUND otherwise), from the same cached answer a send uses.
     const { members } = await deps.access(userId, conversationId);
     const event: TypingEvent = { type: 'typing', conversationId, userId, state, expiresInMs: deps.typingTtlMs };
+    // Not to users of a block with the typer, in any conversation (typing tells that someone is there).
+    const blocked = deps.blocks ? await deps.blocks.blockedWith(userId) : undefined;
     await deps.bus.publish(
-      members.filter((m) => m !== userId),
+      members.filter((m) => m !== userId && !blocked?.has(m)),
       event,
     );
     relayed.set(conn, { key, at: t });

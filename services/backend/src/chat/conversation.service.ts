@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import type { ChatEvent, ConversationView, CreateConversationBody, MemberList, MemberView } from '@ashchat/contracts';
+import type { ChatEvent, ChatMessageCreated, ConversationView, CreateConversationBody, MemberList, MemberView } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { UserRepository } from '../users/user.repository.js';
 import { createAccessReader, type AccessReader } from './conversation.access.js';
@@ -7,6 +7,10 @@ import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
 import { toConversationView } from './chat.view.js';
 import { directKey, type ConversationDocument, type ConversationRepository, type MembershipDocument } from './conversation.repository.js';
 import type { MessageRepository } from './message.repository.js';
+import type { MuteService } from '../relations/mute.service.js';
+import type { BlockReader } from '../relations/block.service.js';
+import { readQuotedStates } from './message.quote.js';
+import type { MessageAttachments } from '../files/message-attachments.js';
 
 export interface ChatServiceDeps {
   conversations: ConversationRepository;
@@ -19,6 +23,14 @@ export interface ChatServiceDeps {
   access?: AccessReader;
   /** Resolves once the indexes exist: the idempotent writes rest on the unique ones. */
   indexesReady?: () => Promise<void>;
+  /** Publishes `chat.message.created` (ids only) for the digest; never throws, never waits for the broker. */
+  messageEvents?: { published(event: Omit<ChatMessageCreated, 'type'>): Promise<void> };
+  /** Files sent with messages (files/): claimed on send, deleted with the message. */
+  attachments?: MessageAttachments;
+  /** Mutes (relations/): the caller's views say which conversations are muted. */
+  mutes?: Pick<MuteService, 'activeMutes'>;
+  /** Blocks (relations/): no direct conversation, and no send into one, between users of a block. */
+  blocks?: Pick<BlockReader, 'blockedBetween'>;
   clock?: () => Date;
 }
 
@@ -58,18 +70,27 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
   /** The caller's view of the given memberships (one conversation each), in their order. */
   async function views(userId: string, memberships: readonly MembershipDocument[]): Promise<ConversationView[]> {
     const ids = memberships.map((m) => m.conversationId);
-    const [docs, membersOf, markers] = await Promise.all([conversations.findByIds(ids), conversations.membersOf(ids), conversations.readMarkers(userId, ids)]);
+    const [docs, membersOf, markers, mutes] = await Promise.all([
+      conversations.findByIds(ids),
+      conversations.membersOf(ids),
+      conversations.readMarkers(userId, ids),
+      deps.mutes?.activeMutes(userId, clock()),
+    ]);
     const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
     const result = await Promise.all(
       memberships.map(async (m) => {
         const key = m.conversationId.toHexString();
         const conversation = byId.get(key);
         if (!conversation) return null;
-        const [lastMessage, unreadCount] = await Promise.all([
+        const [lastMessage, unreadCount, unreadMentionCount] = await Promise.all([
           messages.latest(m.conversationId),
           messages.countUnread(m.conversationId, userId, markers.get(key)),
+          messages.countUnreadMentions(m.conversationId, userId, markers.get(key)),
         ]);
-        return toConversationView({ conversation, members: membersOf.get(key) ?? [], lastActivityAt: m.lastActivityAt, lastMessage, unreadCount });
+        const quoted = await readQuotedStates(messages, [lastMessage]);
+        const mute = mutes?.has(key) ? { until: mutes.get(key) ?? null } : undefined;
+        const state = { conversation, members: membersOf.get(key) ?? [], lastActivityAt: m.lastActivityAt, lastMessage, unreadCount, unreadMentionCount, quoted, mute };
+        return toConversationView(state);
       }),
     );
     return result.filter((v): v is ConversationView => v !== null);
@@ -98,6 +119,8 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
         const other = body.members[0] ?? '';
         if (other === userId) throw new AppError('SELF_CONVERSATION');
         await assertUsers([other]);
+        // Either way round, and also for a pair whose conversation exists: 403 (not 404), since both already see it in their lists.
+        if (await deps.blocks?.blockedBetween(userId, other)) throw new AppError('USER_BLOCKED');
         const { outcome, conversation } = await conversations.insert({ _id, key: directKey(userId, other), type: 'direct', name: null, ownerId: null, createdAt: now });
         // Also on 'existing': completes a create that stopped between the two writes.
         await conversations.addMembers(conversation._id, [userId, other], conversation.createdAt);

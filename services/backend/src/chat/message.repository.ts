@@ -1,4 +1,5 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import type { AttachmentView } from '@ashchat/contracts';
 import { createInsertBatcher } from './write.batching.js';
 
 export interface MessageDocument {
@@ -12,9 +13,22 @@ export interface MessageDocument {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  /** The message replied to, quoted when sending (its `deleted` is resolved again on reading: message.quote.ts). */
+  replyTo?: StoredQuote | null;
+  /** Members named as `@nickname` (mention.resolver.ts); absent on messages stored before mentions existed. */
+  mentions?: string[];
+  /** Files sent with it, as they were when sent (files/); absent on messages without any. */
+  attachments?: AttachmentView[];
 }
 
-export type NewMessage = Pick<MessageDocument, 'conversationId' | 'senderId' | 'clientMessageId' | 'body'>;
+export interface StoredQuote {
+  id: ObjectId;
+  senderId: string;
+  excerpt: string | null;
+  deleted: boolean;
+}
+
+export type NewMessage = Pick<MessageDocument, 'conversationId' | 'senderId' | 'clientMessageId' | 'body' | 'replyTo' | 'mentions' | 'attachments'>;
 export type InsertMessageResult = { outcome: 'created' | 'existing'; message: MessageDocument };
 
 export interface MessageRepository {
@@ -29,8 +43,12 @@ export interface MessageRepository {
   after(conversationId: ObjectId, afterId: ObjectId, limit: number): Promise<MessageDocument[]>;
   /** Messages of others after `afterId` (all when undefined), deleted ones excluded. */
   countUnread(conversationId: ObjectId, userId: string, afterId: ObjectId | undefined): Promise<number>;
-  /** Sets the body and editedAt of a message that is not deleted; returns the message after the update, or null if it is gone or deleted. */
-  edit(conversationId: ObjectId, id: ObjectId, body: string, now: Date): Promise<MessageDocument | null>;
+  /** Sets the body (and the mentions, when given) and editedAt of a message that is not deleted; returns the message after the update, or null if it is gone or deleted. */
+  edit(conversationId: ObjectId, id: ObjectId, body: string, now: Date, mentions?: string[]): Promise<MessageDocument | null>;
+  /** Messages of others after `afterId` (all when undefined) that mention `userId`, deleted ones excluded. */
+  countUnreadMentions(conversationId: ObjectId, userId: string, afterId: ObjectId | undefined): Promise<number>;
+  /** Sender and deletion of the given messages (quoted by replies), by id; ids of no message are left out. */
+  quotedStates(ids: readonly ObjectId[]): Promise<Map<string, { senderId: string; deleted: boolean }>>;
   /** Removes the body and sets deletedAt once; a repeated delete changes nothing. */
   softDelete(conversationId: ObjectId, id: ObjectId, now: Date): Promise<MessageDocument | null>;
   /**
@@ -51,6 +69,7 @@ export const MESSAGE_INDEXES = {
   byConversation: 'messages_conversation_id',
   idempotency: 'messages_client_id_unique',
   bySender: 'messages_sender',
+  mentions: 'messages_mentions',
 } as const;
 
 export function createMessageRepository(db: Db, collectionName = 'messages'): MessageRepository {
@@ -72,6 +91,8 @@ export function createMessageRepository(db: Db, collectionName = 'messages'): Me
       await messages.createIndex({ conversationId: 1, senderId: 1, clientMessageId: 1 }, { unique: true, name: MESSAGE_INDEXES.idempotency });
       // A deleted account's messages are found by sender (rare, but without it each batch scans every message).
       await messages.createIndex({ senderId: 1 }, { name: MESSAGE_INDEXES.bySender });
+      // Unread mentions of a member (multikey on `mentions`): counted per conversation after the read marker.
+      await messages.createIndex({ conversationId: 1, mentions: 1, _id: 1 }, { name: MESSAGE_INDEXES.mentions });
     },
     async insert(message, now) {
       const doc: MessageDocument = { _id: new ObjectId(), ...message, createdAt: now, editedAt: null, deletedAt: null };
@@ -109,8 +130,24 @@ export function createMessageRepository(db: Db, collectionName = 'messages'): Me
       };
       return messages.countDocuments(filter);
     },
-    async edit(conversationId, id, body, now) {
-      const result = await messages.updateOne({ ...inConversation(conversationId, id), deletedAt: null }, { $set: { body, editedAt: now } });
+    countUnreadMentions(conversationId, userId, afterId) {
+      const filter: Filter<MessageDocument> = {
+        conversationId,
+        mentions: userId,
+        ...(afterId ? { _id: { $gt: afterId } } : {}),
+        senderId: { $ne: userId },
+        deletedAt: null,
+      };
+      return messages.countDocuments(filter);
+    },
+    async quotedStates(ids) {
+      if (ids.length === 0) return new Map();
+      const found = await messages.find({ _id: { $in: [...ids] } }, { projection: { _id: 1, senderId: 1, deletedAt: 1 } }).toArray();
+      return new Map(found.map((m) => [m._id.toHexString(), { senderId: m.senderId, deleted: m.deletedAt !== null }]));
+    },
+    async edit(conversationId, id, body, now, mentions) {
+      const set = mentions === undefined ? { body, editedAt: now } : { body, editedAt: now, mentions };
+      const result = await messages.updateOne({ ...inConversation(conversationId, id), deletedAt: null }, { $set: set });
       if (result.matchedCount === 0) return null;
       return messages.findOne(inConversation(conversationId, id));
     },

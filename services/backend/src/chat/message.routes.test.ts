@@ -94,9 +94,9 @@ t.test('POST …/read: the marker moves forward only; unread counts follow it', 
   const read = `/v1/conversations/${room}/read`;
   const third = await cy.call('POST', read, { upTo: sent[2]?.id });
   t.equal(third.statusCode, 200);
-  t.same(third.json(), { conversationId: room, lastReadMessageId: sent[2]?.id, unreadCount: 1 });
+  t.same(third.json(), { conversationId: room, lastReadMessageId: sent[2]?.id, unreadCount: 1, unreadMentionCount: 0 });
   const back = await cy.call('POST', read, { upTo: sent[0]?.id });
-  t.same(back.json(), { conversationId: room, lastReadMessageId: sent[2]?.id, unreadCount: 1 }, 'never back');
+  t.same(back.json(), { conversationId: room, lastReadMessageId: sent[2]?.id, unreadCount: 1, unreadMentionCount: 0 }, 'never back');
   t.equal(await unread(), 1);
   t.equal((await cy.call('POST', read, { upTo: missingId })).json().code, 'MESSAGE_NOT_FOUND');
   t.equal((await cy.call('POST', read, { upTo: 'x' })).json().code, 'VALIDATION_FAILED');

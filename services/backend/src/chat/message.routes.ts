@@ -35,7 +35,7 @@ export default function messageRoutes(app: FastifyInstance, service: MessageServ
         response: {
           200: Type.Ref(MessageView, { description: 'Already sent with this `clientMessageId`: the stored message' }),
           201: Type.Ref(MessageView, { description: 'The message was stored' }),
-          ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY]),
+          ...errorResponses([...BODY_ERRORS, ...MEMBER_ONLY, 'REPLY_TARGET_NOT_FOUND', 'USER_BLOCKED']),
         },
       },
       onRequest: app.authenticate,

@@ -6,6 +6,8 @@ import { toMessageView } from './chat.view.js';
 import { createAccessReader } from './conversation.access.js';
 import type { ChatServiceDeps } from './conversation.service.js';
 import type { MessageDocument } from './message.repository.js';
+import { findMentions } from './mention.resolver.js';
+import { quoteOf, readQuotedStates } from './message.quote.js';
 
 export interface MessageService {
   /** Sends once per clientMessageId: a retry answers `created: false` with the stored message. */
@@ -35,12 +37,49 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
     return { message, members };
   }
 
+  /** The members `body` names as `@nickname` (one nickname read, only when the body has an `@`). */
+  async function mentionsIn(body: string, members: readonly string[]): Promise<string[]> {
+    if (!/[@＠]/.test(body)) return [];
+    return findMentions(body, await deps.users.nicknamesOf(members));
+  }
+
+  /** The send's uploads, claimed for it (files/); none without attachmentIds. */
+  async function claimAttachments(userId: string, conversationId: ObjectId, body: SendMessageBody): Promise<{ attachments?: MessageView['attachments'] }> {
+    const ids = body.attachmentIds ?? [];
+    if (ids.length === 0) return {};
+    if (!deps.attachments) throw new AppError('ATTACHMENT_UNAVAILABLE');
+    return { attachments: await deps.attachments.claim(userId, conversationId, body.clientMessageId, ids) };
+  }
+
+  /** The view of one message with its quote resolved (the original may have been deleted since). */
+  async function viewOf(message: MessageDocument): Promise<MessageView> {
+    return toMessageView(message, await readQuotedStates(messages, [message]));
+  }
+
   return {
     async send(userId, conversationId, body) {
+      // The schema lets either go (a message of attachments alone); one of them it must have.
+      if (body.body === undefined && !body.attachmentIds?.length) {
+        throw new AppError('VALIDATION_FAILED', { details: [{ in: 'body', path: '/body', message: 'must have body unless attachmentIds is given' }] });
+      }
+      const text = body.body ?? '';
       const { conversation, members } = await access(userId, conversationId);
+      // Direct conversations only (groups are unaffected by blocks); one `_id` lookup per direct send.
+      const other = conversation.type === 'direct' ? members.find((id) => id !== userId) : undefined;
+      if (other !== undefined && (await deps.blocks?.blockedBetween(userId, other))) throw new AppError('USER_BLOCKED');
       await deps.indexesReady?.();
+      const original = body.replyTo === undefined ? null : await messages.findById(conversation._id, new ObjectId(body.replyTo));
+      if (body.replyTo !== undefined && !original) throw new AppError('REPLY_TARGET_NOT_FOUND');
       const { outcome, message } = await messages.insert(
-        { conversationId: conversation._id, senderId: userId, clientMessageId: body.clientMessageId, body: body.body },
+        {
+          conversationId: conversation._id,
+          senderId: userId,
+          clientMessageId: body.clientMessageId,
+          body: text,
+          replyTo: original ? quoteOf(original) : null,
+          mentions: await mentionsIn(text, members),
+          ...(await claimAttachments(userId, conversation._id, body)),
+        },
         clock(),
       );
       // With the stored time, also on a retry: completes a send that stopped before this write.
@@ -48,6 +87,15 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       const view = toMessageView(message);
       // Also on a retry: the first attempt may have stopped before announcing (receivers drop duplicates by id).
       await announce(members, { type: 'message.new', conversationId: view.conversationId, message: view });
+      // Ids only, for the missed-message digest (digest/); like the announcement, also on a retry.
+      await deps.messageEvents?.published({
+        messageId: view.id,
+        conversationId: view.conversationId,
+        senderId: userId,
+        recipientIds: members.filter((id) => id !== userId),
+        mentionedUserIds: message.mentions ?? [],
+        at: message.createdAt.getTime(),
+      });
       return { created: outcome === 'created', message: view };
     },
 
@@ -57,14 +105,15 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       const page = await messages.page(conversation._id, beforeId, limit + 1);
       const shown = page.slice(0, limit);
       const last = shown.at(-1);
-      return { items: shown.map(toMessageView), nextCursor: page.length > limit && last ? encodeMessageCursor(last._id) : null };
+      const quoted = await readQuotedStates(messages, shown);
+      return { items: shown.map((m) => toMessageView(m, quoted)), nextCursor: page.length > limit && last ? encodeMessageCursor(last._id) : null };
     },
 
     async edit(userId, conversationId, messageId, body) {
       const { message, members } = await ownMessage(userId, conversationId, messageId);
-      const edited = await messages.edit(message.conversationId, message._id, body, clock());
+      const edited = await messages.edit(message.conversationId, message._id, body, clock(), await mentionsIn(body, members));
       if (!edited) throw new AppError('MESSAGE_DELETED');
-      const view = toMessageView(edited);
+      const view = await viewOf(edited);
       await announce(members, { type: 'message.edited', conversationId: view.conversationId, message: view });
       return view;
     },
@@ -73,7 +122,9 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       const { message, members } = await ownMessage(userId, conversationId, messageId);
       const deleted = await messages.softDelete(message.conversationId, message._id, clock());
       if (!deleted) throw new AppError('MESSAGE_NOT_FOUND');
-      const view = toMessageView(deleted);
+      // Also on a repeated delete: finishes deleting files a first attempt left behind.
+      await deps.attachments?.removeAll(message.attachments ?? []);
+      const view = await viewOf(deleted);
       await announce(members, { type: 'message.deleted', conversationId: view.conversationId, message: view });
       return view;
     },
@@ -88,6 +139,7 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
         conversationId: conversation._id.toHexString(),
         lastReadMessageId: marker.toHexString(),
         unreadCount: await messages.countUnread(conversation._id, userId, marker),
+        unreadMentionCount: await messages.countUnreadMentions(conversation._id, userId, marker),
       };
     },
   };

@@ -1,8 +1,9 @@
 import { ObjectId } from 'mongodb';
 import type { MessageView } from '@ashchat/contracts';
 import type { ConversationRepository } from './conversation.repository.js';
-import type { MessageRepository } from './message.repository.js';
+import type { MessageDocument, MessageRepository } from './message.repository.js';
 import { toMessageView } from './chat.view.js';
+import { readQuotedStates } from './message.quote.js';
 
 export interface ResumeCursorInput {
   conversationId: string;
@@ -77,7 +78,7 @@ export function createResumeReader(deps: { conversations: ConversationRepository
         return deps.messages.after(id, after, limit + 1);
       });
 
-      const messages: MessageView[] = [];
+      const docs: MessageDocument[] = [];
       const incomplete: string[] = [];
       let budget = maxTotal;
       entries.forEach(([conversationId], i) => {
@@ -87,10 +88,13 @@ export function createResumeReader(deps: { conversations: ConversationRepository
           return;
         }
         const take = Math.max(0, Math.min(limit, budget, page.length));
-        for (const m of page.slice(0, take)) messages.push(toMessageView(m));
+        docs.push(...page.slice(0, take));
         budget -= take;
         if (page.length > take) incomplete.push(conversationId);
       });
+      // Replies show the originals as they are now (deleted since?): one read for the whole replay.
+      const quoted = await readQuotedStates(deps.messages, docs);
+      const messages: MessageView[] = docs.map((m) => toMessageView(m, quoted));
       return { messages, incomplete, skipped };
     },
   };
