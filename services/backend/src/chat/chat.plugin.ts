@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import type { ChatEvent } from '@ashchat/contracts';
+import type { ChatEvent, ChatMessageCreated } from '@ashchat/contracts';
 import { createUserScopedCache } from '../user-events/user-scoped.cache.js';
 import { changesInbox, createInboxReader } from './inbox.reader.js';
 import { changesAccess, createAccessReader, type AccessReader, type ConversationAccess } from './conversation.access.js';
@@ -12,6 +12,9 @@ import { createConversationService, type ConversationService } from './conversat
 import { createMessageRepository, type MessageRepository } from './message.repository.js';
 import { createMessageService, type MessageService } from './message.service.js';
 import { createResumeReader } from './resume.reader.js';
+import { createReactionRepository } from './reaction.repository.js';
+import reactionRoutes from './reaction.routes.js';
+import { createReactionService, withMessageReactions } from './reaction.service.js';
 
 /** What the plugin decorates the instance with (`app.chat`). */
 export interface ChatModule {
@@ -84,10 +87,31 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
       await app.userEvents.publish(userIds, event).catch((err: unknown) => app.log.warn({ err, type: event.type }, 'chat event not published'));
     },
   };
-  const deps = { ...repositories, users: app.users.repository, indexesReady, events, access };
+  // The digest plugin registers after chat: looked up per send.
+  const messageEvents = { published: async (e: Omit<ChatMessageCreated, 'type'>) => (app.hasDecorator('digest') ? app.digest.events.published(e) : undefined) };
+  const deps = {
+    ...repositories,
+    users: app.users.repository,
+    indexesReady,
+    events,
+    access,
+    messageEvents,
+    // Files are registered before chat (files/files.plugin.ts); without them a send with attachmentIds is refused.
+    ...(app.hasDecorator('files') ? { attachments: app.files.messageAttachments } : {}),
+    // Relations are registered before chat (relations/): mutes in the views, blocks on direct creates and sends.
+    ...(app.hasDecorator('relations') ? { mutes: app.relations.mutes, blocks: app.relations.blocks } : {}),
+  };
+  // A mute set here shows in this instance's next list at once; other instances drop theirs on `mute.updated`.
+  if (app.hasDecorator('relations')) app.relations.mutes.onChange((userId) => inboxCache.invalidate(userId));
   const conversations = createConversationService(deps);
-  const messages = createMessageService(deps);
-  const departure = createAccountDepartureService({ ...repositories, events });
+  const reactionRepository = createReactionRepository(app.mongo.db);
+  const reactions = createReactionService({ messages: repositories.messages, reactions: reactionRepository, access, events });
+  app.addHook('onReady', async () => {
+    reactionRepository.ensureIndexes().catch((err: unknown) => app.log.warn({ err }, 'reaction indexes not created yet'));
+  });
+  // Pages and edits carry the caller's reactions; a deleted message's go with it (reaction.service.ts).
+  const messages = withMessageReactions(createMessageService(deps), reactions);
+  const departure = createAccountDepartureService({ ...repositories, events, reactions: reactionRepository });
   app.decorate('chat', { conversations, messages, departure, repositories, indexesReady, access, inboxCacheStats: inboxCache.stats });
   // Started when the instance is ready, without holding it up: MongoDB may still be on its way
   // (the service reports not-ready meanwhile). Creates and sends wait for them, since their
@@ -97,6 +121,7 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
   });
   const inbox = createInboxReader({ conversations, cache: inboxCache });
   await app.register(chatRoutes, { conversations, messages, inbox });
+  await app.register(reactionRoutes, { reactions });
   registerChatFrames(app.wsFrames, {
     messages,
     access,
@@ -104,6 +129,7 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
     resumeReader: createResumeReader(repositories),
     conversations: repositories.conversations,
     presence: () => (app.hasDecorator('presence') ? app.presence : undefined),
+    ...(app.hasDecorator('relations') ? { blocks: app.relations.blocks } : {}),
     log: app.log,
     typingThrottleMs: app.config.WS_TYPING_THROTTLE_MS,
     typingTtlMs: app.config.WS_TYPING_TTL_MS,

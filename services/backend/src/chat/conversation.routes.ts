@@ -43,7 +43,7 @@ export default function conversationRoutes(app: FastifyInstance, service: Conver
         response: {
           200: Type.Ref(ConversationView, { description: 'The direct conversation of the pair already existed' }),
           201: Type.Ref(ConversationView, { description: 'The conversation was created' }),
-          ...errorResponses([...BODY_ERRORS, ...SIGNED_IN, 'SELF_CONVERSATION', 'MEMBERS_NOT_FOUND']),
+          ...errorResponses([...BODY_ERRORS, ...SIGNED_IN, 'SELF_CONVERSATION', 'MEMBERS_NOT_FOUND', 'USER_BLOCKED']),
         },
       },
       onRequest: app.authenticate,

@@ -82,7 +82,8 @@ export function createPresenceSubscribe(deps: PresenceSubscribeDeps): FrameHandl
       if (added.length > 0) for (const p of await presence!.get(added)) listener(p);
     }
     const onOwnEvent = (event: UserEvent): void => {
-      if (event.type !== 'conversation.updated' || sub.recheckQueued || !live()) return;
+      // `block.updated` (relations/): a block began or ended between the subscriber and someone.
+      if ((event.type !== 'conversation.updated' && event.type !== 'block.updated') || sub.recheckQueued || !live()) return;
       sub.recheckQueued = true;
       out.queue(conn, () =>
         recheck().catch((err: unknown) => {
