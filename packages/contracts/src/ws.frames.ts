@@ -14,6 +14,11 @@ import { RegistrationView } from './registration.http.js';
 export const WS_SUBPROTOCOL = 'ashchat.v1';
 /** Prefix of the subprotocol entry that carries the access token; never echoed, never logged. */
 export const WS_BEARER_PREFIX = 'ashchat.bearer.';
+/**
+ * Offered beside `ashchat.v1` by a client that sends `resume` as its first frame: only such a
+ * connection has its live events held after authentication (until the resume). Never selected.
+ */
+export const WS_RESUME_SUBPROTOCOL = 'ashchat.resume';
 
 export const RequestId = Type.String({
   minLength: 1,
@@ -36,7 +41,16 @@ const AccessToken = LineString({ minLength: 1, maxLength: 4096, description: 'Th
 
 export const WsAuthFrame = frame(
   'auth',
-  { accessToken: AccessToken },
+  {
+    accessToken: AccessToken,
+    resume: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: a `resume` frame follows, so live events are held from authentication until it (as when `ashchat.resume` is offered as a subprotocol). Absent or false: live events are sent at once',
+        examples: [true],
+      }),
+    ),
+  },
   'Authenticates the connection (as its first frame), or extends it with a fresh token of the same user before the current one expires. Answered with `auth.ok`.',
 );
 export const WsPingFrame = frame('ping', {}, 'Answered with `pong` (application-level liveness; the server also pings at protocol level).');

@@ -13,8 +13,8 @@ t.test('resume and presence', async (t) => {
   t.test('a reconnecting client gets what it missed once, in order, then the live events', async (t) => {
     const seen = await sendMessage(ada, conversationId, 'seen before', 'r-0');
     const missed = [await sendMessage(ada, conversationId, 'missed 1', 'r-1'), await sendMessage(ada, conversationId, 'missed 2', 'r-2')];
-    // Connected (header auth) but not resumed yet: the live event waits in the post-auth hold.
-    const bobWs = await authedWs(t, url, bob.session.accessToken);
+    // Connected (header auth, `ashchat.resume` offered) but not resumed yet: the live event waits in the post-auth hold.
+    const bobWs = await authedWs(t, url, bob.session.accessToken, { resume: true });
     const live = await sendMessage(ada, conversationId, 'sent while reconnecting', 'r-3');
     bobWs.send({ type: 'resume', requestId: 'res', cursors: [{ conversationId, lastMessageId: seen.id }, { conversationId: other, lastMessageId: null }] });
     const ack = await bobWs.nextOf('ack', 'res');
@@ -35,8 +35,8 @@ t.test('resume and presence', async (t) => {
     t.equal(messageIds(bobWs.frames).length, 3, 'the three oldest');
   });
 
-  t.test('without a resume, held events go out with the next frame', async (t) => {
-    const bobWs = await authedWs(t, url, bob.session.accessToken);
+  t.test('a client that declared a resume but sends another frame: held events go out with it', async (t) => {
+    const bobWs = await authedWs(t, url, bob.session.accessToken, { resume: true });
     const sent = await sendMessage(ada, conversationId, 'held', 'h-1');
     bobWs.send({ type: 'ping', requestId: 'release' });
     await bobWs.nextOf('pong', 'release');

@@ -80,8 +80,8 @@ class Client {
       for (const waiter of [...this.waiters]) waiter();
     });
   }
-  static async open(url: string, token: string): Promise<Client> {
-    const socket = new WebSocket(url, ['ashchat.v1', `ashchat.bearer.${token}`]);
+  static async open(url: string, token: string, resume = false): Promise<Client> {
+    const socket = new WebSocket(url, ['ashchat.v1', `ashchat.bearer.${token}`, ...(resume ? ['ashchat.resume'] : [])]);
     const client = new Client(socket);
     t.teardown(() => socket.terminate());
     await client.next((f) => f.type === 'auth.ok', 'auth.ok');
@@ -193,9 +193,9 @@ t.test('two instances: messages, typing and presence cross; a killed instance la
   const missed = Array.from({ length: 5 }, (_, i) => `while away #${i}`);
   for (const [i, body] of missed.entries()) await bobOnB.request({ type: 'message.send', conversationId: room, body, clientMessageId: `b-${i}` });
 
-  // Alice reconnects to B. A message sent right after her authentication (held by the gateway until
-  // her resume) must come once, after the missed ones.
-  const aliceOnB = await Client.open(b.ws, alice!.token);
+  // Alice reconnects to B, saying a resume follows. A message sent right after her authentication
+  // (held by the gateway until her resume) must come once, after the missed ones.
+  const aliceOnB = await Client.open(b.ws, alice!.token, true);
   await bobOnB.next(presence(alice!.id, 'online'), 'Alice online again, on B');
   await bobOnB.request({ type: 'message.send', conversationId: room, body: 'during resume', clientMessageId: 'b-live-1' });
   const resumed = await aliceOnB.request({ type: 'resume', cursors: [{ conversationId: room, lastMessageId: aliceLast }] });

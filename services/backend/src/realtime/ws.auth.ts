@@ -1,4 +1,4 @@
-import { WS_BEARER_PREFIX, WS_SUBPROTOCOL, type WsCloseName } from '@ashchat/contracts';
+import { WS_BEARER_PREFIX, WS_RESUME_SUBPROTOCOL, WS_SUBPROTOCOL, type WsCloseName } from '@ashchat/contracts';
 
 export type TokenCheck =
   | { ok: true; userId: string; sessionId: string; expiresAt: number }
@@ -41,6 +41,12 @@ export function bearerFromProtocols(header: string | string[] | undefined): stri
   const value = Array.isArray(header) ? header.join(',') : header;
   const entry = protocolsOf(value).find((p) => p.startsWith(WS_BEARER_PREFIX));
   return entry === undefined ? undefined : entry.slice(WS_BEARER_PREFIX.length);
+}
+
+/** Whether the client offered `ashchat.resume`: it sends `resume` first, so its live events wait for it. */
+export function resumeFromProtocols(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  return protocolsOf(value).includes(WS_RESUME_SUBPROTOCOL);
 }
 
 /**

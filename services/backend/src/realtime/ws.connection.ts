@@ -36,12 +36,17 @@ export class WsConnection {
   pending = 0;
 
   /**
-   * Live events held back instead of sent: after authentication (until the next frame or
-   * `holdUntil`) and during a resume (until the replay is sent). Undefined: events go out at once.
+   * Live events held back instead of sent: after authentication of a client that declared a resume
+   * (until the next frame or `holdUntil`) and during a resume (until the replay is sent). Undefined: events go out at once.
    */
   held: UserEvent[] | undefined = undefined;
   /** When a post-authentication hold ends by itself; 0 while a resume holds (it ends the hold). */
   holdUntil = 0;
+  /**
+   * The client said it will resume (subprotocol `ashchat.resume` or `auth` with `resume: true`):
+   * only then are live events held after authentication; a client that only listens gets them at once.
+   */
+  resumeDeclared = false;
 
   unwatch: (() => void) | undefined = undefined;
   unwatchPresence: (() => void) | undefined = undefined;

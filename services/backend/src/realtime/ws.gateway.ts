@@ -21,7 +21,7 @@ export interface WsGatewayDeps {
 }
 
 /** Events a client receives as they are; anything else on the user's channel is internal. */
-const FORWARDED = new Set(['message.new', 'message.edited', 'message.deleted', 'receipt.updated', 'conversation.updated', 'typing', 'presence']);
+const FORWARDED = new Set(['message.new', 'message.edited', 'message.deleted', 'receipt.updated', 'conversation.updated', 'typing', 'presence', 'reaction.updated']);
 /** Frames waiting to be handled per connection; beyond, refused (the token bucket bounds it first). */
 const MAX_PENDING_FRAMES = 32;
 /** On shutdown, how long connections get to complete the close handshake before they are dropped. */
@@ -31,7 +31,8 @@ const kConnection = Symbol('ashchat.ws.connection');
 type TaggedSocket = WebSocket & { [kConnection]?: WsConnection };
 
 export interface WsGateway {
-  accept(socket: WebSocket, client: { bearer: string | undefined; ip: string }): void;
+  /** `resume`: the client offered the `ashchat.resume` subprotocol (it sends `resume` first). */
+  accept(socket: WebSocket, client: { bearer: string | undefined; ip: string; resume?: boolean }): void;
   start(): void;
   shutdown(): Promise<void>;
   readonly stats: { connections: number; slowConsumersClosed: number; rateLimitClosed: number };
@@ -121,7 +122,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     for (const event of held ?? []) if (!skip?.(event)) send(conn, event);
   }
 
-  async function authenticate(conn: WsConnection, token: string, requestId: string | undefined): Promise<void> {
+  async function authenticate(conn: WsConnection, token: string, requestId: string | undefined, resume = false): Promise<void> {
     const check = await deps.verifyToken(token);
     if (conn.closed) return;
     if (conn.userId !== undefined) {
@@ -137,7 +138,9 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     conn.userId = check.userId;
     conn.sessionId = check.sessionId;
     conn.expiresAt = check.expiresAt;
-    if (s.resumeHoldMs > 0) {
+    // Held only for a client that said a resume follows, so the replay cannot be overtaken; any
+    // other client gets its live events at once (the hold used to delay them until the next frame).
+    if (s.resumeHoldMs > 0 && (conn.resumeDeclared || resume)) {
       conn.held = [];
       conn.holdUntil = now() + s.resumeHoldMs;
     }
@@ -164,7 +167,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     // The next frame after authentication ends the hold, unless it is the resume the hold is for.
     if (conn.holdUntil !== 0 && frame.type !== 'resume') flushHeld(conn);
     try {
-      if (frame.type === 'auth') return await authenticate(conn, frame.accessToken, frame.requestId);
+      if (frame.type === 'auth') return await authenticate(conn, frame.accessToken, frame.requestId, frame.resume === true);
       if (frame.type === 'ping') return void send(conn, frame.requestId === undefined ? { type: 'pong' } : { type: 'pong', requestId: frame.requestId });
       // Before authentication only what a domain declared open (its frame carries its own capability).
       const entry = deps.frames.lookup(frame.type);
@@ -257,6 +260,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
       const conn = new WsConnection(socket, client.ip, now(), s.authTimeoutMs, s.messagesBurst);
       const tagged = socket as TaggedSocket;
       tagged[kConnection] = conn;
+      conn.resumeDeclared = client.resume === true;
       // Replaces @fastify/websocket's error listener, whose closure keeps the request alive.
       socket.removeAllListeners('error');
       socket.on('error', onError);

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error.js';
-import { bearerFromProtocols, createTokenVerifier, selectProtocol } from './ws.auth.js';
+import { bearerFromProtocols, createTokenVerifier, resumeFromProtocols, selectProtocol } from './ws.auth.js';
 import { createFrameRegistry, type WsFrames } from './ws.frames.js';
 import { createWsGateway, type WsGateway } from './ws.gateway.js';
 import type { WsPresence } from './ws.types.js';
@@ -76,7 +76,8 @@ async function wsPlugin(app: FastifyInstance): Promise<void> {
       // Nothing of the request is kept: the token (never logged) and the client's address.
       wsHandler: (socket, request) => {
         releaseHttpResponse(request.raw.socket);
-        gateway.accept(socket, { bearer: bearerFromProtocols(request.headers['sec-websocket-protocol']), ip: request.ip });
+        const protocols = request.headers['sec-websocket-protocol'];
+        gateway.accept(socket, { bearer: bearerFromProtocols(protocols), ip: request.ip, resume: resumeFromProtocols(protocols) });
       },
     });
   });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { WebSocket } from 'ws';
-import { WS_BEARER_PREFIX, WS_SUBPROTOCOL } from '@ashchat/contracts';
+import { WS_BEARER_PREFIX, WS_RESUME_SUBPROTOCOL, WS_SUBPROTOCOL } from '@ashchat/contracts';
 import { buildTestApp, type Teardown, type TestAppOptions } from '../app.test-support.js';
 import { createTestUser, loginAs, type TestSession, type TestUser } from '../users/user.test-support.js';
 
@@ -33,6 +33,8 @@ export interface WsClientOptions {
   /** Sent as `ashchat.bearer.<token>` in Sec-WebSocket-Protocol, with `ashchat.v1`. */
   token?: string;
   protocols?: string[];
+  /** Offers `ashchat.resume` too (with `token`): live events wait for the client's `resume` frame. */
+  resume?: boolean;
 }
 
 export class TestWsClient {
@@ -122,7 +124,8 @@ export class TestWsClient {
 
 /** Opens a connection (resolves once open); closed at teardown. */
 export async function connectWs(t: Teardown, url: string, options: WsClientOptions = {}): Promise<TestWsClient> {
-  const protocols = options.protocols ?? (options.token === undefined ? [] : [WS_SUBPROTOCOL, `${WS_BEARER_PREFIX}${options.token}`]);
+  const resume = options.resume === true ? [WS_RESUME_SUBPROTOCOL] : [];
+  const protocols = options.protocols ?? (options.token === undefined ? [] : [WS_SUBPROTOCOL, `${WS_BEARER_PREFIX}${options.token}`, ...resume]);
   const ws = new WebSocket(url, protocols);
   const client = new TestWsClient(ws);
   t.teardown(() => client.close());
@@ -134,8 +137,8 @@ export async function connectWs(t: Teardown, url: string, options: WsClientOptio
 }
 
 /** Opens a connection authenticated through the header and waits for `auth.ok`. */
-export async function authedWs(t: Teardown, url: string, token: string): Promise<TestWsClient> {
-  const client = await connectWs(t, url, { token });
+export async function authedWs(t: Teardown, url: string, token: string, options: { resume?: boolean } = {}): Promise<TestWsClient> {
+  const client = await connectWs(t, url, { token, ...options });
   await client.nextOf('auth.ok');
   return client;
 }
