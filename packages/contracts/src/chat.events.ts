@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { described, IsoDateTime, Uuid } from './common.schema.js';
 import { MessageView, ObjectIdString } from './messages.http.js';
+import { ReactionEmoji } from './reaction.schema.js';
 
 /**
  * What happened in a conversation, as every member's devices learn it: these travel between
@@ -47,7 +48,25 @@ export const ConversationUpdatedEvent = Type.Object(
 );
 export type ConversationUpdatedEvent = Static<typeof ConversationUpdatedEvent>;
 
-export const ChatEvent = Type.Union([MessageNewEvent, MessageEditedEvent, MessageDeletedEvent, ReceiptUpdatedEvent, ConversationUpdatedEvent], {
+export const ReactionUpdatedEvent = Type.Object(
+  {
+    type: Type.Literal('reaction.updated'),
+    conversationId: ObjectIdString,
+    messageId: described(ObjectIdString, 'The message reacted to'),
+    emoji: ReactionEmoji,
+    userId: described(Uuid, 'The member who added or removed the reaction'),
+    added: Type.Boolean({ description: 'true: the member reacted with `emoji`; false: took it back' }),
+    count: Type.Integer({ minimum: 0, description: 'How many members react with `emoji` now (0: the chip goes)', examples: [2] }),
+  },
+  {
+    $id: 'ReactionUpdatedEvent',
+    description:
+      "A member added or removed a reaction. `me` differs per reader, so the event names the actor: a client sets its own `me` when `userId` is its user's. Only sent when something changed; the count is read right after the write (under concurrent reactions a later page read is exact).",
+  },
+);
+export type ReactionUpdatedEvent = Static<typeof ReactionUpdatedEvent>;
+
+export const ChatEvent = Type.Union([MessageNewEvent, MessageEditedEvent, MessageDeletedEvent, ReceiptUpdatedEvent, ConversationUpdatedEvent, ReactionUpdatedEvent], {
   $id: 'ChatEvent',
   description: 'A change to a conversation, delivered to each of its members.',
 });

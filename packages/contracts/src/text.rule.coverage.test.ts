@@ -14,7 +14,8 @@ type Json = Record<string, unknown>;
 const isSchema = (v: unknown): v is TSchema => typeof v === 'object' && v !== null && Kind in v;
 
 /** Formats that are strict syntaxes of their own (no control characters can match them). */
-const STRICT_FORMATS = new Set(['date-time']);
+// `emoji` (reaction.schema.ts): one RGI emoji grapheme; no control or free text can pass it.
+const STRICT_FORMATS = new Set(['date-time', 'emoji']);
 /** Escapes an allow-list may use: character classes of ASCII letters/digits, and escaped punctuation. */
 const SAFE_ESCAPE = /^[dw!-/:-@[-`{-~]$/;
 

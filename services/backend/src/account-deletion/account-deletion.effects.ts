@@ -18,12 +18,18 @@ import {
  */
 export const PERSONAL_SAGA_COLLECTIONS = ['password_resets', 'device_challenges'] as const;
 const REGISTRATIONS = 'registrations';
+const FILE_BATCH = 100;
 
 export interface AccountDeletionEffectsDeps {
   users: Pick<UserRepository, 'markDeleting' | 'deleteById'>;
   sessions: { revokeAllSessions(userId: string): Promise<void>; deleteAllOf(userId: string): Promise<number> };
   devices: { deleteAllOf(userId: string): Promise<number> };
   departure: AccountDepartureService;
+  /** The account's uploads and avatar (files/); each call repeatable. */
+  files?: {
+    deleteUploads(userId: string, limit: number): Promise<{ more: boolean }>;
+    deleteAvatar(userId: string): Promise<void>;
+  };
   /** Resolves once the chat indexes exist (the sender index the anonymising batches use). */
   chatReady: () => Promise<void>;
   db: Db;
@@ -64,6 +70,12 @@ export function accountDeletionEffects(d: AccountDeletionEffectsDeps): Record<st
       await d.devices.deleteAllOf(userId);
       await d.sessions.deleteAllOf(userId);
       await d.departure.deleteReadMarkers(userId);
+      await d.departure.deleteReactions(userId);
+      if (d.files) {
+        // Bounded batches until none is left; a repeat after a crash starts on what is still there.
+        while ((await d.files.deleteUploads(userId, FILE_BATCH)).more);
+        await d.files.deleteAvatar(userId);
+      }
       const registrations = d.db.collection<{ _id: string }>(REGISTRATIONS);
       await registrations.deleteOne({ _id: registrationId });
       await registrations.deleteMany({ final: true, 'index.emailNormalized': emailNormalized });

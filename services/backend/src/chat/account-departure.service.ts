@@ -2,12 +2,15 @@ import type { ObjectId } from 'mongodb';
 import type { ChatEvent } from '@ashchat/contracts';
 import type { ConversationRepository, MembershipDocument } from './conversation.repository.js';
 import type { MessageRepository } from './message.repository.js';
+import type { ReactionRepository } from './reaction.repository.js';
 
 export interface AccountDepartureDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
   /** The chat plugin's publisher: drops this instance's caches at once, other instances' when the event arrives. */
   events: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
+  /** Reactions (reaction.repository.ts): a closed conversation's, and the user's own. */
+  reactions?: Pick<ReactionRepository, 'deleteAllIn' | 'deleteAllBy'>;
   clock?: () => Date;
 }
 
@@ -34,6 +37,8 @@ export interface AccountDepartureService {
   anonymiseMessages(userId: string, replacementId: string, limit: number): Promise<DepartureProgress>;
   /** Deletes the user's read markers left anywhere. */
   deleteReadMarkers(userId: string): Promise<number>;
+  /** Deletes the user's reactions everywhere (the counts others see drop by them). */
+  deleteReactions(userId: string): Promise<number>;
 }
 
 export function createAccountDepartureService(deps: AccountDepartureDeps): AccountDepartureService {
@@ -46,6 +51,7 @@ export function createAccountDepartureService(deps: AccountDepartureDeps): Accou
 
   async function close(conversationId: ObjectId): Promise<void> {
     await messages.deleteAllIn(conversationId);
+    await deps.reactions?.deleteAllIn(conversationId);
     await conversations.purge(conversationId);
   }
 
@@ -95,6 +101,10 @@ export function createAccountDepartureService(deps: AccountDepartureDeps): Accou
 
     deleteReadMarkers(userId) {
       return conversations.deleteReadMarkersOf(userId);
+    },
+
+    async deleteReactions(userId) {
+      return (await deps.reactions?.deleteAllBy(userId)) ?? 0;
     },
   };
 }
