@@ -3,7 +3,7 @@ import { WebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { waitFor } from '@ashchat/testkit';
 import { createRealtime, type Realtime } from './realtime.client.js';
 import type { NetworkStatus, WebSocketConstructor } from './realtime.env.js';
-import { CLOSE, WS_BEARER_PREFIX, WS_SUBPROTOCOL, type RealtimeError } from './realtime.protocol.js';
+import { CLOSE, WS_BEARER_PREFIX, WS_RESUME_SUBPROTOCOL, WS_SUBPROTOCOL, type RealtimeError } from './realtime.protocol.js';
 
 /**
  * The client against a real WebSocket server on a local port, scripted per test: the protocol's side of
@@ -70,7 +70,7 @@ t.test('connects with the token as subprotocol, resumes first, then sends what w
   t.same((await queued).message, { id: 'x' });
   t.equal(rt.status.value, 'online');
   const conn = srv.conns[0]!;
-  t.same(conn.protocols, [WS_SUBPROTOCOL, `${WS_BEARER_PREFIX}token-0`]);
+  t.same(conn.protocols, [WS_SUBPROTOCOL, `${WS_BEARER_PREFIX}token-0`, WS_RESUME_SUBPROTOCOL], 'a client that resumes says so');
   t.same(
     conn.frames.map((f) => f.type),
     ['resume', 'message.send'],
@@ -131,6 +131,13 @@ t.test('an expired token (4419) is refreshed and the connection made again with 
     srv.conns.map((c) => c.protocols[1]),
     [`${WS_BEARER_PREFIX}token-0`, `${WS_BEARER_PREFIX}token-1`],
   );
+});
+
+t.test('a client without resume hooks does not offer ashchat.resume: its live events are not held', async (t) => {
+  const srv = await server(t, () => {});
+  const rt = client(t, srv.url);
+  await waitFor(() => rt.status.value === 'online');
+  t.same(srv.conns[0]!.protocols, [WS_SUBPROTOCOL, `${WS_BEARER_PREFIX}token-0`]);
 });
 
 t.test('auth.expiring is answered with an auth frame carrying a fresh token', async (t) => {

@@ -6,6 +6,7 @@ import {
   CLOSE,
   RealtimeError,
   WS_BEARER_PREFIX,
+  WS_RESUME_SUBPROTOCOL,
   WS_SUBPROTOCOL,
   type AckResults,
   type ClientFrameOf,
@@ -32,7 +33,11 @@ export interface Realtime {
   readonly userId: ReadonlySignal<string | null>;
   request<T extends ClientFrameType>(frame: ClientFrameOf<T> & { type: T }, options?: RequestOptions): Promise<AckResults[T]>;
   on<T extends ServerFrameType>(type: T, listener: (frame: ServerFrameOf<T>) => void): () => void;
-  /** Runs after every (re)connect, before queued frames are sent and before status turns online. */
+  /**
+   * Runs after every (re)connect, before queued frames are sent and before status turns online. The
+   * first frame the hooks send must be `resume`: with a hook registered the connection offers
+   * `ashchat.resume`, so the server holds live events until it; without one they come at once.
+   */
   onResume(hook: () => Promise<void> | void): () => void;
   close(): void;
 }
@@ -157,7 +162,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     const accessToken = token ?? (await options.tokens.accessToken().catch(() => null));
     if (stopped || socket) return;
     if (!accessToken) return endSession('unauthenticated');
-    const ws = new WS(options.url, [WS_SUBPROTOCOL, WS_BEARER_PREFIX + accessToken]);
+    const ws = new WS(options.url, [WS_SUBPROTOCOL, WS_BEARER_PREFIX + accessToken, ...(hooks.length > 0 ? [WS_RESUME_SUBPROTOCOL] : [])]);
     socket = ws;
     ws.onmessage = (event) => onFrame(event.data);
     ws.onclose = (event) => onClosed(ws, event.code);

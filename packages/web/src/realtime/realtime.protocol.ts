@@ -1,6 +1,6 @@
 import type { WS_CLOSE_CODES, WsClientFrame, WsServerFrame } from '@ashchat/contracts';
 
-export { WS_BEARER_PREFIX, WS_SUBPROTOCOL } from '../api/protocol.constants.js';
+export { WS_BEARER_PREFIX, WS_RESUME_SUBPROTOCOL, WS_SUBPROTOCOL } from '../api/protocol.constants.js';
 
 /**
  * The close codes of the contract. A copy because importing WS_CLOSE_CODES by value would bundle TypeBox
