@@ -75,6 +75,12 @@ export const MessageView = Type.Object(
     createdAt: IsoDateTime,
     editedAt: Type.Union([IsoDateTime, Type.Null()], { description: 'When the sender last edited it; null if never' }),
     deletedAt: Type.Union([IsoDateTime, Type.Null()], { description: 'When the sender deleted it; null unless deleted' }),
+    seq: Type.Integer({
+      minimum: 0,
+      description:
+        'Position in the conversation in the order messages were stored (1, 2, 3, …; a failed send may leave a hole); 0 for messages stored before positions existed. Resume cursors carry it (`lastSeq`)',
+      examples: [42],
+    }),
     reactions: Type.Array(MessageReaction, {
       description:
         'Emojis on the message, first-used first, with counts and whether the caller reacted; empty once deleted. Empty in `message.edited` events: keep the reactions you have (`reaction.updated` keeps them current)',
@@ -99,6 +105,7 @@ export const MessageView = Type.Object(
         createdAt: '2026-01-01T12:00:00.000Z',
         editedAt: null,
         deletedAt: null,
+        seq: 42,
         reactions: [{ emoji: '👍', count: 2, me: true }],
         attachments: [],
         replyTo: null,

@@ -46,6 +46,7 @@ async function accountDeletionPlugin(app: FastifyInstance, opts: AccountDeletion
     sessions: app.auth.sessions,
     devices: app.devices.repository,
     departure: app.chat.departure,
+    ...(app.hasDecorator('files') ? { files: app.files.departure } : {}),
     chatReady: app.chat.indexesReady,
     db: app.mongo.db,
   });

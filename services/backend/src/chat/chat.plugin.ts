@@ -9,7 +9,9 @@ import { registerChatFrames } from './chat.ws.js';
 import { createAccountDepartureService, type AccountDepartureService } from './account-departure.service.js';
 import { createConversationRepository, type ConversationRepository } from './conversation.repository.js';
 import { createConversationService, type ConversationService } from './conversation.service.js';
-import { createMessageRepository, type MessageRepository } from './message.repository.js';
+import type { Collection } from 'mongodb';
+import { createMessageRepository, type MessageDocument, type MessageRepository } from './message.repository.js';
+import { createMessagePositions, type MessagePositions } from './message.position.js';
 import { createMessageService, type MessageService } from './message.service.js';
 import { createResumeReader } from './resume.reader.js';
 import { createReactionRepository } from './reaction.repository.js';
@@ -43,7 +45,9 @@ declare module 'fastify' {
  * that make creates and sends idempotent).
  */
 async function chatPlugin(app: FastifyInstance): Promise<void> {
-  const repositories = { conversations: createConversationRepository(app.mongo.db), messages: createMessageRepository(app.mongo.db) };
+  // Messages take commit-ordered positions (per-conversation Redis lock + counter) that resume follows.
+  const positions = (messages: Collection<MessageDocument>): MessagePositions => createMessagePositions({ redis: app.redis, messages });
+  const repositories = { conversations: createConversationRepository(app.mongo.db), messages: createMessageRepository(app.mongo.db, 'messages', { positions }) };
   let indexes: Promise<void> | undefined;
   const indexesReady = (): Promise<void> =>
     (indexes ??= Promise.all([repositories.conversations.ensureIndexes(), repositories.messages.ensureIndexes()]).then(

@@ -13,6 +13,8 @@ export const toMessageView = (m: MessageDocument, quoted?: QuotedStates): Messag
   createdAt: m.createdAt.toISOString(),
   editedAt: m.editedAt?.toISOString() ?? null,
   deletedAt: m.deletedAt?.toISOString() ?? null,
+  // Messages stored before positions existed have none (message.position.ts).
+  seq: m.seq ?? 0,
   // Per reader, so filled in by the reaction service where a reader is known (pages, edits); none otherwise.
   reactions: [],
   replyTo: toQuote(m.replyTo, quoted),

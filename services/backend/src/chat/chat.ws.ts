@@ -37,8 +37,13 @@ export interface ChatFramesDeps {
  */
 export function registerChatFrames(frames: WsFrames, deps: ChatFramesDeps): void {
   frames.handle('message.send', async (out, conn, frame) => {
-    const { body, clientMessageId, replyTo } = frame;
-    const result = await deps.messages.send(userOf(conn), frame.conversationId, { body, clientMessageId, ...(replyTo === undefined ? {} : { replyTo }) });
+    const { body, clientMessageId, replyTo, attachmentIds } = frame;
+    const result = await deps.messages.send(userOf(conn), frame.conversationId, {
+      body,
+      clientMessageId,
+      ...(replyTo === undefined ? {} : { replyTo }),
+      ...(attachmentIds === undefined ? {} : { attachmentIds }),
+    });
     out.ack(conn, frame.requestId, result);
   });
   frames.handle('message.read', async (out, conn, frame) => {
@@ -116,17 +121,23 @@ function createResume(reader: ResumeReader, maxMessages: number): FrameHandler<'
     conn.held ??= [];
     conn.holdUntil = 0;
     const floor = new Map<string, string>();
+    const seqFloor = new Map<string, number>();
     for (const c of cursors) {
       const cursor = c.lastMessageId ?? ZERO_ID;
       const known = floor.get(c.conversationId);
       if (known === undefined || cursor < known) floor.set(c.conversationId, cursor);
+      if (c.lastSeq !== undefined) seqFloor.set(c.conversationId, Math.min(c.lastSeq, seqFloor.get(c.conversationId) ?? c.lastSeq));
     }
     const sent = new Set<string>();
     const skip = (event: UserEvent): boolean => {
       if (event.type !== 'message.new') return false;
-      const { conversationId, message } = event as unknown as { conversationId: string; message: { id: string } };
+      const { conversationId, message } = event as unknown as { conversationId: string; message: { id: string; seq?: number } };
+      if (sent.has(message.id)) return true;
+      // A cursor by position covers what is at or below it (as the replay read it); else by id.
+      const seqCursor = seqFloor.get(conversationId);
+      if (seqCursor !== undefined) return (message.seq ?? 0) <= seqCursor;
       const cursor = floor.get(conversationId);
-      return sent.has(message.id) || (cursor !== undefined && message.id <= cursor);
+      return cursor !== undefined && message.id <= cursor;
     };
     try {
       const { messages, incomplete, skipped } = await reader.missed(userId, cursors, maxMessages, maxMessages);

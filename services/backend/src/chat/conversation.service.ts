@@ -10,7 +10,7 @@ import type { MessageRepository } from './message.repository.js';
 import type { MuteService } from '../relations/mute.service.js';
 import type { BlockReader } from '../relations/block.service.js';
 import { readQuotedStates } from './message.quote.js';
-import type { MessageAttachments } from '../files/message-attachments.js';
+import type { MessageAttachments } from './message.attachments.js';
 
 export interface ChatServiceDeps {
   conversations: ConversationRepository;

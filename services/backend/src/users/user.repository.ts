@@ -20,10 +20,14 @@ export interface UserDocument {
   passwordChange?: { id: string; at: Date };
   /** Set when the account's deletion started: from then on it cannot sign in. */
   deletingSince?: Date;
+  /** Missed-message mails (the digest); absent = true (accounts from before the setting). */
+  digestEmails?: boolean;
+  /** The avatar's blob id (files/avatar.service.ts), which is also its version; absent = none. */
+  avatar?: string;
 }
 
-export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description' | 'passwordChange' | 'deletingSince'>;
-export type ProfileChanges = Partial<Pick<UserDocument, 'nickname' | 'preferredLanguage' | 'description'>>;
+export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description' | 'passwordChange' | 'deletingSince' | 'digestEmails' | 'avatar'>;
+export type ProfileChanges = Partial<Pick<UserDocument, 'nickname' | 'preferredLanguage' | 'description' | 'digestEmails'>>;
 
 /** Where a nickname search page ended: the next page starts after it. */
 export interface NicknamePosition {
@@ -56,6 +60,10 @@ export interface UserRepository {
    * first time. Returns that time, or null if there is no such user.
    */
   markDeleting(id: string, now: Date): Promise<Date | null>;
+  /** Sets (a blob id) or clears (null) the avatar; the one replaced, or undefined if there is no such user. The caller holds the profile lock. */
+  setAvatar(id: string, blobId: string | null): Promise<string | null | undefined>;
+  /** Avatar versions of the given users that have one, by id (one query). */
+  avatarsOf(ids: readonly string[]): Promise<Map<string, string>>;
   /** Deletes the user document (the e-mail address is free again); false if it was already gone. */
   deleteById(id: string): Promise<boolean>;
   /** Users whose normalised nickname starts with `prefix` (normalised too), by nickname then id, after `after`. */
@@ -131,6 +139,17 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
     async markDeleting(id, now) {
       await users.updateOne({ _id: id, deletingSince: { $exists: false } }, { $set: { deletingSince: now } });
       return (await users.findOne({ _id: id }, { projection: { deletingSince: 1 } }))?.deletingSince ?? null;
+    },
+    async setAvatar(id, blobId) {
+      const user = await users.findOne({ _id: id }, { projection: { avatar: 1 } });
+      if (!user) return undefined;
+      await users.updateOne({ _id: id }, blobId === null ? { $unset: { avatar: '' } } : { $set: { avatar: blobId } });
+      return user.avatar ?? null;
+    },
+    async avatarsOf(ids) {
+      if (ids.length === 0) return new Map();
+      const found = await users.find({ _id: { $in: [...ids] }, avatar: { $exists: true } }, { projection: { _id: 1, avatar: 1 } }).toArray();
+      return new Map(found.flatMap((u) => (u.avatar ? [[u._id, u.avatar] as const] : [])));
     },
     async deleteById(id) {
       return (await users.deleteOne({ _id: id })).deletedCount === 1;
