@@ -8,11 +8,13 @@ import {
   CONFIRM_EMAIL_CODE_QUEUE,
   DEVICE_CODE_QUEUE,
   PASSWORD_RESET_CODE_QUEUE,
+  DIGEST_MAIL_QUEUE,
   namespacedQueue,
 } from '@ashchat/contracts';
 import type { VerifierConfig } from './config.js';
 import type { SmtpTransport } from './connections/smtp.connection.js';
 import { createMailer, startVerificationWorker, type VerificationQueues } from './verification/index.js';
+import { startDigestWorker } from './digest/digest.worker.js';
 
 export interface WorkerDeps {
   config: VerifierConfig;
@@ -41,6 +43,7 @@ export function verifierQueues(namespace: string): VerificationQueues {
     deviceCode: name(DEVICE_CODE_QUEUE),
     confirmCode: name(CONFIRM_CODE_QUEUE),
     accountNotice: name(ACCOUNT_NOTICE_QUEUE),
+    digestMail: name(DIGEST_MAIL_QUEUE),
   };
 }
 
@@ -51,11 +54,12 @@ export function verifierQueues(namespace: string): VerificationQueues {
 export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const { config, logger } = deps;
   const queues = verifierQueues(config.QUEUE_NAMESPACE);
+  const mailer = createMailer(deps.smtp, { from: config.MAIL_FROM, logger });
   const worker = startVerificationWorker({
     amqp: deps.amqp,
     redis: deps.redis,
     logger,
-    mailer: createMailer(deps.smtp, { from: config.MAIL_FROM, logger }),
+    mailer,
     queues,
     config: {
       verificationCodeSecret: config.VERIFICATION_CODE_SECRET,
@@ -65,9 +69,17 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
       smtpRetryBaseMs: config.SMTP_RETRY_BASE_MS,
     },
   });
-  worker.ready.then(
+  const digest = startDigestWorker({
+    amqp: deps.amqp,
+    redis: deps.redis,
+    logger,
+    mailer,
+    queue: queues.digestMail,
+    config: { publicWebUrl: config.PUBLIC_WEB_URL, smtpMaxRetries: config.SMTP_MAX_RETRIES, smtpRetryBaseMs: config.SMTP_RETRY_BASE_MS },
+  });
+  Promise.all([worker.ready, digest.ready]).then(
     () => logger.info({ queues }, 'worker started'),
     (error: unknown) => logger.error({ err: error }, 'verification worker failed to start'),
   );
-  return { close: () => worker.close() };
+  return { close: async () => void (await Promise.all([worker.close(), digest.close()])) };
 }
