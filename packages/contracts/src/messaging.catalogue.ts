@@ -9,8 +9,12 @@ import {
   PASSWORD_RESET_CODE_QUEUE,
   PASSWORD_RESET_REPLY_QUEUE,
   REGISTRATION_REPLY_QUEUE,
+  CHAT_MESSAGE_CREATED_QUEUE,
+  DIGEST_MAIL_QUEUE,
+  DIGEST_REPLY_QUEUE,
   type QueueName,
 } from './queues.js';
+import { ChatMessageCreated, DigestMailReply, DigestMailRequest } from './digest.messages.js';
 import {
   AccountNotice,
   DeviceChallengeReply,
@@ -37,8 +41,8 @@ import {
 
 export const MESSAGING_APPLICATIONS = {
   backend:
-    'The HTTP API. Runs the sagas (registration, password reset, device challenge, account deletion): publishes requests from their outboxes and applies the replies.',
-  verifier: 'The mail worker. Mails codes and account notices, checks submitted codes in Redis, answers every request.',
+    'The HTTP API. Runs the sagas (registration, password reset, device challenge, account deletion, missed-message digest): publishes requests from their outboxes and applies the replies.',
+  verifier: 'The mail worker. Mails codes, account notices and missed-message digests, checks submitted codes in Redis, answers every request.',
 } as const;
 export type MessagingApplication = keyof typeof MESSAGING_APPLICATIONS;
 
@@ -196,6 +200,38 @@ export const MESSAGING_CATALOGUE: readonly CatalogueQueue[] = [
       { schema: named(ConfirmCodeReply), summary: 'Whether the submitted code was right, and what is left.' },
     ],
     consumedAs: named(DeviceChallengeReply),
+    senders: ['verifier'],
+    receivers: ['backend'],
+  },
+  {
+    name: CHAT_MESSAGE_CREATED_QUEUE,
+    description:
+      'One way, backend to backend: a message was stored (ids only, never the body). Any backend instance turns it into one event per recipient for their digest sagas; a malformed event is dead-lettered with the reason.',
+    messages: [{ schema: named(ChatMessageCreated), summary: '`chat.message.created`: a message was stored.' }],
+    consumedAs: named(ChatMessageCreated),
+    senders: ['backend'],
+    receivers: ['backend'],
+  },
+  {
+    name: DIGEST_MAIL_QUEUE,
+    description:
+      'Requests to mail a missed-message digest: conversations with unread messages (muted ones left out), counts and short excerpts. The verifier mails each `dedupKey` once.',
+    messages: [
+      {
+        schema: named(DigestMailRequest),
+        summary: 'Mail this digest to the user.',
+        reply: { queue: DIGEST_REPLY_QUEUE, schema: named(DigestMailReply) },
+      },
+    ],
+    consumedAs: named(DigestMailRequest),
+    senders: ['backend'],
+    receivers: ['verifier'],
+  },
+  {
+    name: DIGEST_REPLY_QUEUE,
+    description: 'Replies of the verifier to the digest sagas. Durable and shared by every backend instance.',
+    messages: [{ schema: named(DigestMailReply), summary: 'Whether the digest mail went out.' }],
+    consumedAs: named(DigestMailReply),
     senders: ['verifier'],
     receivers: ['backend'],
   },

@@ -15,6 +15,12 @@ export const ACCOUNT_NOTICE_QUEUE = 'ACCOUNT_NOTICE_QUEUE';
 export const PASSWORD_RESET_REPLY_QUEUE = 'PASSWORD_RESET_REPLY_QUEUE';
 /** Durable, shared by every backend instance: replies to device-challenge sagas. */
 export const DEVICE_CHALLENGE_REPLY_QUEUE = 'DEVICE_CHALLENGE_REPLY_QUEUE';
+/** One way, backend → backend: a message was stored (ids only); feeds the digest sagas. */
+export const CHAT_MESSAGE_CREATED_QUEUE = 'CHAT_MESSAGE_CREATED_QUEUE';
+/** The digest saga asks the verifier to mail a missed-message digest (request/reply). */
+export const DIGEST_MAIL_QUEUE = 'DIGEST_MAIL_QUEUE';
+/** Durable, shared by every backend instance: replies to digest sagas. */
+export const DIGEST_REPLY_QUEUE = 'DIGEST_REPLY_QUEUE';
 
 /** Where consumers put messages they cannot process, with the reason in a header. */
 export const DEAD_LETTER_EXCHANGE = 'ashchat.dead-letter';
@@ -32,6 +38,9 @@ export const QUEUE_NAMES = [
   ACCOUNT_NOTICE_QUEUE,
   PASSWORD_RESET_REPLY_QUEUE,
   DEVICE_CHALLENGE_REPLY_QUEUE,
+  CHAT_MESSAGE_CREATED_QUEUE,
+  DIGEST_MAIL_QUEUE,
+  DIGEST_REPLY_QUEUE,
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 

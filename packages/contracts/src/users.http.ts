@@ -10,6 +10,9 @@ export const Description = TextString({
   examples: ['Analyst, writes notes on engines.'],
 });
 
+/** Where a user's avatar is served (files/), null without one. */
+export const AvatarUrl = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Where the avatar is served (GET, signed in; the URL changes with the picture); null when none', examples: [null] });
+
 export const MeView = Type.Object(
   {
     id: described(Uuid, 'Identifies the user'),
@@ -18,6 +21,8 @@ export const MeView = Type.Object(
     preferredLanguage: described(LanguageTag, 'Language of the mails and of the account'),
     description: Description,
     createdAt: described(IsoDateTime, 'When the account was created'),
+    digestEmails: Type.Boolean({ description: 'Whether a mail about missed messages is sent after a while offline (default true)', examples: [true] }),
+    avatarUrl: AvatarUrl,
   },
   {
     $id: 'MeView',
@@ -30,6 +35,8 @@ export const MeView = Type.Object(
         preferredLanguage: 'en',
         description: 'Analyst, writes notes on engines.',
         createdAt: '2026-01-01T12:00:00.000Z',
+        digestEmails: true,
+        avatarUrl: null,
       },
     ],
   },
@@ -41,6 +48,7 @@ export const UpdateMeBody = Type.Object(
     nickname: Type.Optional(described(Nickname, `New display name. ${Nickname.description}`)),
     preferredLanguage: Type.Optional(described(LanguageTag, `New language. ${LanguageTag.description}`)),
     description: Type.Optional(Description),
+    digestEmails: Type.Optional(Type.Boolean({ description: 'false: no missed-message mails', examples: [false] })),
   },
   {
     $id: 'UpdateMeBody',
@@ -70,8 +78,8 @@ export const UserSearchQuery = Type.Object(
 export type UserSearchQuery = Static<typeof UserSearchQuery>;
 
 export const UserSummary = Type.Object(
-  { id: described(Uuid, 'Identifies the user'), nickname: described(Nickname, 'Name shown to other users') },
-  { description: 'Another user as everyone may see them (never their e-mail address).', examples: [{ id: EXAMPLE_ID, nickname: 'Ada Lovelace' }] },
+  { id: described(Uuid, 'Identifies the user'), nickname: described(Nickname, 'Name shown to other users'), avatarUrl: AvatarUrl },
+  { description: 'Another user as everyone may see them (never their e-mail address).', examples: [{ id: EXAMPLE_ID, nickname: 'Ada Lovelace', avatarUrl: null }] },
 );
 export type UserSummary = Static<typeof UserSummary>;
 
@@ -83,7 +91,7 @@ export const UserSearchPage = Type.Object(
   {
     $id: 'UserSearchPage',
     description: 'One page of users whose nickname starts with the query.',
-    examples: [{ items: [{ id: EXAMPLE_ID, nickname: 'Ada Lovelace' }], nextCursor: null }],
+    examples: [{ items: [{ id: EXAMPLE_ID, nickname: 'Ada Lovelace', avatarUrl: null }], nextCursor: null }],
   },
 );
 export type UserSearchPage = Static<typeof UserSearchPage>;

@@ -10,7 +10,7 @@ import {
 import { deadLetterQueueFor, workQueue } from '@ashchat/messaging';
 import { correlationIdOf } from '@ashchat/saga';
 import { verifierQueues } from '@ashchat/verifier';
-import { SAGA_DOCS, queueRoutes } from '@ashchat/backend';
+import { BACKEND_EVENT_QUEUES, SAGA_DOCS, queueRoutes } from '@ashchat/backend';
 import { REPLY_TO_CHANNEL, buildAsyncApi, renderAsyncApi } from './asyncapi.document.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -61,7 +61,7 @@ t.test('the same parser rejects a broken variant (the check above can fail)', as
 });
 
 t.test('every queue the services declare is a channel, and no other', async (t) => {
-  const backend = Object.values(queueRoutes(NAMESPACE, [...backendSends, ...backendReplies]));
+  const backend = Object.values(queueRoutes(NAMESPACE, [...backendSends, ...backendReplies, ...BACKEND_EVENT_QUEUES]));
   const verifier = Object.values(verifierQueues(NAMESPACE));
   const declared = sorted(withDeadLetters([...backend, ...verifier]).map(stripNamespace));
   const { document } = await parsed;
@@ -92,7 +92,8 @@ t.test('senders and receivers in the catalogue are the ones the code wires', asy
   const queuesWhere = (pick: (q: CatalogueQueue) => readonly string[], app: string): string[] =>
     sorted(MESSAGING_CATALOGUE.filter((q) => pick(q).includes(app)).map((q) => q.name));
   // The sagas' outboxes publish exactly these requests, with exactly these schemas.
-  t.same(queuesWhere((q) => q.senders, 'backend'), backendSends);
+  // …and the backend's own events (published and consumed by the backend).
+  t.same(queuesWhere((q) => q.senders, 'backend'), sorted([...backendSends, ...BACKEND_EVENT_QUEUES]));
   for (const entry of SAGA_DOCS) {
     for (const [queue, schema] of Object.entries(entry.definition.messages)) {
       t.ok(MESSAGING_CATALOGUE.find((q) => q.name === queue)?.messages.some((m) => m.schema === schema), `${entry.definition.name}: ${queue} carries ${String(schema.$id)}`);
@@ -101,7 +102,7 @@ t.test('senders and receivers in the catalogue are the ones the code wires', asy
       t.equal(MESSAGING_CATALOGUE.find((q) => q.name === entry.replies?.queue)?.consumedAs, entry.replies.schema, `${entry.definition.name}: the reply consumer validates what the catalogue says arrives`);
     }
   }
-  t.same(queuesWhere((q) => q.receivers, 'backend'), backendReplies);
+  t.same(queuesWhere((q) => q.receivers, 'backend'), sorted([...backendReplies, ...BACKEND_EVENT_QUEUES]));
   t.same(queuesWhere((q) => q.receivers, 'verifier'), sorted(Object.values(verifier)));
   // The verifier sends replies only: to whatever replyTo says, which a saga sets to its reply queue.
   for (const q of MESSAGING_CATALOGUE) for (const m of q.messages) if (m.reply) t.ok(backendReplies.includes(m.reply.queue), `${m.schema.$id} is answered on a backend reply queue`);

@@ -35,6 +35,7 @@ t.test('QUEUE_NAMESPACE prefixes the consumed queues; a bad one is named', async
     deviceCode: 'DEVICE_CODE_QUEUE',
     confirmCode: 'CONFIRM_CODE_QUEUE',
     accountNotice: 'ACCOUNT_NOTICE_QUEUE',
+    digestMail: 'DIGEST_MAIL_QUEUE',
   });
   t.same(verifierQueues(load({ ...base, QUEUE_NAMESPACE: 'ci-42' }).QUEUE_NAMESPACE), {
     accountCreation: 'ci-42.ACCOUNT_CREATION_QUEUE',
@@ -43,6 +44,7 @@ t.test('QUEUE_NAMESPACE prefixes the consumed queues; a bad one is named', async
     deviceCode: 'ci-42.DEVICE_CODE_QUEUE',
     confirmCode: 'ci-42.CONFIRM_CODE_QUEUE',
     accountNotice: 'ci-42.ACCOUNT_NOTICE_QUEUE',
+    digestMail: 'ci-42.DIGEST_MAIL_QUEUE',
   });
   t.throws(() => load({ ...base, QUEUE_NAMESPACE: 'a b' }), { message: /QUEUE_NAMESPACE: must be letters/ });
   t.throws(() => load({ ...base, QUEUE_NAMESPACE: 'n'.repeat(101) }), { message: /QUEUE_NAMESPACE/ });

@@ -2,13 +2,14 @@
  * Every saga the backend runs, with what its generated page needs beyond the machine itself.
  * A new saga is added here; docs.generate.test.ts fails while a saga defined in the services has no entry.
  */
-import { DEVICE_CHALLENGE_REPLY_QUEUE, DeviceChallengeReply, PASSWORD_RESET_REPLY_QUEUE, PasswordResetReply, REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
+import { DEVICE_CHALLENGE_REPLY_QUEUE, DeviceChallengeReply, DIGEST_REPLY_QUEUE, DigestMailReply, PASSWORD_RESET_REPLY_QUEUE, PasswordResetReply, REGISTRATION_REPLY_QUEUE, RegistrationReply } from '@ashchat/contracts';
 import type { AnySagaDefinition } from '@ashchat/saga';
 import type { TSchema } from '@sinclair/typebox';
 import { REGISTRATION_STATE_STATUS, registrationSaga } from '../registration/registration.saga.js';
 import { DEVICE_CHALLENGE_STATE_STATUS, deviceChallengeSaga } from '../auth/device-challenge.saga.js';
 import { PASSWORD_RESET_STATE_STATUS, passwordResetSaga } from '../passwords/password-reset.saga.js';
 import { ACCOUNT_DELETION_STATE_STATUS, accountDeletionSaga } from '../account-deletion/account-deletion.saga.js';
+import { DIGEST_STATE_STATUS, digestSaga } from '../digest/digest.saga.js';
 
 export interface SagaDocEntry {
   definition: AnySagaDefinition;
@@ -89,6 +90,23 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
       'The client’s own device id never enters the saga: only its sha256 digest (`deviceIdHash`), which `trustDevice` (local effect, idempotent through the unique (userId, deviceIdHash) index) stores in `devices`.',
       'The request that submitted the right code issues the session once `completed` (its first refresh token is keyed by the challenge id, so tokens are issued once); later submissions answer `CODE_FLOW_COMPLETED` and the device signs in without a code.',
       '`DENIED` comes from the mail’s "this was not me" link (token = HMAC of the challenge id under VERIFICATION_CODE_SECRET, recomputed by the backend, never sent through a queue); after `CODE_CONFIRMED` it is too late (untrust the device instead).',
+    ],
+  },
+  {
+    definition: digestSaga as unknown as AnySagaDefinition,
+    title: 'Digest saga (missed-message mail)',
+    source: 'services/backend/src/digest/digest.machine.ts',
+    replies: { queue: DIGEST_REPLY_QUEUE, schema: DigestMailReply },
+    statusOf: (state) => {
+      const s = DIGEST_STATE_STATUS[state];
+      return s ? `\`${s}\`` : '—';
+    },
+    notes: [
+      'One saga per user (`digest-<userId>`), never final: it cycles idle → waiting → composing → sending → cooldown → idle.',
+      '`UNREAD` comes from the backend’s consumer of CHAT_MESSAGE_CREATED_QUEUE (ids only), once per recipient who is offline when the message is stored.',
+      '`composeDigest` (local effect, reads only) decides when the `digest` timer fired: account gone, opted out (`digestEmails: false`), online now → no mail; offline for less than DIGEST_DELAY_MS → wait until then; no unread message outside muted conversations → no mail. Muted conversations are skipped before their messages are read.',
+      'The request to DIGEST_MAIL_QUEUE carries `dedupKey` = `<sagaId>:<cycle>`: the verifier mails each key once, so a re-published request (relay after a crash, two instances) never sends a second mail.',
+      'The `cooldown` timer (DIGEST_PERIOD_MS) starts with the request: one digest per period. Messages meanwhile are remembered and start the next wait when it ends.',
     ],
   },
 ];

@@ -20,6 +20,7 @@ t.test('GET /v1/me answers my account; 401 without a token', async (t) => {
     preferredLanguage: 'en',
     description: '',
     createdAt: user.document.createdAt.toISOString(),
+    digestEmails: true,
   });
   const anonymous = await app.inject({ method: 'GET', url: '/v1/me' });
   t.equal(anonymous.statusCode, 401);

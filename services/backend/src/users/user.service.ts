@@ -18,6 +18,7 @@ const toMeView = (u: UserDocument): MeView => ({
   preferredLanguage: u.preferredLanguage,
   description: u.description ?? '',
   createdAt: u.createdAt.toISOString(),
+  digestEmails: u.digestEmails ?? true,
 });
 
 /** Opaque to clients: where the previous page ended, as base64url JSON. */

@@ -88,6 +88,7 @@ export async function startHarness(o: { smtp: 'sink' | 'closed'; smtpMaxRetries?
     deviceCode: `test.verifier.device-code.${suffix}`,
     confirmCode: `test.verifier.confirm-code.${suffix}`,
     accountNotice: `test.verifier.account-notice.${suffix}`,
+    digestMail: `test.verifier.digest-mail.${suffix}`,
   };
 
   const redis = new Redis(infra.redisUri, { lazyConnect: true });

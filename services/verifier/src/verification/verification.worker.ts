@@ -13,6 +13,7 @@ import {
   ConfirmEmailCodeRequest,
   DEVICE_CODE_QUEUE,
   DeviceCodeRequest,
+  DIGEST_MAIL_QUEUE,
   PASSWORD_RESET_CODE_QUEUE,
   PasswordResetCodeRequest,
 } from '@ashchat/contracts';
@@ -62,6 +63,8 @@ export interface VerificationQueues {
   confirmCode: string;
   /** One way: notices carry no replyTo. */
   accountNotice: string;
+  /** Missed-message digests: consumed by digest/ (startDigestWorker), not by this worker. */
+  digestMail: string;
 }
 
 const CONTRACT_QUEUES: VerificationQueues = {
@@ -71,6 +74,7 @@ const CONTRACT_QUEUES: VerificationQueues = {
   deviceCode: DEVICE_CODE_QUEUE,
   confirmCode: CONFIRM_CODE_QUEUE,
   accountNotice: ACCOUNT_NOTICE_QUEUE,
+  digestMail: DIGEST_MAIL_QUEUE,
 };
 
 export interface VerificationWorker {
