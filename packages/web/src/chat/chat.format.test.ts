@@ -16,6 +16,9 @@ const conversation = (o: Partial<ConversationView>): ConversationView => ({
   lastActivityAt: '2026-01-01T12:00:00.000Z',
   lastMessage: null,
   unreadCount: 0,
+  unreadMentionCount: 0,
+  muted: false,
+  mutedUntil: null,
   ...o,
 });
 

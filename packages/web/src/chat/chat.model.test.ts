@@ -30,6 +30,9 @@ function msg(n: number, over: Partial<MessageView> = {}): MessageView {
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    reactions: [],
+    replyTo: null,
+    mentions: [],
     ...over,
   };
 }
@@ -130,6 +133,9 @@ function conv(n: number, over: Partial<ConversationView> = {}): ConversationView
     lastActivityAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     lastMessage: null,
     unreadCount: 0,
+    unreadMentionCount: 0,
+    muted: false,
+    mutedUntil: null,
     ...over,
   };
 }

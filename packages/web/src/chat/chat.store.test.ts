@@ -21,6 +21,9 @@ const msg = (n: number, conversationId: string, senderId = BOB): MessageView => 
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
   editedAt: null,
   deletedAt: null,
+  reactions: [],
+  replyTo: null,
+  mentions: [],
 });
 const conv = (cid: string, last: MessageView | null): ConversationView => ({
   id: cid,
@@ -32,6 +35,9 @@ const conv = (cid: string, last: MessageView | null): ConversationView => ({
   lastActivityAt: last?.createdAt ?? '2026-01-01T00:00:00.000Z',
   lastMessage: last,
   unreadCount: 0,
+  unreadMentionCount: 0,
+  muted: false,
+  mutedUntil: null,
 });
 
 function setup(answers: Record<string, unknown>, status: RealtimeStatus = 'connecting', pageVisible = signal(true)) {

@@ -6,6 +6,9 @@ import { t } from '../i18n/i18n.js';
 import { codeText, conversationTitle, nameOf, timeLabel, type Nicknames } from './chat.format.js';
 import type { Chat } from './chat.store.js';
 import { NewDirectView, NewGroupView } from './new-conversation.view.js';
+import { MutedIcon } from './mute.view.js';
+import { MentionBadge } from './mention.view.js';
+import { SearchField } from '../search/search.field.js';
 
 /** Which form the list pane shows above the list; kept across routes (the pane is rendered by both chat screens). */
 const panel = signal<'none' | 'direct' | 'group'>('none');
@@ -34,6 +37,7 @@ export function ConversationListPane({ chat, activeId }: { chat: Chat; activeId:
           </button>
         </div>
       </header>
+      <SearchField scope={null} />
       {panel.value === 'direct' && <NewDirectView chat={chat} onClose={close} />}
       {panel.value === 'group' && <NewGroupView chat={chat} onClose={close} />}
       {store.error.value && !store.loaded.value && (
@@ -86,6 +90,7 @@ function ConversationItem({ chat, c, active, nicknames }: { chat: Chat; c: Conve
       <span class="conv-text">
         <span class="conv-top">
           <span class="conv-title">{title}</span>
+          <MutedIcon c={c} />
           {presence && <span class="visually-hidden">{t(presence.status === 'online' ? 'chat.presence.online' : 'chat.presence.offline')}</span>}
           <time class="conv-time" dateTime={c.lastActivityAt}>
             {timeLabel(c.lastActivityAt)}
@@ -93,6 +98,7 @@ function ConversationItem({ chat, c, active, nicknames }: { chat: Chat; c: Conve
         </span>
         <span class="conv-bottom">
           <span class="conv-preview">{preview(c, nicknames, me)}</span>
+          <MentionBadge count={c.unreadMentionCount} />
           {c.unreadCount > 0 && (
             <span class="badge" aria-label={t('chat.list.unread', { count: c.unreadCount })}>
               {c.unreadCount > 99 ? '99+' : c.unreadCount}

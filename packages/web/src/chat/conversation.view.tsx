@@ -6,6 +6,9 @@ import type { Chat } from './chat.store.js';
 import { Composer } from './composer.view.js';
 import { GroupInfo } from './group-info.view.js';
 import { MessageList } from './message-list.view.js';
+import { searchHref } from '../search/search.field.js';
+import { MuteControl } from './mute.view.js';
+import { BlockControl, BlockedNotice } from './block.view.js';
 
 /** One conversation: header (back, title, presence or members, group info), history, typing line, composer. */
 export function ConversationView({ chat, conversationId }: { chat: Chat; conversationId: string }) {
@@ -61,12 +64,20 @@ export function ConversationView({ chat, conversationId }: { chat: Chat; convers
             </p>
           )}
         </div>
+        {conversation && (
+          <Link href={searchHref('', conversationId)} class="button button-secondary button-small" aria-label={t('search.open.label')}>
+            {t('search.open')}
+          </Link>
+        )}
+        {conversation && <MuteControl chat={chat} conversation={conversation} />}
+        {other && <BlockControl chat={chat} userId={other} />}
         {conversation?.type === 'group' && (
           <button type="button" class="button button-secondary button-small" aria-expanded={infoOpen} onClick={() => setInfoOpen(!infoOpen)}>
             {t('chat.group.info')}
           </button>
         )}
       </header>
+      {other && <BlockedNotice chat={chat} userId={other} />}
       {notFound ? (
         <p class="conversation-empty">{t('chat.conversation.notFoundHint')}</p>
       ) : (

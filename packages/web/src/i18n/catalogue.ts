@@ -3,11 +3,14 @@ import { authMessages } from './auth.messages.js';
 import { chatMessages } from './chat.messages.js';
 import type { Language } from './messages.define.js';
 import { settingsMessages } from './settings.messages.js';
+import { searchMessages } from './search.messages.js';
+import { relationsMessages } from './relations.messages.js';
+import { reactionsMessages } from './reactions.messages.js';
 
 /** Every UI text, in every language: one catalogue merged from the domains' files. */
 export const catalogue = {
-  en: { ...appMessages.en, ...authMessages.en, ...chatMessages.en, ...settingsMessages.en },
-  de: { ...appMessages.de, ...authMessages.de, ...chatMessages.de, ...settingsMessages.de },
+  en: { ...appMessages.en, ...authMessages.en, ...chatMessages.en, ...settingsMessages.en, ...searchMessages.en, ...relationsMessages.en, ...reactionsMessages.en },
+  de: { ...appMessages.de, ...authMessages.de, ...chatMessages.de, ...settingsMessages.de, ...searchMessages.de, ...relationsMessages.de, ...reactionsMessages.de },
 } satisfies Record<Language, Record<string, string>>;
 
 export type MessageKey = keyof typeof catalogue.en;

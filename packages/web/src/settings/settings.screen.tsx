@@ -6,6 +6,7 @@ import { DevicesView } from './devices.view.js';
 import { PasswordView } from './password.view.js';
 import { ProfileView } from './profile.view.js';
 import { SessionsView } from './sessions.view.js';
+import { BlocksView } from './blocks.view.js';
 import './settings.css';
 
 const SECTIONS: [id: string, title: MessageKey][] = [
@@ -13,6 +14,7 @@ const SECTIONS: [id: string, title: MessageKey][] = [
   ['password', 'settings.password.title'],
   ['sessions', 'settings.sessions.title'],
   ['devices', 'settings.devices.title'],
+  ['blocks', 'relations.blocks.title'],
   ['delete', 'settings.delete.title'],
 ];
 
@@ -40,6 +42,7 @@ export function SettingsScreen() {
         <PasswordView onChanged={changed} />
         <SessionsView version={version} onChanged={changed} />
         <DevicesView version={version} onChanged={changed} />
+        <BlocksView version={version} />
         <DeleteAccountView />
       </div>
     </main>
