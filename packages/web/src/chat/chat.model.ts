@@ -1,4 +1,4 @@
-import type { ConversationView, MessageView } from '@ashchat/contracts';
+import type { ConversationView, MessageView, Quote } from '@ashchat/contracts';
 
 /**
  * Pure chat logic: merging messages from REST pages, live events, resume replays and optimistic sends
@@ -24,7 +24,7 @@ export function newerVersion(a: MessageView, b: MessageView): MessageView {
   return b;
 }
 
-export function pendingMessage(conversationId: string, senderId: string, body: string, clientMessageId: string, now: Date): ChatMessage {
+export function pendingMessage(conversationId: string, senderId: string, body: string, clientMessageId: string, now: Date, replyTo: Quote | null = null): ChatMessage {
   return {
     id: `pending:${clientMessageId}`,
     conversationId,
@@ -34,6 +34,10 @@ export function pendingMessage(conversationId: string, senderId: string, body: s
     createdAt: now.toISOString(),
     editedAt: null,
     deletedAt: null,
+    seq: 0,
+    reactions: [],
+    replyTo,
+    mentions: [],
     state: 'pending',
   };
 }
@@ -64,8 +68,8 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly M
 }
 
 function toSent(m: MessageView): ChatMessage {
-  const { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt } = m;
-  return { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, state: 'sent' };
+  const { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions } = m;
+  return { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions, state: 'sent' };
 }
 
 /** Sets the state of our unsent message with this clientMessageId (pending ⇄ failed). */
@@ -90,7 +94,7 @@ export function mergeConversations(list: readonly ConversationView[], incoming: 
   for (const c of incoming) {
     const known = byId.get(c.id);
     const keepOurs = known?.lastMessage && (!c.lastMessage || compareIds(known.lastMessage.id, c.lastMessage.id) > 0);
-    byId.set(c.id, keepOurs && known ? { ...c, lastMessage: known.lastMessage, lastActivityAt: known.lastActivityAt, unreadCount: known.unreadCount } : c);
+    byId.set(c.id, keepOurs && known ? { ...c, lastMessage: known.lastMessage, lastActivityAt: known.lastActivityAt, unreadCount: known.unreadCount, unreadMentionCount: known.unreadMentionCount } : c);
   }
   return sortConversations([...byId.values()]);
 }
@@ -106,8 +110,9 @@ export function applyMessageToConversation(c: ConversationView, m: MessageView, 
   if (last && compareIds(last.id, m.id) > 0) return c;
   if (!opts.isNew) return c; // an edit of a message older than the last one changes nothing here
   const unread = m.senderId !== opts.me && !opts.visible && m.deletedAt === null ? c.unreadCount + 1 : c.unreadCount;
+  const mentioned = unread > c.unreadCount && opts.me !== null && m.mentions.includes(opts.me);
   const activity = m.createdAt > c.lastActivityAt ? m.createdAt : c.lastActivityAt;
-  return { ...c, lastMessage: m, lastActivityAt: activity, unreadCount: unread };
+  return { ...c, lastMessage: m, lastActivityAt: activity, unreadCount: unread, unreadMentionCount: c.unreadMentionCount + (mentioned ? 1 : 0) };
 }
 
 /** Read markers of a conversation: member id → the newest message that member has read. */

@@ -8,6 +8,7 @@ import { createConversationsStore } from './conversations.store.js';
 import { createMembersStore } from './members.store.js';
 import { createMessagesStore } from './messages.store.js';
 import { createPresenceStore } from './presence.store.js';
+import { createReactionsStore } from './reactions.store.js';
 import { createTypingStore } from './typing.store.js';
 import { createUsersStore } from './users.search.js';
 
@@ -37,10 +38,12 @@ export function createChat(options: ChatOptions) {
   const users = createUsersStore(http);
   const page = options.pageVisible ? { visible: options.pageVisible, stop: () => {} } : documentVisibility();
   const conversations = createConversationsStore({ http, me, pageVisible: page.visible });
+  const reactions = createReactionsStore({ http, me });
   const messages = createMessagesStore({
     http,
     realtime,
     me,
+    onPage: reactions.seed,
     onStored: conversations.applyMessage,
     onReadState: conversations.applyReadState,
     ...(options.newId ? { newId: options.newId } : {}),
@@ -73,6 +76,7 @@ export function createChat(options: ChatOptions) {
         members.forget(e.conversationId);
       } else if (members.known(e.conversationId)) void members.load(e.conversationId); // who joined, and their names
     }),
+    realtime.on('reaction.updated', (e) => reactions.apply(e)),
     realtime.on('typing', (e) => typing.apply(e)),
     realtime.on('presence', (e) => presence.apply(e)),
     realtime.onResume(resume),
@@ -81,17 +85,21 @@ export function createChat(options: ChatOptions) {
   /** The newest message we hold per conversation: from its loaded history or the list's last message, whichever is newer. */
   function cursors(unloaded: readonly string[]): ResumeCursor[] {
     const newest = messages.newestIds();
+    // Positions (commit order) where we have them: from the history held, else the list's last message.
+    const seqs = messages.resumeSeqs();
+    const withSeq = (cursor: ResumeCursor, seq: number | undefined): ResumeCursor => (seq === undefined ? cursor : { ...cursor, lastSeq: seq });
     const out: ResumeCursor[] = [];
     for (const c of conversations.conversations.value) {
       const fromHistory = newest.get(c.id) ?? null;
       const fromList = c.lastMessage?.id ?? null;
       const lastMessageId = fromHistory && (!fromList || compareIds(fromHistory, fromList) > 0) ? fromHistory : fromList;
-      out.push({ conversationId: c.id, lastMessageId });
+      const listSeq = c.lastMessage && c.lastMessage.seq > 0 ? c.lastMessage.seq : undefined;
+      out.push(withSeq({ conversationId: c.id, lastMessageId }, seqs.has(c.id) ? seqs.get(c.id) : listSeq));
     }
     // Histories of conversations the list does not show (yet): opened by URL before the list arrived.
     // (Not those still loading: a null cursor would replay their whole history; catchUp covers them.)
     for (const [conversationId, lastMessageId] of newest)
-      if (!conversations.byId.value.has(conversationId) && !unloaded.includes(conversationId)) out.unshift({ conversationId, lastMessageId });
+      if (!conversations.byId.value.has(conversationId) && !unloaded.includes(conversationId)) out.unshift(withSeq({ conversationId, lastMessageId }, seqs.get(conversationId)));
     return out.slice(0, MAX_RESUME_CURSORS); // the list is most recent first: the rest are the least active
   }
 
@@ -152,6 +160,7 @@ export function createChat(options: ChatOptions) {
     me,
     conversations,
     messages,
+    reactions,
     presence,
     typing,
     users,

@@ -5,6 +5,9 @@ import type { ChatMessage } from './chat.model.js';
 import { isTransient } from './chat.ports.js';
 import { codeText, timeLabel } from './chat.format.js';
 import type { Chat } from './chat.store.js';
+import { MessageText } from './mention.view.js';
+import { QuoteView, ReplyAction } from './reply.view.js';
+import { Reactions } from './reactions.view.js';
 
 export interface MessageRowProps {
   chat: Chat;
@@ -43,7 +46,7 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
   };
 
   return (
-    <article class={`msg ${mine ? 'msg-mine' : 'msg-theirs'} msg-${m.state}${deleted ? ' msg-deleted' : ''}`}>
+    <article id={`msg-${m.id}`} class={`msg ${mine ? 'msg-mine' : 'msg-theirs'} msg-${m.state}${deleted ? ' msg-deleted' : ''}${!deleted && chat.me.value && m.mentions.includes(chat.me.value) ? ' msg-mentioned' : ''}`}>
       {sender && <p class="msg-sender">{sender}</p>}
       {mode === 'edit' ? (
         <form
@@ -82,7 +85,14 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
         </form>
       ) : (
         <div class="msg-bubble">
-          {deleted ? <p class="msg-body msg-body-deleted">{t('chat.message.deleted')}</p> : <p class="msg-body">{m.body}</p>}
+          <QuoteView chat={chat} quote={m.replyTo} />
+          {deleted ? (
+            <p class="msg-body msg-body-deleted">{t('chat.message.deleted')}</p>
+          ) : (
+            <p class="msg-body">
+              <MessageText chat={chat} message={m} />
+            </p>
+          )}
           <p class="msg-meta">
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
             {m.editedAt && !deleted && <span class="msg-edited">{t('chat.message.edited')}</span>}
@@ -91,6 +101,7 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
           </p>
         </div>
       )}
+      {mode === 'view' && <Reactions chat={chat} message={m} />}
       {m.state === 'failed' && (
         <div class="msg-failure" role="alert">
           <span>{isTransient(m.error ?? '') ? t('chat.message.waiting') : t('chat.message.failed', { reason: codeText(m.error ?? 'NETWORK_ERROR') })}</span>
@@ -102,8 +113,10 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
           </button>
         </div>
       )}
+      {mode === 'view' && !canChange && <ReplyAction message={m} />}
       {canChange && mode === 'view' && (
         <div class="msg-actions">
+          <ReplyAction message={m} />
           <button
             type="button"
             class="button button-link button-small"

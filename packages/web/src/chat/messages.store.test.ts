@@ -21,6 +21,9 @@ const stored = (n: number, clientMessageId: string, body = 'hi'): MessageView =>
   createdAt: '2026-01-01T00:00:00.000Z',
   editedAt: null,
   deletedAt: null,
+  reactions: [],
+  replyTo: null,
+  mentions: [],
 });
 
 function setup(status: RealtimeStatus = 'online') {

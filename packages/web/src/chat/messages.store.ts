@@ -1,8 +1,9 @@
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { MessagePage, MessageView, ReadState } from '@ashchat/contracts';
+import type { MessagePage, MessageView, Quote, ReadState } from '@ashchat/contracts';
 import type { Realtime } from '../realtime/realtime.client.js';
 import { applyReceipt, compareIds, markUnsent, mergeMessages, newestStoredId, pendingMessage, seenUpTo, type ChatMessage, type ReadMarkers } from './chat.model.js';
 import { enc, errorCode, isTransient, type Http, type Me } from './chat.ports.js';
+import { resumeSeq } from './resume.cursor.js';
 
 /** One conversation's history as loaded so far: older pages are prepended as the user scrolls up. */
 export interface History {
@@ -27,6 +28,8 @@ export interface MessagesStoreOptions {
   onStored?(message: MessageView, isNew: boolean): void;
   /** The server answered a read marker move with the read state (the list shows the unread count). */
   onReadState?(state: ReadState): void;
+  /** A page of history arrived (its per-reader parts, e.g. reactions, are current as of now). */
+  onPage?(items: readonly MessageView[]): void;
   newId?(): string;
   now?(): Date;
 }
@@ -59,6 +62,7 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     const query = `limit=${PAGE_SIZE}${h.loaded && h.nextCursor ? `&before=${enc(h.nextCursor)}` : ''}`;
     try {
       const page = await http.request<MessagePage>('GET', `/v1/conversations/${enc(conversationId)}/messages?${query}`);
+      options.onPage?.(page.items);
       update(conversationId, (cur) => ({ messages: mergeMessages(cur.messages, page.items), nextCursor: page.nextCursor, loaded: true, loading: false }));
     } catch (error) {
       update(conversationId, () => ({ loading: false, error: errorCode(error) }));
@@ -72,6 +76,7 @@ export function createMessagesStore(options: MessagesStoreOptions) {
   async function catchUp(conversationId: string): Promise<void> {
     try {
       const page = await http.request<MessagePage>('GET', `/v1/conversations/${enc(conversationId)}/messages?limit=${PAGE_SIZE}`);
+      options.onPage?.(page.items);
       update(conversationId, (cur) =>
         cur.loaded ? { messages: mergeMessages(cur.messages, page.items) } : { messages: mergeMessages(cur.messages, page.items), nextCursor: page.nextCursor, loaded: true },
       );
@@ -97,20 +102,22 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     options.onStored?.(message, isNew);
   }
 
-  function send(conversationId: string, body: string): string {
+  /** `replyTo`: the quote of the message answered (shown at once; the server stores its own). */
+  function send(conversationId: string, body: string, replyTo: Quote | null = null): string {
     const clientMessageId = newId();
-    update(conversationId, (h) => ({ messages: [...h.messages, pendingMessage(conversationId, me.value ?? '', body, clientMessageId, now())] }));
-    void deliver(conversationId, clientMessageId, body);
+    update(conversationId, (h) => ({ messages: [...h.messages, pendingMessage(conversationId, me.value ?? '', body, clientMessageId, now(), replyTo)] }));
+    void deliver(conversationId, clientMessageId, body, replyTo?.id);
     return clientMessageId;
   }
 
   /** Sends over the connection when it is up, else over REST; the server keeps one message per clientMessageId. */
-  async function deliver(conversationId: string, clientMessageId: string, body: string): Promise<void> {
+  async function deliver(conversationId: string, clientMessageId: string, body: string, replyTo?: string): Promise<void> {
+    const reply = replyTo === undefined ? {} : { replyTo };
     try {
       const message =
         realtime.status.value === 'online'
-          ? (await realtime.request({ type: 'message.send', conversationId, body, clientMessageId }, { queue: true, timeoutMs: SEND_TIMEOUT_MS })).message
-          : await http.request<MessageView>('POST', `/v1/conversations/${enc(conversationId)}/messages`, { body, clientMessageId });
+          ? (await realtime.request({ type: 'message.send', conversationId, body, clientMessageId, ...reply }, { queue: true, timeoutMs: SEND_TIMEOUT_MS })).message
+          : await http.request<MessageView>('POST', `/v1/conversations/${enc(conversationId)}/messages`, { body, clientMessageId, ...reply });
       applyStored(message, true);
     } catch (error) {
       update(conversationId, (h) => ({ messages: markUnsent(h.messages, clientMessageId, 'failed', errorCode(error)) }));
@@ -122,7 +129,7 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     const m = slot(conversationId).value.messages.find((x) => x.state === 'failed' && x.clientMessageId === clientMessageId);
     if (!m || m.body === null) return;
     update(conversationId, (h) => ({ messages: markUnsent(h.messages, clientMessageId, 'pending') }));
-    void deliver(conversationId, clientMessageId, m.body);
+    void deliver(conversationId, clientMessageId, m.body, m.replyTo?.id);
   }
 
   /** After a reconnect: retries the sends that failed for the connection's sake (not those the server refused). */
@@ -175,6 +182,13 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     return out;
   }
 
+  /** Per conversation we hold history of, the position up to which we hold every message (resume.cursor.ts). */
+  function resumeSeqs(): Map<string, number | undefined> {
+    const out = new Map<string, number | undefined>();
+    for (const [conversationId, s] of histories) out.set(conversationId, resumeSeq(s.value.messages));
+    return out;
+  }
+
   /** Forgets a conversation we are no longer a member of. */
   function forget(conversationId: string): void {
     histories.delete(conversationId);
@@ -207,6 +221,7 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     markRead,
     applyReceiptEvent,
     newestIds,
+    resumeSeqs,
     forget,
   };
 }
