@@ -7,6 +7,7 @@ import { VerifyScreen } from '../auth/verify.screen.js';
 import { ConversationScreen } from '../chat/conversation.screen.js';
 import { ConversationsScreen } from '../chat/conversations.screen.js';
 import { SettingsScreen } from '../settings/settings.screen.js';
+import { SearchScreen } from '../search/search.screen.js';
 import type { RouteDef } from './router.match.js';
 
 export interface Screen {
@@ -18,6 +19,8 @@ export interface Screen {
 export const routes: RouteDef<Screen>[] = [
   { path: '/', value: { access: 'signed-in', render: () => <ConversationsScreen /> } },
   { path: '/c/:conversationId', value: { access: 'signed-in', render: (p) => <ConversationScreen conversationId={p.conversationId ?? ''} /> } },
+  { path: '/search', value: { access: 'signed-in', render: () => <SearchScreen conversationId={null} /> } },
+  { path: '/c/:conversationId/search', value: { access: 'signed-in', render: (p) => <SearchScreen conversationId={p.conversationId ?? ''} /> } },
   { path: '/settings', value: { access: 'signed-in', render: () => <SettingsScreen /> } },
   { path: '/sign-in', value: { access: 'signed-out', render: () => <SignInScreen /> } },
   { path: '/sign-up', value: { access: 'signed-out', render: () => <SignUpScreen /> } },

@@ -178,7 +178,8 @@ async function leaveDiagnostics(t: Diagnosing, people: readonly Person[]): Promi
   }
 }
 
-export async function startWebHarness(t: Diagnosing): Promise<WebHarness> {
+/** `env`: extra backend settings for this test's instance (e.g. a small SEARCH_SCAN_LIMIT). */
+export async function startWebHarness(t: Diagnosing, o: { env?: Record<string, string> } = {}): Promise<WebHarness> {
   await ensureWebBuild();
   const people: Person[] = [];
   // Closed in this order: pages (and their WebSockets) first, then the apps, the verifier and the queues.
@@ -188,7 +189,7 @@ export async function startWebHarness(t: Diagnosing): Promise<WebHarness> {
     if (!t.passing()) await leaveDiagnostics(t, people);
     for (const close of closers.reverse()) await close();
   });
-  const reg = await startRegistrationHarness(later);
+  const reg = await startRegistrationHarness(later, o.env ? { env: o.env } : {});
   const app = await reg.startApp();
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const launched = await chromium.launch({
