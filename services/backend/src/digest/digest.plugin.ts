@@ -4,6 +4,7 @@ import { CHAT_MESSAGE_CREATED_QUEUE, DIGEST_MAIL_QUEUE, DIGEST_REPLY_QUEUE, Dige
 import type { SagaRuntime } from '@ashchat/saga';
 import type { TypedConsumer } from '@ashchat/messaging';
 import { hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
+import type { ReplyStats } from '../sagas/saga-reply.consumer.js';
 import { createDigestComposer, digestEffects, type MuteReader } from './digest.compose.js';
 import { createDigestEventConsumer, createMessageEventsPublisher, type MessageEventsPort } from './digest.events.js';
 import type { DigestMachine } from './digest.machine.js';
@@ -23,6 +24,8 @@ export interface DigestModule {
   started: Promise<boolean>;
   /** Resolves once this instance consumes the message events and the digest replies. */
   consuming: Promise<void>;
+  /** Digest replies this instance consumed, by outcome. */
+  replyStats: ReplyStats;
 }
 
 declare module 'fastify' {
@@ -84,6 +87,7 @@ async function digestPlugin(app: FastifyInstance, opts: DigestTestOptions): Prom
     runtime: host.runtime,
     events: publisher.port,
     started: host.started,
+    replyStats: host.replyStats,
     consuming: Promise.all([host.consuming, consumer?.ready]).then(() => undefined),
   });
 }

@@ -16,6 +16,7 @@ import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
 import type { SagaHostTestOptions } from '../sagas/saga.host.js';
 import type { RegistrationTestOptions } from './registration.plugin.js';
+import type { DigestTestOptions } from '../digest/digest.plugin.js';
 import { registrationQueues, type RegistrationQueues } from './registration.queues.js';
 
 export interface Teardown {
@@ -32,6 +33,8 @@ export interface StartAppOptions {
   deviceChallenge?: SagaHostTestOptions;
   /** Fastify options over the harness's (`logger: false`), e.g. a logger writing into a test's stream. */
   server?: Partial<FastifyServerOptions>;
+  /** The digest saga's switches. */
+  digest?: DigestTestOptions;
 }
 
 export interface RegistrationHarness {
@@ -230,6 +233,7 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
         ...(a.registration ? { registration: a.registration } : {}),
         ...(a.passwordReset ? { passwordReset: a.passwordReset } : {}),
         ...(a.deviceChallenge ? { deviceChallenge: a.deviceChallenge } : {}),
+        ...(a.digest ? { digest: a.digest } : {}),
       });
       apps.add(app);
       await app.after();
@@ -240,6 +244,8 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
       await app.passwords.consuming;
       await app.auth.challengeSaga.started;
       await app.auth.challengeSaga.consuming;
+      await app.digest.started;
+      await app.digest.consuming;
       return app;
     },
     async waitForMails(email, count = 1) {
