@@ -33,6 +33,9 @@ t.test('PUT and DELETE: idempotent, counted per member, `me` per reader', async 
   t.same((await bob.call('PUT', reactionUrl(message.id, THUMBS))).json(), { emoji: THUMBS, count: 2, me: true });
   t.equal((await bob.call('PUT', reactionUrl(message.id, '🇩🇪'))).statusCode, 200, 'a flag is one emoji');
   t.equal((await bob.call('PUT', reactionUrl(message.id, '👩🏽‍💻'))).statusCode, 200, 'so is a ZWJ sequence with a skin tone');
+  const kiss = '👩🏻‍❤️‍💋‍👨🏼'; // among the longest RGI sequences: 105 characters URL-encoded
+  t.equal((await bob.call('PUT', reactionUrl(message.id, kiss))).statusCode, 200, 'so is one of the longest sequences');
+  t.equal((await bob.call('DELETE', reactionUrl(message.id, kiss))).statusCode, 204);
 
   t.same(await reactionsOn(ada, message.id), [
     { emoji: THUMBS, count: 2, me: true },
