@@ -23,7 +23,12 @@ declare module 'fastify' {
  */
 async function searchPlugin(app: FastifyInstance): Promise<void> {
   const messages = createMessageSearch({ capabilities: app.mongo.capabilities, db: app.mongo.db, scanLimit: app.config.SEARCH_SCAN_LIMIT });
-  const service = createSearchService({ search: messages, conversations: app.chat.repositories.conversations, access: app.chat.access });
+  const service = createSearchService({
+    search: messages,
+    conversations: app.chat.repositories.conversations,
+    access: app.chat.access,
+    messages: app.chat.repositories.messages,
+  });
   app.decorate('messageSearch', { service, messages });
   // Without holding start-up: until the text index exists a search answers 500 on MongoDB and
   // the log says why (as a server claimed to be MongoDB but refusing the index would).

@@ -2,6 +2,8 @@ import type { ObjectId } from 'mongodb';
 import type { MessageSearchPage } from '@ashchat/contracts';
 import type { AccessReader } from '../chat/conversation.access.js';
 import type { ConversationRepository } from '../chat/conversation.repository.js';
+import type { MessageRepository } from '../chat/message.repository.js';
+import { readQuotedStates } from '../chat/message.quote.js';
 import { decodeMessageCursor, encodeMessageCursor } from '../chat/chat.cursor.js';
 import { toMessageView } from '../chat/chat.view.js';
 import type { MessageSearch } from './message.search.js';
@@ -18,9 +20,11 @@ export interface SearchServiceDeps {
   search: MessageSearch;
   conversations: Pick<ConversationRepository, 'conversationIdsOf'>;
   access: AccessReader;
+  /** Reads the current state of the messages results quote (a reply's original may be deleted since). */
+  messages: Pick<MessageRepository, 'quotedStates'>;
 }
 
-export function createSearchService({ search, conversations, access }: SearchServiceDeps): SearchService {
+export function createSearchService({ search, conversations, access, messages }: SearchServiceDeps): SearchService {
   async function run(conversationIds: readonly ObjectId[], q: string, before: string | undefined, limit: number): Promise<MessageSearchPage> {
     // Refusals first (query, then cursor), before any read.
     const words = searchWords(q);
@@ -29,11 +33,13 @@ export function createSearchService({ search, conversations, access }: SearchSer
     const { matches, scannedDownTo } = await search.find({ words, conversationIds, beforeId, limit });
     const shown = matches.slice(0, limit);
     const last = shown.at(-1);
+    const quoted = await readQuotedStates(messages, shown);
     const next = matches.length > limit && last ? last._id : scannedDownTo;
     return {
       items: shown.map((m) => ({
         conversationId: m.conversationId.toHexString(),
-        message: toMessageView(m),
+        // Reactions are per reader and not read here: results show none (the opened chat has them).
+        message: toMessageView(m, quoted),
         snippet: snippetOf(m.body ?? '', words),
       })),
       nextCursor: next ? encodeMessageCursor(next) : null,
