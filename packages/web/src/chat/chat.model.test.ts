@@ -30,9 +30,11 @@ function msg(n: number, over: Partial<MessageView> = {}): MessageView {
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    seq: n,
     reactions: [],
     replyTo: null,
     mentions: [],
+    attachments: [],
     ...over,
   };
 }

@@ -24,7 +24,15 @@ export function newerVersion(a: MessageView, b: MessageView): MessageView {
   return b;
 }
 
-export function pendingMessage(conversationId: string, senderId: string, body: string, clientMessageId: string, now: Date, replyTo: Quote | null = null): ChatMessage {
+export function pendingMessage(
+  conversationId: string,
+  senderId: string,
+  body: string,
+  clientMessageId: string,
+  now: Date,
+  replyTo: Quote | null = null,
+  attachments: MessageView['attachments'] = [],
+): ChatMessage {
   return {
     id: `pending:${clientMessageId}`,
     conversationId,
@@ -38,6 +46,7 @@ export function pendingMessage(conversationId: string, senderId: string, body: s
     reactions: [],
     replyTo,
     mentions: [],
+    attachments,
     state: 'pending',
   };
 }
@@ -68,8 +77,8 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly M
 }
 
 function toSent(m: MessageView): ChatMessage {
-  const { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions } = m;
-  return { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions, state: 'sent' };
+  const { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions, attachments } = m;
+  return { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions, attachments: attachments ?? [], state: 'sent' };
 }
 
 /** Sets the state of our unsent message with this clientMessageId (pending ⇄ failed). */

@@ -21,9 +21,11 @@ const msg = (n: number, conversationId: string, senderId = BOB): MessageView => 
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
   editedAt: null,
   deletedAt: null,
+  seq: n,
   reactions: [],
   replyTo: null,
   mentions: [],
+  attachments: [],
 });
 const conv = (cid: string, last: MessageView | null): ConversationView => ({
   id: cid,
@@ -73,7 +75,7 @@ t.test('resume sends a cursor per conversation, reloads incomplete ones, drops s
   t.same(s.frames[0], {
     type: 'resume',
     cursors: [
-      { conversationId: A, lastMessageId: id(5) },
+      { conversationId: A, lastMessageId: id(5), lastSeq: 5 },
       { conversationId: B, lastMessageId: null },
     ],
   });

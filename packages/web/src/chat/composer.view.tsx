@@ -1,6 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import type { Chat } from './chat.store.js';
+import { useMentionAutocomplete } from './mention.view.js';
+import { cancelReply, takeReply } from './reply.store.js';
+import { ReplyBar } from './reply.view.js';
 
 const MAX_BODY = 4000;
 const MAX_ROWS_PX = 160;
@@ -10,6 +13,7 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
   const id = useId();
   const [text, setText] = useState('');
   const field = useRef<HTMLTextAreaElement>(null);
+  const mention = useMentionAutocomplete({ chat, conversationId, field, text, setText });
 
   useEffect(() => () => chat.typing.stopped(conversationId), [chat, conversationId]);
   useEffect(() => {
@@ -27,7 +31,7 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
   function send(): void {
     const body = text.trim();
     if (!body) return;
-    chat.messages.send(conversationId, body);
+    chat.messages.send(conversationId, body, takeReply(conversationId));
     chat.typing.stopped(conversationId);
     setText('');
     onSent();
@@ -45,8 +49,11 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
       <label class="composer-label" for={id}>
         {t('chat.composer.label')}
       </label>
+      <ReplyBar chat={chat} conversationId={conversationId} />
       <div class="composer-row">
+        {mention.view}
         <textarea
+          {...mention.inputProps}
           id={id}
           ref={field}
           rows={1}
@@ -57,11 +64,14 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
           onInput={(e) => {
             const value = e.currentTarget.value;
             setText(value);
+            mention.track(e.currentTarget);
             if (value.trim()) chat.typing.keystroke(conversationId);
             else chat.typing.stopped(conversationId);
           }}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            if (mention.onKeyDown(e)) return;
+            if (e.key === 'Escape' && cancelReply(conversationId)) e.preventDefault();
+            else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               send();
             }

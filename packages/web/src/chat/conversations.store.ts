@@ -93,11 +93,11 @@ export function createConversationsStore({ http, me, pageVisible = signal(true) 
 
   /** Our own read marker moved (here or on another device). */
   function applyOwnRead(conversationId: string, lastReadMessageId: string): void {
-    patch(conversationId, (c) => (c.lastMessage && compareIds(lastReadMessageId, c.lastMessage.id) >= 0 ? { ...c, unreadCount: 0 } : c));
+    patch(conversationId, (c) => (c.lastMessage && compareIds(lastReadMessageId, c.lastMessage.id) >= 0 ? { ...c, unreadCount: 0, unreadMentionCount: 0 } : c));
   }
 
   function applyReadState(state: ReadState): void {
-    patch(state.conversationId, (c) => ({ ...c, unreadCount: state.unreadCount }));
+    patch(state.conversationId, (c) => ({ ...c, unreadCount: state.unreadCount, unreadMentionCount: state.unreadMentionCount }));
   }
 
   function remove(conversationId: string): void {

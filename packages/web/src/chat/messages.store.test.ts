@@ -21,9 +21,11 @@ const stored = (n: number, clientMessageId: string, body = 'hi'): MessageView =>
   createdAt: '2026-01-01T00:00:00.000Z',
   editedAt: null,
   deletedAt: null,
+  seq: n,
   reactions: [],
   replyTo: null,
   mentions: [],
+  attachments: [],
 });
 
 function setup(status: RealtimeStatus = 'online') {

@@ -103,21 +103,23 @@ export function createMessagesStore(options: MessagesStoreOptions) {
   }
 
   /** `replyTo`: the quote of the message answered (shown at once; the server stores its own). */
-  function send(conversationId: string, body: string, replyTo: Quote | null = null): string {
+  /** `attachments`: uploaded files (attachments.store.ts) sent with it; the body may then be empty. */
+  function send(conversationId: string, body: string, replyTo: Quote | null = null, attachments: MessageView['attachments'] = []): string {
     const clientMessageId = newId();
-    update(conversationId, (h) => ({ messages: [...h.messages, pendingMessage(conversationId, me.value ?? '', body, clientMessageId, now(), replyTo)] }));
-    void deliver(conversationId, clientMessageId, body, replyTo?.id);
+    update(conversationId, (h) => ({ messages: [...h.messages, pendingMessage(conversationId, me.value ?? '', body, clientMessageId, now(), replyTo, attachments)] }));
+    void deliver(conversationId, clientMessageId, body, replyTo?.id, attachments.map((a) => a.id));
     return clientMessageId;
   }
 
   /** Sends over the connection when it is up, else over REST; the server keeps one message per clientMessageId. */
-  async function deliver(conversationId: string, clientMessageId: string, body: string, replyTo?: string): Promise<void> {
-    const reply = replyTo === undefined ? {} : { replyTo };
+  async function deliver(conversationId: string, clientMessageId: string, text: string, replyTo?: string, attachmentIds: string[] = []): Promise<void> {
+    // A message of files alone has no text (the server refuses an empty one).
+    const reply = { ...(replyTo === undefined ? {} : { replyTo }), ...(attachmentIds.length > 0 ? { attachmentIds } : {}), ...(text ? { body: text } : {}) };
     try {
       const message =
         realtime.status.value === 'online'
-          ? (await realtime.request({ type: 'message.send', conversationId, body, clientMessageId, ...reply }, { queue: true, timeoutMs: SEND_TIMEOUT_MS })).message
-          : await http.request<MessageView>('POST', `/v1/conversations/${enc(conversationId)}/messages`, { body, clientMessageId, ...reply });
+          ? (await realtime.request({ type: 'message.send', conversationId, clientMessageId, ...reply }, { queue: true, timeoutMs: SEND_TIMEOUT_MS })).message
+          : await http.request<MessageView>('POST', `/v1/conversations/${enc(conversationId)}/messages`, { clientMessageId, ...reply });
       applyStored(message, true);
     } catch (error) {
       update(conversationId, (h) => ({ messages: markUnsent(h.messages, clientMessageId, 'failed', errorCode(error)) }));
@@ -129,7 +131,7 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     const m = slot(conversationId).value.messages.find((x) => x.state === 'failed' && x.clientMessageId === clientMessageId);
     if (!m || m.body === null) return;
     update(conversationId, (h) => ({ messages: markUnsent(h.messages, clientMessageId, 'pending') }));
-    void deliver(conversationId, clientMessageId, m.body, m.replyTo?.id);
+    void deliver(conversationId, clientMessageId, m.body, m.replyTo?.id, m.attachments.map((a) => a.id));
   }
 
   /** After a reconnect: retries the sends that failed for the connection's sake (not those the server refused). */
