@@ -75,6 +75,14 @@ export const ResumeCursor = Type.Object(
   {
     conversationId: ObjectIdString,
     lastMessageId: Type.Union([ObjectIdString, Type.Null()], { description: 'The newest message the client has of this conversation; null: none yet' }),
+    lastSeq: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description:
+          'Position (`seq`) up to which the client has every message of this conversation (0: none). Given, the replay is what was stored after it, in commit order, which never misses a message stored late by another instance; without it the replay follows ids (`lastMessageId`)',
+        examples: [41],
+      }),
+    ),
   },
   { $id: 'WsResumeCursor', additionalProperties: false },
 );

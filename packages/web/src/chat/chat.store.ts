@@ -51,7 +51,7 @@ export function createChat(options: ChatOptions) {
   const members = createMembersStore({
     http,
     onLoaded(conversationId, items) {
-      users.remember(items.map((m) => ({ id: m.userId, nickname: m.nickname })));
+      users.remember(items.map((m) => ({ id: m.userId, nickname: m.nickname, avatarUrl: m.avatarUrl })));
       // Markers only move forward: a list older than a live receipt changes nothing.
       for (const m of items) if (m.lastReadMessageId) messages.applyReceiptEvent(conversationId, m.userId, m.lastReadMessageId);
     },

@@ -9,6 +9,8 @@ export interface ResumeCursorInput {
   conversationId: string;
   /** The newest message the client has; null (or absent) = none yet: from the conversation's start. */
   lastMessageId: string | null;
+  /** The position up to which the client has every message (message.position.ts); given, it wins over the id. */
+  lastSeq?: number;
 }
 
 export interface ResumeResult {
@@ -59,7 +61,9 @@ export function createResumeReader(deps: { conversations: ConversationRepository
       const skipped: string[] = [];
       // One cursor per conversation; of repeats the oldest wins, so nothing is missed.
       const byConversation = new Map<string, ObjectId>();
-      for (const { conversationId, lastMessageId } of cursors) {
+      // Cursors by position: of repeats the lowest wins, as for ids.
+      const bySeq = new Map<string, number>();
+      for (const { conversationId, lastMessageId, lastSeq } of cursors) {
         if (!OBJECT_ID.test(conversationId) || (lastMessageId != null && !OBJECT_ID.test(lastMessageId))) {
           skipped.push(conversationId);
           continue;
@@ -67,6 +71,7 @@ export function createResumeReader(deps: { conversations: ConversationRepository
         const after = lastMessageId == null ? BEFORE_ALL : new ObjectId(lastMessageId);
         const seen = byConversation.get(conversationId);
         if (!seen || after.toHexString() < seen.toHexString()) byConversation.set(conversationId, after);
+        if (lastSeq !== undefined) bySeq.set(conversationId, Math.min(lastSeq, bySeq.get(conversationId) ?? lastSeq));
       }
       const entries = [...byConversation.entries()];
       const limit = Math.max(0, Math.floor(limitPerConversation));
@@ -75,7 +80,8 @@ export function createResumeReader(deps: { conversations: ConversationRepository
         const id = new ObjectId(conversationId);
         if (!(await deps.conversations.membership(id, userId))) return null;
         // One more than shown tells whether the client has to page the rest.
-        return deps.messages.after(id, after, limit + 1);
+        const afterSeq = bySeq.get(conversationId);
+        return afterSeq === undefined ? deps.messages.after(id, after, limit + 1) : deps.messages.afterPosition(id, afterSeq, limit + 1);
       });
 
       const docs: MessageDocument[] = [];
