@@ -76,7 +76,7 @@ export function scanMatchFilter(
 const newestFirst = (a: MessageDocument, b: MessageDocument): number => (a._id.toHexString() < b._id.toHexString() ? 1 : -1);
 const newestIdFirst = (a: ObjectId, b: ObjectId): number => (a.toHexString() < b.toHexString() ? 1 : -1);
 
-function textIndexSearch(messages: Collection<MessageDocument>): MessageSearch {
+function textIndexSearch(messages: Collection<MessageDocument>, batchSize: number): MessageSearch {
   return {
     strategy: 'text-index',
     async ensureIndexes() {
@@ -84,7 +84,7 @@ function textIndexSearch(messages: Collection<MessageDocument>): MessageSearch {
     },
     async find({ words, conversationIds, beforeId, limit }) {
       const pages = await Promise.all(
-        batches(conversationIds).map((ids) => messages.find(textSearchFilter(words, ids, beforeId)).sort({ _id: -1 }).limit(limit + 1).toArray()),
+        batches(conversationIds, batchSize).map((ids) => messages.find(textSearchFilter(words, ids, beforeId)).sort({ _id: -1 }).limit(limit + 1).toArray()),
       );
       return { matches: pages.flat().sort(newestFirst).slice(0, limit + 1), scannedDownTo: null };
     },
@@ -96,14 +96,14 @@ function textIndexSearch(messages: Collection<MessageDocument>): MessageSearch {
  * else. First their ids (the window; one id more tells whether older ones exist), then the
  * matches inside it. The window is never larger, however rare the words.
  */
-function boundedScanSearch(messages: Collection<MessageDocument>, scanLimit: number): MessageSearch {
+function boundedScanSearch(messages: Collection<MessageDocument>, scanLimit: number, batchSize: number): MessageSearch {
   return {
     strategy: 'bounded-scan',
     async ensureIndexes() {
       // The {conversationId, _id} index of chat is all the scan uses.
     },
     async find({ words, conversationIds, beforeId, limit }) {
-      const groups = batches(conversationIds);
+      const groups = batches(conversationIds, batchSize);
       const windowIds = (
         await Promise.all(
           groups.map((ids) =>
@@ -138,10 +138,12 @@ export interface MessageSearchDeps {
   /** The fallback's bound (SEARCH_SCAN_LIMIT). */
   scanLimit: number;
   collectionName?: string;
+  /** Conversations per `$in` (CONVERSATION_BATCH; tests make it small to cross batches). */
+  batchSize?: number;
 }
 
 /** The one place the strategy is chosen, by what the server can (database.capabilities.ts). */
-export function createMessageSearch({ capabilities, db, scanLimit, collectionName = 'messages' }: MessageSearchDeps): MessageSearch {
+export function createMessageSearch({ capabilities, db, scanLimit, collectionName = 'messages', batchSize = CONVERSATION_BATCH }: MessageSearchDeps): MessageSearch {
   const messages = db.collection<MessageDocument>(collectionName);
-  return capabilities.textSearch ? textIndexSearch(messages) : boundedScanSearch(messages, scanLimit);
+  return capabilities.textSearch ? textIndexSearch(messages, batchSize) : boundedScanSearch(messages, scanLimit, batchSize);
 }

@@ -165,6 +165,19 @@ t.test('the scan bound: said in the answer, and the cursor searches on below it'
   t.equal(full.complete, true, 'a full page within the window is complete down to its cursor');
 });
 
+t.test('conversations in several $in batches: the same matches and the same bound as in one', async (t) => {
+  const ids = (await app.chat.repositories.conversations.conversationIdsOf(ada.id)).sort((a, b) => a.toHexString().localeCompare(b.toHexString()));
+  t.ok(ids.length >= 2, 'Ada is in several conversations');
+  const request = { words: ['needle'], conversationIds: ids, beforeId: undefined, limit: 50 };
+  for (const scanLimit of [5, 100]) {
+    const one = await createMessageSearch({ capabilities: { textSearch: false }, db: app.mongo.db, scanLimit }).find(request);
+    const split = await createMessageSearch({ capabilities: { textSearch: false }, db: app.mongo.db, scanLimit, batchSize: 1 }).find(request);
+    t.same(split.matches.map((m) => m._id.toHexString()), one.matches.map((m) => m._id.toHexString()), `scan limit ${scanLimit}: same matches`);
+    t.same(split.scannedDownTo?.toHexString(), one.scannedDownTo?.toHexString(), `scan limit ${scanLimit}: same window`);
+    t.equal(one.scannedDownTo === null, scanLimit === 100);
+  }
+});
+
 t.test('any query: never a 5xx; every hit has every word and is the caller’s (fast-check)', async (t) => {
   const mine = new Set([ab, ac]);
   const q = fc.oneof(
