@@ -16,6 +16,9 @@
  *    the conditional update and its count check stay as the second line of defence;
  *  - expired sessions are deleted by a periodic purge (SESSION_PURGE_INTERVAL_MS) instead of a
  *    TTL index.
+ *  - message search scans at most SEARCH_SCAN_LIMIT of the newest messages per request with one
+ *    regex per word, and says when it stopped there, instead of a `$text` query on a text index
+ *    (`textSearch`; search/message.search.ts).
  * On MongoDB neither workaround runs: the conditional update is the guard, a TTL index expires
  * sessions. MONGODB_FLAVOR overrides the detection (tests force `mongodb` on FerretDB with a single
  * writer, so that path runs here too).
