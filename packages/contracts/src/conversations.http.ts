@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { described, DisplayNameString, IsoDateTime, Nickname, Uuid } from './common.schema.js';
 import { MessageView, ObjectIdString, PageCursor, PageLimit } from './messages.http.js';
+import { AvatarUrl } from './users.http.js';
 
 const EXAMPLE_CONVERSATION_ID = '665f1c2ab3d4e5f6a7b8c9d0';
 const ADA = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
@@ -124,6 +125,7 @@ export const MemberView = Type.Object(
   {
     userId: described(Uuid, 'The member'),
     nickname: described(Nickname, 'Name shown to other users'),
+    avatarUrl: AvatarUrl,
     joinedAt: Type.Optional(described(IsoDateTime, 'When the member joined the conversation')),
     lastReadMessageId: Type.Union([ObjectIdString, Type.Null()], {
       description: "The member's read marker: the newest message they have read; null before their first read",
@@ -132,7 +134,7 @@ export const MemberView = Type.Object(
   {
     $id: 'MemberView',
     description: 'A member of a conversation as the other members see them: name and how far they have read.',
-    examples: [{ userId: BOB, nickname: 'Bob', joinedAt: '2026-01-01T12:00:00.000Z', lastReadMessageId: '665f1c9eb3d4e5f6a7b8c9e1' }],
+    examples: [{ userId: BOB, nickname: 'Bob', avatarUrl: null, joinedAt: '2026-01-01T12:00:00.000Z', lastReadMessageId: '665f1c9eb3d4e5f6a7b8c9e1' }],
   },
 );
 export type MemberView = Static<typeof MemberView>;
@@ -145,8 +147,8 @@ export const MemberList = Type.Object(
     examples: [
       {
         items: [
-          { userId: ADA, nickname: 'Ada Lovelace', joinedAt: '2026-01-01T12:00:00.000Z', lastReadMessageId: null },
-          { userId: BOB, nickname: 'Bob', joinedAt: '2026-01-01T12:00:00.001Z', lastReadMessageId: '665f1c9eb3d4e5f6a7b8c9e1' },
+          { userId: ADA, nickname: 'Ada Lovelace', avatarUrl: null, joinedAt: '2026-01-01T12:00:00.000Z', lastReadMessageId: null },
+          { userId: BOB, nickname: 'Bob', avatarUrl: null, joinedAt: '2026-01-01T12:00:00.001Z', lastReadMessageId: '665f1c9eb3d4e5f6a7b8c9e1' },
         ],
       },
     ],

@@ -43,7 +43,7 @@ export function runChatSessions(): () => void {
     }),
     effect(() => {
       const me = session.me.value;
-      if (me) activeChat.value?.chat.users.remember([{ id: me.id, nickname: me.nickname }]);
+      if (me) activeChat.value?.chat.users.remember([{ id: me.id, nickname: me.nickname, avatarUrl: me.avatarUrl }]);
     }),
     effect(() => {
       const names = activeChat.value?.chat.users.nicknames.value;

@@ -4,6 +4,8 @@ import type { Chat } from './chat.store.js';
 import { useMentionAutocomplete } from './mention.view.js';
 import { cancelReply, takeReply } from './reply.store.js';
 import { ReplyBar } from './reply.view.js';
+import { AttachBar, dropProps } from './attach.view.js';
+import { pendingUploads, takeUploaded } from './attachments.store.js';
 
 const MAX_BODY = 4000;
 const MAX_ROWS_PX = 160;
@@ -28,10 +30,13 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
     el.style.height = `${Math.min(el.scrollHeight + 2, MAX_ROWS_PX)}px`;
   }, [text]);
 
+  // Files uploaded and waiting (attach.view.tsx): a message may be files alone.
+  const hasFiles = pendingUploads(conversationId).value.some((p) => p.view !== null);
+
   function send(): void {
     const body = text.trim();
-    if (!body) return;
-    chat.messages.send(conversationId, body, takeReply(conversationId));
+    if (!body && !hasFiles) return;
+    chat.messages.send(conversationId, body, takeReply(conversationId), takeUploaded(conversationId));
     chat.typing.stopped(conversationId);
     setText('');
     onSent();
@@ -41,6 +46,7 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
   return (
     <form
       class="composer"
+      {...dropProps(conversationId)}
       onSubmit={(e) => {
         e.preventDefault();
         send();
@@ -51,6 +57,7 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
       </label>
       <ReplyBar chat={chat} conversationId={conversationId} />
       <div class="composer-row">
+        <AttachBar conversationId={conversationId} />
         {mention.view}
         <textarea
           {...mention.inputProps}
@@ -77,7 +84,7 @@ export function Composer({ chat, conversationId, onSent }: { chat: Chat; convers
             }
           }}
         />
-        <button type="submit" class="button button-primary" disabled={!text.trim()}>
+        <button type="submit" class="button button-primary" disabled={!text.trim() && !hasFiles}>
           {t('chat.composer.send')}
         </button>
       </div>

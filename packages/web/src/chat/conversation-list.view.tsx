@@ -9,6 +9,7 @@ import { NewDirectView, NewGroupView } from './new-conversation.view.js';
 import { MutedIcon } from './mute.view.js';
 import { MentionBadge } from './mention.view.js';
 import { SearchField } from '../search/search.field.js';
+import { AvatarFace } from './avatar.view.js';
 
 /** Which form the list pane shows above the list; kept across routes (the pane is rendered by both chat screens). */
 const panel = signal<'none' | 'direct' | 'group'>('none');
@@ -84,7 +85,7 @@ function ConversationItem({ chat, c, active, nicknames }: { chat: Chat; c: Conve
   return (
     <Link href={`/c/${c.id}`} class={`conv-item${active ? ' conv-item-active' : ''}${c.unreadCount > 0 ? ' conv-item-unread' : ''}`}>
       <span class="avatar" aria-hidden="true">
-        {c.type === 'group' ? '#' : title.slice(0, 1).toUpperCase()}
+        {c.type === 'group' || !other ? '#' : <AvatarFace chat={chat} userId={other} fallback={title.slice(0, 1).toUpperCase()} />}
         {presence && <span class={`presence-dot presence-${presence.status}`} />}
       </span>
       <span class="conv-text">

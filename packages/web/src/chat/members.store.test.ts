@@ -7,7 +7,7 @@ import { createMembersStore } from './members.store.js';
 const A = 'a'.repeat(24);
 const B = 'b'.repeat(24);
 const C = 'c'.repeat(24);
-const member = (userId: string, nickname: string, lastReadMessageId: string | null = null): MemberView => ({ userId, nickname, lastReadMessageId });
+const member = (userId: string, nickname: string, lastReadMessageId: string | null = null): MemberView => ({ userId, nickname, avatarUrl: null, lastReadMessageId });
 
 function setup(concurrency = 4) {
   const calls: Array<{ path: string; answer(items: MemberView[]): void; fail(code: string): void }> = [];

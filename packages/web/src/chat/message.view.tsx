@@ -8,6 +8,8 @@ import type { Chat } from './chat.store.js';
 import { MessageText } from './mention.view.js';
 import { QuoteView, ReplyAction } from './reply.view.js';
 import { Reactions } from './reactions.view.js';
+import { MessageAttachments } from './attachments.view.js';
+import { UserAvatar } from './avatar.view.js';
 
 export interface MessageRowProps {
   chat: Chat;
@@ -47,7 +49,11 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
 
   return (
     <article id={`msg-${m.id}`} class={`msg ${mine ? 'msg-mine' : 'msg-theirs'} msg-${m.state}${deleted ? ' msg-deleted' : ''}${!deleted && chat.me.value && m.mentions.includes(chat.me.value) ? ' msg-mentioned' : ''}`}>
-      {sender && <p class="msg-sender">{sender}</p>}
+      {sender && (
+        <p class="msg-sender">
+          <UserAvatar chat={chat} userId={m.senderId} name={sender} size={20} /> {sender}
+        </p>
+      )}
       {mode === 'edit' ? (
         <form
           class="msg-edit"
@@ -93,6 +99,7 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
               <MessageText chat={chat} message={m} />
             </p>
           )}
+          {!deleted && <MessageAttachments conversationId={m.conversationId} attachments={m.attachments} />}
           <p class="msg-meta">
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>
             {m.editedAt && !deleted && <span class="msg-edited">{t('chat.message.edited')}</span>}

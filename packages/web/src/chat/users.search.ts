@@ -8,12 +8,19 @@ export type UsersStore = ReturnType<typeof createUsersStore>;
  * Nickname search (GET /v1/users) and the nicknames learnt: from searches, and through `remember` from
  * conversations' member lists (members.store.ts) and the signed-in user. Unknown ids show a fallback.
  */
+/** A user as learnt: the avatar only where the source says (member lists, searches, the own profile). */
+export type KnownUser = Pick<UserSummary, 'id' | 'nickname'> & { avatarUrl?: string | null };
+
 export function createUsersStore(http: Http) {
   const nicknames = signal<Readonly<Record<string, string>>>({});
+  /** Avatar URLs (files/ on the server) by user id; null: none; absent: not known yet. */
+  const avatars = signal<Readonly<Record<string, string | null>>>({});
 
-  function remember(users: readonly UserSummary[]): void {
+  function remember(users: readonly KnownUser[]): void {
     const fresh = users.filter((u) => nicknames.value[u.id] !== u.nickname);
     if (fresh.length > 0) nicknames.value = { ...nicknames.value, ...Object.fromEntries(fresh.map((u) => [u.id, u.nickname])) };
+    const pictured = users.filter((u) => u.avatarUrl !== undefined && avatars.value[u.id] !== u.avatarUrl);
+    if (pictured.length > 0) avatars.value = { ...avatars.value, ...Object.fromEntries(pictured.map((u) => [u.id, u.avatarUrl ?? null])) };
   }
 
   /** Users whose nickname starts with `query` (case-insensitive); pass a page's nextCursor for the next one. */
@@ -25,5 +32,10 @@ export function createUsersStore(http: Http) {
     return page;
   }
 
-  return { nicknames: nicknames as ReadonlySignal<Readonly<Record<string, string>>>, search, remember };
+  return {
+    nicknames: nicknames as ReadonlySignal<Readonly<Record<string, string>>>,
+    avatars: avatars as ReadonlySignal<Readonly<Record<string, string | null>>>,
+    search,
+    remember,
+  };
 }

@@ -6,11 +6,12 @@ import { settingsMessages } from './settings.messages.js';
 import { searchMessages } from './search.messages.js';
 import { relationsMessages } from './relations.messages.js';
 import { reactionsMessages } from './reactions.messages.js';
+import { filesMessages } from './files.messages.js';
 
 /** Every UI text, in every language: one catalogue merged from the domains' files. */
 export const catalogue = {
-  en: { ...appMessages.en, ...authMessages.en, ...chatMessages.en, ...settingsMessages.en, ...searchMessages.en, ...relationsMessages.en, ...reactionsMessages.en },
-  de: { ...appMessages.de, ...authMessages.de, ...chatMessages.de, ...settingsMessages.de, ...searchMessages.de, ...relationsMessages.de, ...reactionsMessages.de },
+  en: { ...appMessages.en, ...authMessages.en, ...chatMessages.en, ...settingsMessages.en, ...searchMessages.en, ...relationsMessages.en, ...reactionsMessages.en, ...filesMessages.en },
+  de: { ...appMessages.de, ...authMessages.de, ...chatMessages.de, ...settingsMessages.de, ...searchMessages.de, ...relationsMessages.de, ...reactionsMessages.de, ...filesMessages.de },
 } satisfies Record<Language, Record<string, string>>;
 
 export type MessageKey = keyof typeof catalogue.en;

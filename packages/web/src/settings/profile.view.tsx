@@ -6,6 +6,7 @@ import { isMessageKey, LANGUAGES, t } from '../i18n/i18n.js';
 import { settingsErrorText } from './settings.errors.js';
 import { languageChoices, profileChanges } from './settings.format.js';
 import { Form, Section } from './settings.ui.js';
+import { AvatarSettings } from './avatar.view.js';
 
 /** Nickname and preferred language (PATCH /v1/me); the UI switches language as soon as the account has the new one. */
 export function ProfileView({ me }: { me: MeView }) {
@@ -46,6 +47,7 @@ export function ProfileView({ me }: { me: MeView }) {
   const nicknameError = error?.code === 'VALIDATION_FAILED' || error?.code === 'INVALID_TEXT' ? t('settings.profile.invalidNickname') : null;
   return (
     <Section id="profile" title={t('settings.profile.title')} intro={t('settings.profile.intro', { email: me.email })}>
+      <AvatarSettings me={me} />
       <Form onSubmit={submit} submit={{ label: t('settings.profile.save'), busy }}>
         {error && !nicknameError && <Notice kind="error">{settingsErrorText(error)}</Notice>}
         {result && <Notice kind={result.kind}>{result.text}</Notice>}

@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import type { ChatEvent, ChatMessageCreated, ConversationView, CreateConversationBody, MemberList, MemberView } from '@ashchat/contracts';
+import { avatarUrlOf, type ChatEvent, type ChatMessageCreated, type ConversationView, type CreateConversationBody, type MemberList, type MemberView } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { UserRepository } from '../users/user.repository.js';
 import { createAccessReader, type AccessReader } from './conversation.access.js';
@@ -16,7 +16,7 @@ export interface ChatServiceDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
   /** Which of the given ids are not users (the users module owns the collection). */
-  users: Pick<UserRepository, 'missingIds' | 'nicknamesOf'>;
+  users: Pick<UserRepository, 'missingIds' | 'nicknamesOf' | 'avatarsOf'>;
   /** Tells members (every device, every instance) about a change, after it is stored. Never throws. */
   events?: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
   /** Membership checks (cached by the plugin); read from the repositories when absent. */
@@ -174,10 +174,11 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
     async members(userId, conversationId) {
       // The (cached) access check gives the member ids; the rest are three `_id` lookups, whatever the group's size.
       const { conversation, members: ids } = await access(userId, conversationId);
-      const [memberships, nicknames, markers] = await Promise.all([
+      const [memberships, nicknames, markers, avatars] = await Promise.all([
         conversations.memberships(conversation._id, ids),
         users.nicknamesOf(ids),
         conversations.membersReadMarkers(conversation._id, ids),
+        users.avatarsOf(ids),
       ]);
       const joined = new Map(memberships.map((m) => [m.userId, m.joinedAt]));
       const items: MemberView[] = [];
@@ -186,7 +187,13 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
         const nickname = nicknames.get(id);
         // Gone since the cached list was read (left, removed), or an account whose deletion has finished.
         if (!joinedAt || nickname === undefined) continue;
-        items.push({ userId: id, nickname, joinedAt: joinedAt.toISOString(), lastReadMessageId: markers.get(id)?.toHexString() ?? null });
+        items.push({
+          userId: id,
+          nickname,
+          avatarUrl: avatarUrlOf(id, avatars.get(id)),
+          joinedAt: joinedAt.toISOString(),
+          lastReadMessageId: markers.get(id)?.toHexString() ?? null,
+        });
       }
       return { items };
     },

@@ -19,6 +19,17 @@ t.test('avatar: put, get (versioned, cacheable), replace, delete', async (t) => 
   t.match(got.headers['cache-control'], /immutable/);
   const meta = await sharp(got.rawPayload).metadata();
   t.same([meta.format, meta.width, meta.height], ['webp', 256, 256], 'a 256 px square');
+  t.equal((await ada.call('GET', '/v1/me')).json().avatarUrl, avatarUrl, 'on the own profile');
+  const direct = (await ada.call('POST', '/v1/conversations', { type: 'direct', members: [bob.id] })).json().id;
+  const members = (await bob.call('GET', `/v1/conversations/${direct}/members`)).json().items;
+  t.same(
+    members.map((m: { userId: string; avatarUrl: string | null }) => [m.userId, m.avatarUrl]),
+    [
+      [ada.id, avatarUrl],
+      [bob.id, null],
+    ],
+    'on member views',
+  );
   const bare = await bob.call('GET', `/v1/users/${ada.id}/avatar`);
   t.match(bare.headers['cache-control'], /no-cache/);
   t.equal((await app.inject({ method: 'GET', url: avatarUrl })).statusCode, 401, 'signed-in users only');

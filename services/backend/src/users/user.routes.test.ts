@@ -21,6 +21,7 @@ t.test('GET /v1/me answers my account; 401 without a token', async (t) => {
     description: '',
     createdAt: user.document.createdAt.toISOString(),
     digestEmails: true,
+    avatarUrl: null,
   });
   const anonymous = await app.inject({ method: 'GET', url: '/v1/me' });
   t.equal(anonymous.statusCode, 401);
@@ -38,7 +39,7 @@ t.test('PATCH /v1/me changes the given fields only', async (t) => {
   t.match(language.json(), { nickname: 'Countess Lovelace', preferredLanguage: 'pt-BR' });
   t.match((await app.inject({ method: 'GET', url: '/v1/me', headers })).json(), { nickname: 'Countess Lovelace', preferredLanguage: 'pt-BR', description: 'Notes on engines.' });
   const found = await search(app, headers.authorization, { query: 'COUNTESS' });
-  t.same(found.json().items, [{ id: user.id, nickname: 'Countess Lovelace' }], 'the search follows the new nickname');
+  t.same(found.json().items, [{ id: user.id, nickname: 'Countess Lovelace', avatarUrl: null }], 'the search follows the new nickname');
   t.same((await search(app, headers.authorization, { query: 'ada' })).json().items, [], 'and forgets the old one');
 });
 
@@ -90,7 +91,7 @@ t.test('GET /v1/users finds nickname prefixes, case-insensitively, page by page,
   const body = all.body;
   for (const user of created) t.notOk(body.includes(user.email), `no e-mail of ${user.nickname}`);
   t.notOk(body.includes('@'), 'no e-mail at all');
-  for (const item of all.json<typeof page1>().items) t.same(Object.keys(item).sort(), ['id', 'nickname']);
+  for (const item of all.json<typeof page1>().items) t.same(Object.keys(item).sort(), ['avatarUrl', 'id', 'nickname']);
   t.same(all.json<typeof page1>().items.map((u) => u.nickname), ['Zed Alpha', 'zed beta', 'ZED Gamma', 'Zedd', 'Zorro', 'Zé']);
 
   t.same((await search(app, headers.authorization, { query: '.zed' })).json<typeof page1>().items, [], 'regex characters are literal');

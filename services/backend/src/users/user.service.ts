@@ -1,4 +1,4 @@
-import type { MeView, UpdateMeBody, UserSearchPage } from '@ashchat/contracts';
+import { avatarUrlOf, type MeView, type UpdateMeBody, type UserSearchPage } from '@ashchat/contracts';
 import type { WithWriteLock } from '../database/write.lock.js';
 import { AppError } from '../errors/app-error.js';
 import { enforceRateLimit, rateLimitKey, type RateLimiter } from '../rate-limit/rate-limiter.js';
@@ -19,6 +19,7 @@ const toMeView = (u: UserDocument): MeView => ({
   description: u.description ?? '',
   createdAt: u.createdAt.toISOString(),
   digestEmails: u.digestEmails ?? true,
+  avatarUrl: avatarUrlOf(u._id, u.avatar),
 });
 
 /** Opaque to clients: where the previous page ended, as base64url JSON. */
@@ -73,7 +74,7 @@ export function createUserService(
       const last = page.at(-1);
       return {
         // Only what anyone may see: never the e-mail address.
-        items: page.map((u) => ({ id: u._id, nickname: u.nickname })),
+        items: page.map((u) => ({ id: u._id, nickname: u.nickname, avatarUrl: avatarUrlOf(u._id, u.avatar) })),
         nextCursor:
           found.length > limit && last?.nicknameNormalized !== undefined
             ? encodeCursor({ nicknameNormalized: last.nicknameNormalized, id: last._id })
