@@ -16,7 +16,6 @@ import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
 import type { SagaHostTestOptions } from '../sagas/saga.host.js';
 import type { RegistrationTestOptions } from './registration.plugin.js';
-import type { DigestTestOptions } from '../digest/digest.plugin.js';
 import { registrationQueues, type RegistrationQueues } from './registration.queues.js';
 
 export interface Teardown {
@@ -33,8 +32,8 @@ export interface StartAppOptions {
   deviceChallenge?: SagaHostTestOptions;
   /** Fastify options over the harness's (`logger: false`), e.g. a logger writing into a test's stream. */
   server?: Partial<FastifyServerOptions>;
-  /** The digest saga's switches. */
-  digest?: DigestTestOptions;
+  /** The digest saga's switches (digest's DigestTestOptions; named by their source, so registration never imports digest). */
+  digest?: SagaHostTestOptions & { consumeEvents?: boolean };
 }
 
 export interface RegistrationHarness {
