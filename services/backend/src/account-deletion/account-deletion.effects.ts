@@ -30,6 +30,8 @@ export interface AccountDeletionEffectsDeps {
     deleteUploads(userId: string, limit: number): Promise<{ more: boolean }>;
     deleteAvatar(userId: string): Promise<void>;
   };
+  /** The account's mutes and blocks, either side (relations/); repeatable. */
+  relations?: { forget(userId: string): Promise<void> };
   /** Resolves once the chat indexes exist (the sender index the anonymising batches use). */
   chatReady: () => Promise<void>;
   db: Db;
@@ -71,6 +73,7 @@ export function accountDeletionEffects(d: AccountDeletionEffectsDeps): Record<st
       await d.sessions.deleteAllOf(userId);
       await d.departure.deleteReadMarkers(userId);
       await d.departure.deleteReactions(userId);
+      await d.relations?.forget(userId);
       if (d.files) {
         // Bounded batches until none is left; a repeat after a crash starts on what is still there.
         while ((await d.files.deleteUploads(userId, FILE_BATCH)).more);

@@ -47,6 +47,7 @@ async function accountDeletionPlugin(app: FastifyInstance, opts: AccountDeletion
     devices: app.devices.repository,
     departure: app.chat.departure,
     ...(app.hasDecorator('files') ? { files: app.files.departure } : {}),
+    ...(app.hasDecorator('relations') ? { relations: app.relations.departure } : {}),
     chatReady: app.chat.indexesReady,
     db: app.mongo.db,
   });

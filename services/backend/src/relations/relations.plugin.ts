@@ -14,6 +14,8 @@ export interface RelationsModule {
   mutes: MuteReader & MuteService;
   blocks: BlockReader & BlockService;
   repositories: { mutes: MuteRepository; blocks: BlockRepository };
+  /** What account deletion removes: the user's mutes, and blocks on either side. Repeatable. */
+  departure: { forget(userId: string): Promise<void> };
   /** Resolves once the relations' indexes exist. */
   indexesReady: () => Promise<void>;
 }
@@ -62,7 +64,12 @@ async function relationsPlugin(app: FastifyInstance): Promise<void> {
     users: app.users.repository,
     announce: (userIds) => publish(userIds, { type: BLOCK_UPDATED }),
   });
-  app.decorate('relations', { mutes, blocks, repositories, indexesReady });
+  const departure = {
+    async forget(userId: string): Promise<void> {
+      await Promise.all([repositories.mutes.removeAllOfUser(userId), repositories.blocks.removeAllOf(userId)]);
+    },
+  };
+  app.decorate('relations', { mutes, blocks, repositories, departure, indexesReady });
   app.addHook('onReady', async () => {
     indexesReady().catch((err: unknown) => app.log.warn({ err }, 'relations indexes not created yet'));
   });
