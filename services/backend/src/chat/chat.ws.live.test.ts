@@ -46,6 +46,20 @@ t.test('live delivery without the resume hold', async (t) => {
     t.same(messageIds(bobWs.frames), [missed.id, after.id], 'no gap, no duplicate, in order');
   });
 
+  t.test('a resume by position (lastSeq) replays what was stored after it, then the held live events once', async (t) => {
+    const before = (await sendMessage(ada, conversationId, 'have it', 'seq-1')) as unknown as { id: string; seq: number };
+    t.ok(before.seq > 0, 'stored messages carry their position');
+    const missed = await sendMessage(ada, conversationId, 'missed by position', 'seq-2');
+    const bobWs = await authedWs(t, url, bob.session.accessToken, { resume: true });
+    const live = await sendMessage(ada, conversationId, 'held for the resume', 'seq-3');
+    bobWs.send({ type: 'resume', requestId: 'r', cursors: [{ conversationId, lastMessageId: null, lastSeq: before.seq }] });
+    const ack = await bobWs.nextOf('ack', 'r');
+    t.match(ack.result, { replayed: 2, incomplete: [], skipped: [] });
+    const after = await sendMessage(ada, conversationId, 'after it', 'seq-4');
+    await bobWs.next(isMessage(after.id));
+    t.same(messageIds(bobWs.frames), [missed.id, live.id, after.id], 'no gap, no duplicate, in order');
+  });
+
   t.test('resume may follow auth in the same breath', async (t) => {
     const before = await sendMessage(ada, conversationId, 'had this too', 'live-6');
     const missed = await sendMessage(ada, conversationId, 'missed it', 'live-7');
