@@ -9,7 +9,7 @@ import type { Chat } from './chat.store.js';
 import { timeLabel } from './chat.format.js';
 import './relations.css';
 
-type MuteFields = Pick<ConversationView, 'muted' | 'mutedUntil'>;
+import { muteEnd, mutedNow, type MuteFields } from './mute.model.js';
 
 /** What we set on this device, until the list read after it arrives (so the header changes at once). */
 const overrides = signal<ReadonlyMap<string, MuteFields>>(new Map());
@@ -24,9 +24,7 @@ const CHOICES: [label: MessageKey, ms: number | null][] = [
 
 /** The conversation's mute as we know it; an ended mute counts as none (the server checks the clock too). */
 export function muteOf(c: ConversationView, now = Date.now()): { muted: boolean; until: string | null } {
-  const m = overrides.value.get(c.id) ?? c;
-  const muted = m.muted && (m.mutedUntil === null || Date.parse(m.mutedUntil) > now);
-  return { muted, until: muted ? m.mutedUntil : null };
+  return mutedNow(overrides.value.get(c.id) ?? c, now);
 }
 
 function setOverride(id: string, fields: MuteFields | null): void {
@@ -84,7 +82,7 @@ export function MuteControl({ chat, conversation }: { chat: Chat; conversation: 
     }
   };
   const mute = (ms: number | null) => {
-    const mutedUntil = ms === null ? null : new Date(Date.now() + ms).toISOString();
+    const mutedUntil = muteEnd(ms, Date.now());
     return run({ muted: true, mutedUntil }, () => http.request<MuteView>('PUT', `/v1/me/mutes/${enc(id)}`, { until: mutedUntil }));
   };
   const unmute = () => run({ muted: false, mutedUntil: null }, () => http.request('DELETE', `/v1/me/mutes/${enc(id)}`));
