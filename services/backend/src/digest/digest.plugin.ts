@@ -10,6 +10,9 @@ import { createDigestEventConsumer, createMessageEventsPublisher, type MessageEv
 import type { DigestMachine } from './digest.machine.js';
 import { digestSaga, type DigestIndex, type DigestStatusView } from './digest.saga.js';
 
+/** On close, how long to wait for a broker connection still being established. */
+const CLOSE_CONNECT_WAIT_MS = 2_000;
+
 /** Collection of digest saga documents (one per user who ever had a message while offline). */
 export const DIGESTS_COLLECTION = 'digests';
 
@@ -78,9 +81,16 @@ async function digestPlugin(app: FastifyInstance, opts: DigestTestOptions): Prom
           periodMs: config.DIGEST_PERIOD_MS,
           logger: app.log,
         });
-  // preClose: before the saga host's onClose stops the runtime these feed.
+  // preClose: before the saga host's onClose stops the runtime these feed. A consumer still
+  // declaring its queue while the broker is away would wait for the connection's own close (the
+  // amqp plugin's, later): then it is left to that (as the saga host does with its reply consumer).
   app.addHook('preClose', async () => {
-    await consumer?.close();
+    if (consumer) {
+      const connected = app.amqp.ready || (await app.amqp.onConnect(CLOSE_CONNECT_WAIT_MS, true).then(() => true, () => false));
+      const closed = consumer.close();
+      if (connected) await closed;
+      else void closed.catch(() => undefined);
+    }
     await publisher.close();
   });
   app.decorate('digest', {
