@@ -9,6 +9,7 @@ import { MessageList } from './message-list.view.js';
 import { searchHref } from '../search/search.field.js';
 import { MuteControl } from './mute.view.js';
 import { BlockControl, BlockedNotice } from './block.view.js';
+import { UserAvatar } from './avatar.view.js';
 
 /** One conversation: header (back, title, presence or members, group info), history, typing line, composer. */
 export function ConversationView({ chat, conversationId }: { chat: Chat; conversationId: string }) {
@@ -55,6 +56,7 @@ export function ConversationView({ chat, conversationId }: { chat: Chat; convers
         <Link href="/" class="conversation-back" aria-label={t('chat.conversation.back')}>
           <span aria-hidden="true">←</span>
         </Link>
+        {other && <UserAvatar chat={chat} userId={other} name={title} size={36} />}
         <div class="conversation-heading">
           <h1 id="conversation-title">{title}</h1>
           {subtitle && (
