@@ -8,11 +8,12 @@ import { languageChoices, profileChanges } from './settings.format.js';
 import { Form, Section } from './settings.ui.js';
 import { AvatarSettings } from './avatar.view.js';
 
-/** Nickname and preferred language (PATCH /v1/me); the UI switches language as soon as the account has the new one. */
+/** Nickname, preferred language and the missed-message mail (PATCH /v1/me); the UI switches language as soon as the account has the new one. */
 export function ProfileView({ me }: { me: MeView }) {
   const languageId = useId();
   const [nickname, setNickname] = useState(me.nickname);
   const [preferredLanguage, setPreferredLanguage] = useState(me.preferredLanguage);
+  const [digestEmails, setDigestEmails] = useState(me.digestEmails);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ kind: 'success' | 'info'; text: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -21,12 +22,13 @@ export function ProfileView({ me }: { me: MeView }) {
   useEffect(() => {
     setNickname(me.nickname);
     setPreferredLanguage(me.preferredLanguage);
-  }, [me.nickname, me.preferredLanguage]);
+    setDigestEmails(me.digestEmails);
+  }, [me.nickname, me.preferredLanguage, me.digestEmails]);
 
   const submit = async () => {
     setResult(null);
     setError(null);
-    const changes = profileChanges(me, { nickname, preferredLanguage });
+    const changes = profileChanges(me, { nickname, preferredLanguage, digestEmails });
     if (Object.keys(changes).length === 0) {
       setResult({ kind: 'info', text: t('settings.profile.unchanged') });
       return;
@@ -84,6 +86,21 @@ export function ProfileView({ me }: { me: MeView }) {
           </select>
           <p class="field-hint" id={`${languageId}-hint`}>
             {t('settings.profile.languageHint')}
+          </p>
+        </div>
+        <div class="field">
+          <label class="settings-check">
+            <input
+              type="checkbox"
+              name="digestEmails"
+              checked={digestEmails}
+              aria-describedby={`${languageId}-digest-hint`}
+              onChange={(e) => setDigestEmails(e.currentTarget.checked)}
+            />
+            <span>{t('settings.profile.digestEmails')}</span>
+          </label>
+          <p class="field-hint" id={`${languageId}-digest-hint`}>
+            {t('settings.profile.digestEmailsHint')}
           </p>
         </div>
       </Form>

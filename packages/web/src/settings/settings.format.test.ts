@@ -27,4 +27,6 @@ t.test('profileChanges: only the changed fields, the nickname trimmed', async (t
   t.same(profileChanges(me, { nickname: ' Ada ', preferredLanguage: 'en' }), {});
   t.same(profileChanges(me, { nickname: 'Ada L', preferredLanguage: 'en' }), { nickname: 'Ada L' });
   t.same(profileChanges(me, { nickname: 'Ada', preferredLanguage: 'de' }), { preferredLanguage: 'de' });
+  t.same(profileChanges({ ...me, digestEmails: true }, { nickname: 'Ada', preferredLanguage: 'en', digestEmails: true }), {});
+  t.same(profileChanges({ ...me, digestEmails: true }, { nickname: 'Ada', preferredLanguage: 'en', digestEmails: false }), { digestEmails: false });
 });

@@ -37,12 +37,13 @@ export function languageChoices(translated: readonly string[], current: string |
 
 /** The fields of a profile form that differ from the account (PATCH sends only those; an empty body is refused). */
 export function profileChanges(
-  me: { nickname: string; preferredLanguage: string },
-  form: { nickname: string; preferredLanguage: string },
-): { nickname?: string; preferredLanguage?: string } {
-  const changes: { nickname?: string; preferredLanguage?: string } = {};
+  me: { nickname: string; preferredLanguage: string; digestEmails?: boolean },
+  form: { nickname: string; preferredLanguage: string; digestEmails?: boolean },
+): { nickname?: string; preferredLanguage?: string; digestEmails?: boolean } {
+  const changes: { nickname?: string; preferredLanguage?: string; digestEmails?: boolean } = {};
   const nickname = form.nickname.trim();
   if (nickname !== me.nickname) changes.nickname = nickname;
   if (form.preferredLanguage !== me.preferredLanguage) changes.preferredLanguage = form.preferredLanguage;
+  if (form.digestEmails !== undefined && form.digestEmails !== (me.digestEmails ?? true)) changes.digestEmails = form.digestEmails;
   return changes;
 }
