@@ -62,6 +62,7 @@ export function createAvatarService({ users, blobs, limits }: AvatarServiceDeps)
         name: 'avatar.webp',
         contentType: 'image/webp',
         inline: true,
+        missing: 'AVATAR_NOT_FOUND',
         // The versioned URL names these bytes for good (a new avatar gets a new id); the bare one must be revalidated.
         cacheControl: version === current ? 'private, max-age=31536000, immutable' : 'private, no-cache',
       };

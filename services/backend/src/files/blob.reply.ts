@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import type { BlobStore } from './blob.store.js';
 import { parseRange } from './byte.range.js';
@@ -11,6 +12,8 @@ export interface ServedBlob {
   inline: boolean;
   /** Cache-Control of the answer; `private` always (only members may read it). */
   cacheControl?: string;
+  /** The refusal when the bytes are gone (a deletion in progress). */
+  missing?: ErrorCode;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface ServedBlob {
 export async function sendBlob(request: FastifyRequest, reply: FastifyReply, blobs: BlobStore, blob: ServedBlob): Promise<FastifyReply> {
   const stat = await blobs.stat(blob.blobId);
   // The record exists but its bytes are gone: a deletion in progress.
-  if (!stat) throw new AppError('ATTACHMENT_NOT_FOUND');
+  if (!stat) throw new AppError(blob.missing ?? 'ATTACHMENT_NOT_FOUND');
   const etag = `"${blob.blobId}"`;
   reply
     .header('content-type', blob.contentType)
