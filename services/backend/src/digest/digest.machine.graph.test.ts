@@ -36,7 +36,7 @@ const result = (s: Snap, make: (effectId: string, at: number) => DigestEvent): D
 
 /** The sequence (capped) tells a second wait after a check from the first, so simple paths go round once more. */
 const serializeState = (s: Snap): string =>
-  JSON.stringify({ value: s.value, seq: Math.min(4, s.context.seq), cycle: Math.min(2, s.context.cycle), unread: s.context.unreadSince !== null, timers: Object.keys(s.context.timers).sort() });
+  JSON.stringify({ value: s.value, seq: Math.min(3, s.context.seq), cycle: Math.min(2, s.context.cycle), unread: s.context.unreadSince !== null, timers: Object.keys(s.context.timers).sort() });
 
 const runs = walkEveryPath<Snap, DigestEvent>(digestMachine, {
   input,
