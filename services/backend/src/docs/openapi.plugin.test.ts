@@ -100,7 +100,8 @@ t.test('every API route is documented with its request and response schemas', as
       const response = operation.responses[status.toUpperCase()];
       // 204 No Content has no body to describe.
       if (status === '204') t.notOk(response?.content, `${name} 204 has no body`);
-      else t.ok(response?.content?.['application/json']?.schema, `${name} ${status} has a body schema`);
+      // File downloads (files/) answer bytes, described as binary.
+      else t.ok(response?.content?.['application/json']?.schema ?? response?.content?.['application/octet-stream']?.schema, `${name} ${status} has a body schema`);
       t.not(response?.description, 'Default Response', `${name} ${status} says what it means`);
       if (Number(status) >= 400 && !NOT_ERROR_BODIES.has(`${name} ${status}`)) {
         t.equal(response?.content?.['application/json']?.schema?.$ref, '#/components/schemas/ErrorResponse', `${name} ${status} is an ErrorResponse`);

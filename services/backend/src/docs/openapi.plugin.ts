@@ -19,6 +19,7 @@ export const OPENAPI_TAGS = [
   { name: 'users', description: 'The signed-in user’s account (profile, password change, deletion), and finding other users by nickname.' },
   { name: 'conversations', description: 'Direct conversations and groups: start one, list mine with unread counts, add and remove members.' },
   { name: 'messages', description: 'Messages of a conversation: send (idempotent), page through, edit, delete, mark read.' },
+  { name: 'files', description: 'Files of a conversation: upload (type read from the bytes), send with a message, download by members (thumbnails, byte ranges).' },
   { name: 'health', description: 'Probes for orchestrators: liveness and readiness.' },
 ] as const;
 
