@@ -8,7 +8,7 @@ import type { AccessReader } from './conversation.access.js';
 import type { ConversationRepository } from './conversation.repository.js';
 import type { MessageService } from './message.service.js';
 import type { ResumeReader } from './resume.reader.js';
-import type { BlockReader } from '../relations/block.service.js';
+import type { ChatBlockReader } from './relations.ports.js';
 
 export interface ChatFramesDeps {
   messages: Pick<MessageService, 'send' | 'markRead'>;
@@ -19,7 +19,7 @@ export interface ChatFramesDeps {
   /** Who may follow whose presence: users sharing a conversation. */
   conversations: Pick<ConversationRepository, 'sharingAConversation'>;
   /** Blocks (relations/): no typing and no presence between the two users of a block. */
-  blocks?: Pick<BlockReader, 'blockedWith'>;
+  blocks?: Pick<ChatBlockReader, 'blockedWith'>;
   /** Presence is optional: served only when its plugin is registered. */
   presence: () => WsPresence | undefined;
   log: { warn(obj: object, msg: string): void };

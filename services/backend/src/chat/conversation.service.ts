@@ -7,8 +7,7 @@ import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
 import { toConversationView } from './chat.view.js';
 import { directKey, type ConversationDocument, type ConversationRepository, type MembershipDocument } from './conversation.repository.js';
 import type { MessageRepository } from './message.repository.js';
-import type { MuteService } from '../relations/mute.service.js';
-import type { BlockReader } from '../relations/block.service.js';
+import type { ChatBlockReader, ChatMuteReader } from './relations.ports.js';
 import { readQuotedStates } from './message.quote.js';
 import type { MessageAttachments } from './message.attachments.js';
 
@@ -28,9 +27,9 @@ export interface ChatServiceDeps {
   /** Files sent with messages (files/): claimed on send, deleted with the message. */
   attachments?: MessageAttachments;
   /** Mutes (relations/): the caller's views say which conversations are muted. */
-  mutes?: Pick<MuteService, 'activeMutes'>;
+  mutes?: ChatMuteReader;
   /** Blocks (relations/): no direct conversation, and no send into one, between users of a block. */
-  blocks?: Pick<BlockReader, 'blockedBetween'>;
+  blocks?: Pick<ChatBlockReader, 'blockedBetween'>;
   clock?: () => Date;
 }
 
