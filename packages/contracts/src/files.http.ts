@@ -22,8 +22,9 @@ const attachmentFields = {
   id: described(ServerId, 'Identifies the attachment'),
     name: LineString({ minLength: 1, maxLength: 255, description: 'File name as uploaded (sanitised)', examples: ['engine.png'] }),
     contentType: Type.String({
-      minLength: 1,
+      minLength: 3,
       maxLength: 255,
+      pattern: '^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$',
       description: 'Type detected from the bytes (never the name or the uploader’s claim); application/octet-stream if unknown',
       examples: ['image/png'],
     }),
@@ -79,8 +80,15 @@ export const UserAvatarQuery = Type.Object(
 );
 export type UserAvatarQuery = Static<typeof UserAvatarQuery>;
 
+/** `/v1/users/{id}/avatar?v={version}`: the only form an avatar URL takes. */
+export const AvatarUrlString = Type.String({
+  pattern: '^/v1/users/[0-9a-f-]{36}/avatar\\?v=[0-9a-f]{24}$',
+  description: 'Where the avatar is served (GET, signed in); the version changes with the picture',
+  examples: [`/v1/users/3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90/avatar?v=${EXAMPLE_ATTACHMENT_ID}`],
+});
+
 export const AvatarView = Type.Object(
-  { avatarUrl: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Where the avatar is served; null when none' }) },
+  { avatarUrl: Type.Union([AvatarUrlString, Type.Null()], { description: 'Where the avatar is served; null when none' }) },
   {
     $id: 'AvatarView',
     description: 'The signed-in user’s avatar after a change.',

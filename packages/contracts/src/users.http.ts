@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AvatarUrlString } from './files.http.js';
 import { described, Email, IsoDateTime, LanguageTag, LineString, Nickname, TextString, Uuid } from './common.schema.js';
 
 const EXAMPLE_ID = '3f2b8c1e-7a4d-4e9b-9c61-0d5e2f7a8b90';
@@ -11,7 +12,7 @@ export const Description = TextString({
 });
 
 /** Where a user's avatar is served (files/), null without one. */
-export const AvatarUrl = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], { description: 'Where the avatar is served (GET, signed in; the URL changes with the picture); null when none', examples: [null] });
+export const AvatarUrl = Type.Union([AvatarUrlString, Type.Null()], { description: 'Where the avatar is served (GET, signed in; the URL changes with the picture); null when none', examples: [null] });
 
 export const MeView = Type.Object(
   {
