@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, LineString } from './common.schema.js';
+import { described, LineString, TextString } from './common.schema.js';
 import { MessageView, ObjectIdString, PageCursor } from './messages.http.js';
 
 const EXAMPLE_CONVERSATION_ID = '665f1c2ab3d4e5f6a7b8c9d0';
@@ -35,7 +35,7 @@ export const SearchHighlight = Type.Object(
 
 export const SearchSnippet = Type.Object(
   {
-    text: Type.String({ maxLength: 400, description: 'A short part of the message around the first match (… where cut)', examples: ['Ready for lunch on Friday?'] }),
+    text: TextString({ maxLength: 400, description: 'A short part of the message around the first match (… where cut)', examples: ['Ready for lunch on Friday?'] }),
     highlights: Type.Array(SearchHighlight, { description: 'The matched words in `text`, in order; may be empty (e.g. a match by word stem)' }),
   },
   { description: 'What to show of a found message.' },

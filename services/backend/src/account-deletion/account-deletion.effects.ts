@@ -32,6 +32,8 @@ export interface AccountDeletionEffectsDeps {
   };
   /** The account's mutes and blocks, either side (relations/); repeatable. */
   relations?: { forget(userId: string): Promise<void> };
+  /** The account's digest saga (digest/); repeatable. */
+  digest?: { forget(userId: string): Promise<void> };
   /** Resolves once the chat indexes exist (the sender index the anonymising batches use). */
   chatReady: () => Promise<void>;
   db: Db;
@@ -74,6 +76,7 @@ export function accountDeletionEffects(d: AccountDeletionEffectsDeps): Record<st
       await d.departure.deleteReadMarkers(userId);
       await d.departure.deleteReactions(userId);
       await d.relations?.forget(userId);
+      await d.digest?.forget(userId);
       if (d.files) {
         // Bounded batches until none is left; a repeat after a crash starts on what is still there.
         while ((await d.files.deleteUploads(userId, FILE_BATCH)).more);

@@ -48,6 +48,8 @@ async function accountDeletionPlugin(app: FastifyInstance, opts: AccountDeletion
     departure: app.chat.departure,
     ...(app.hasDecorator('files') ? { files: app.files.departure } : {}),
     ...(app.hasDecorator('relations') ? { relations: app.relations.departure } : {}),
+    // Registered after this plugin (it needs chat and presence): looked up when the step runs.
+    digest: { forget: async (userId: string) => (app.hasDecorator('digest') ? app.digest.forget(userId) : undefined) },
     chatReady: app.chat.indexesReady,
     db: app.mongo.db,
   });

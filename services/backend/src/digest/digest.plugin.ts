@@ -7,7 +7,7 @@ import { hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
 import type { ReplyStats } from '../sagas/saga-reply.consumer.js';
 import { createDigestComposer, digestEffects, type MuteReader } from './digest.compose.js';
 import { createDigestEventConsumer, createMessageEventsPublisher, type MessageEventsPort } from './digest.events.js';
-import type { DigestMachine } from './digest.machine.js';
+import { digestIdOf, type DigestMachine } from './digest.machine.js';
 import { digestSaga, type DigestIndex, type DigestStatusView } from './digest.saga.js';
 
 /** On close, how long to wait for a broker connection still being established. */
@@ -29,6 +29,8 @@ export interface DigestModule {
   consuming: Promise<void>;
   /** Digest replies this instance consumed, by outcome. */
   replyStats: ReplyStats;
+  /** Removes a deleted account's digest saga (the account-deletion saga's profile step); repeatable. */
+  forget(userId: string): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -99,6 +101,11 @@ async function digestPlugin(app: FastifyInstance, opts: DigestTestOptions): Prom
     started: host.started,
     replyStats: host.replyStats,
     consuming: Promise.all([host.consuming, consumer?.ready]).then(() => undefined),
+    async forget(userId: string) {
+      // A timer still due finds no saga and does nothing; a later message event cannot start one,
+      // since the account is no longer a member of any conversation by then.
+      await app.mongo.db.collection<{ _id: string }>(DIGESTS_COLLECTION).deleteOne({ _id: digestIdOf(userId) });
+    },
   });
 }
 

@@ -20,6 +20,7 @@ export const OPENAPI_TAGS = [
   { name: 'conversations', description: 'Direct conversations and groups: start one, list mine with unread counts, add and remove members.' },
   { name: 'messages', description: 'Messages of a conversation: send (idempotent), page through, edit, delete, mark read.' },
   { name: 'files', description: 'Files of a conversation: upload (type read from the bytes), send with a message, download by members (thumbnails, byte ranges).' },
+  { name: 'relations', description: 'Mutes and blocks of the signed-in user: mute a conversation (no mail, no mention alert; unread still counted), block a user (no direct chat, no presence or typing either way).' },
   { name: 'health', description: 'Probes for orchestrators: liveness and readiness.' },
 ] as const;
 
