@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DigestMailReply, DigestMailRequest } from '@ashchat/contracts';
-import { describeError, type Logger } from '@ashchat/messaging';
+import type { Logger } from '@ashchat/messaging';
 import type { AccountNoticeStore } from '../verification/account-notice.store.js';
-import { mailFailureReason, withRetry, type Mailer } from '../verification/mailer.js';
+import { sendMailWithRetry, type Mailer } from '../verification/mailer.js';
 import { renderDigestMail } from './digest-mail.template.js';
 
 export interface DigestHandlerDeps {
@@ -28,7 +28,7 @@ export const digestMarkerId = (dedupKey: string): string => `digest:${dedupKey}`
  * claim and answers `failed` (the saga's cooldown holds the next attempt back).
  */
 export function createDigestHandler(deps: DigestHandlerDeps) {
-  const { store, mailer, logger, config, clock } = deps;
+  const { store, logger, config, clock } = deps;
 
   return async function handleDigest(request: DigestMailRequest): Promise<DigestMailReply> {
     const started = clock();
@@ -51,17 +51,10 @@ export function createDigestHandler(deps: DigestHandlerDeps) {
         continue;
       }
       const mail = renderDigestMail({ ...request, publicWebUrl: config.publicWebUrl });
-      try {
-        await withRetry(() => mailer.send({ to: request.email, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language }), {
-          maxRetries: config.smtpMaxRetries,
-          baseDelayMs: config.smtpRetryBaseMs,
-          onRetry: ({ attempt, delayMs, err }) => logger.warn({ ...ctx, attempt, delayMs, err: describeError(err) }, 'sending the digest failed; retrying'),
-        });
-      } catch (err) {
-        const reason = mailFailureReason(err);
-        logger.error({ ...ctx, err: describeError(err instanceof Error && err.cause !== undefined ? err.cause : err) }, 'sending the digest failed for good');
+      const failure = await sendMailWithRetry(deps, { ...mail, to: request.email }, { ctx, what: 'the digest' });
+      if (failure !== null) {
         await store.release(noticeId, owner);
-        return reply('failed', reason);
+        return reply('failed', failure);
       }
       await store.markSent(noticeId);
       logger.info({ ...ctx, outcome: 'sent', durationMs: clock() - started }, 'digest mailed');

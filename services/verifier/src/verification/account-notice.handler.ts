@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountNotice } from '@ashchat/contracts';
-import { describeError, type Logger } from '@ashchat/messaging';
+import type { Logger } from '@ashchat/messaging';
 import { renderAccountNoticeMail } from './account-mail.templates.js';
 import type { AccountNoticeStore } from './account-notice.store.js';
-import { mailFailureReason, withRetry, type Mailer } from './mailer.js';
+import { sendMailWithRetry, type Mailer } from './mailer.js';
 
 export interface AccountNoticeHandlerDeps {
   store: AccountNoticeStore;
@@ -31,7 +31,7 @@ const IN_PROGRESS_POLL_MS = 250;
  * after releasing the claim, so the dead letter can be replayed and then mailed.
  */
 export function createAccountNoticeHandler(deps: AccountNoticeHandlerDeps) {
-  const { store, mailer, logger, config, clock } = deps;
+  const { store, logger, config, clock } = deps;
 
   return async function handleAccountNotice(notice: AccountNotice): Promise<void> {
     const started = clock();
@@ -53,17 +53,10 @@ export function createAccountNoticeHandler(deps: AccountNoticeHandlerDeps) {
       }
 
       const mail = renderAccountNoticeMail({ kind, preferredLanguage: notice.preferredLanguage, nickname: notice.nickname, at: notice.at, publicWebUrl: config.publicWebUrl });
-      try {
-        await withRetry(() => mailer.send({ to: notice.email, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language }), {
-          maxRetries: config.smtpMaxRetries,
-          baseDelayMs: config.smtpRetryBaseMs,
-          onRetry: ({ attempt, delayMs, err }) => logger.warn({ ...ctx, attempt, delayMs, err: describeError(err) }, 'sending the notice failed; retrying'),
-        });
-      } catch (err) {
-        const reason = mailFailureReason(err);
-        logger.error({ ...ctx, err: describeError(err instanceof Error && err.cause !== undefined ? err.cause : err) }, 'sending the notice failed for good');
+      const failure = await sendMailWithRetry(deps, { ...mail, to: notice.email }, { ctx, what: 'the notice' });
+      if (failure !== null) {
         await store.release(noticeId, owner);
-        throw new NoticeMailFailedError(reason);
+        throw new NoticeMailFailedError(failure);
       }
       await store.markSent(noticeId);
       logger.info({ ...ctx, outcome: 'sent', durationMs: clock() - started }, 'account notice handled');

@@ -1,8 +1,8 @@
 import { codeDigest } from '@ashchat/contracts';
-import { describeError, type Logger } from '@ashchat/messaging';
+import type { Logger } from '@ashchat/messaging';
 import { generateVerificationCode, unguessableDigest, type RandomBytes } from './verification-code.js';
 import type { RenderedMail } from './mail.templates.js';
-import { mailFailureReason, withRetry, type Mailer } from './mailer.js';
+import { sendMailWithRetry, type Mailer } from './mailer.js';
 import type { VerificationStore } from './verification.store.js';
 
 export interface CodeMailHandlerDeps {
@@ -69,7 +69,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * discards the entry when the mail could not go out.
  */
 export function createCodeMailHandler(deps: CodeMailHandlerDeps) {
-  const { store, mailer, logger, config, clock } = deps;
+  const { store, logger, config, clock } = deps;
   // A `silent` request answers after about as long as a real send takes (a moving average of the
   // mails this handler sent, jittered): otherwise the reply's timing would tell an unknown address
   // from a real account.
@@ -117,18 +117,11 @@ export function createCodeMailHandler(deps: CodeMailHandlerDeps) {
         await sleep(silentPause());
       } else {
         const sendStarted = clock();
-        try {
-          await withRetry(() => mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language }), {
-            maxRetries: config.smtpMaxRetries,
-            baseDelayMs: config.smtpRetryBaseMs,
-            onRetry: ({ attempt, delayMs, err }) => logger.warn({ ...ctx, attempt, delayMs, err: describeError(err) }, 'sending the mail failed; retrying'),
-          });
-        } catch (err) {
-          const reason = mailFailureReason(err);
-          logger.error({ ...ctx, err: describeError(err instanceof Error && err.cause !== undefined ? err.cause : err) }, 'sending the mail failed for good');
+        const failure = await sendMailWithRetry(deps, mail, { ctx, what: 'the mail' });
+        if (failure !== null) {
           // Nobody received this code: leave no pending entry that only an attacker could try against.
           await store.discard(flowId, requestId, digest);
-          return reply('failed', reason);
+          return reply('failed', failure);
         }
         typicalSendMs = 0.8 * typicalSendMs + 0.2 * (clock() - sendStarted);
       }

@@ -1,4 +1,4 @@
-import type { Logger } from '@ashchat/messaging';
+import { describeError, type Logger } from '@ashchat/messaging';
 import type { Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
@@ -96,4 +96,30 @@ export function mailFailureReason(err: unknown): string {
     .filter(Boolean)
     .join(', ');
   return `mail delivery failed after ${attempts} attempt${attempts === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}`;
+}
+
+/**
+ * One mail with the configured retries, each retry and the final failure logged with `ctx` (ids
+ * only, never the address or the body) as "sending <what> failed…". Answers null when the mail went
+ * out, else the failure's reason (mailFailureReason); what to undo then is the caller's business.
+ */
+export async function sendMailWithRetry(
+  deps: { mailer: Mailer; logger: Logger; config: { smtpMaxRetries: number; smtpRetryBaseMs: number } },
+  mail: OutgoingMail,
+  log: { ctx: Record<string, unknown>; what: string },
+): Promise<string | null> {
+  const { mailer, logger, config } = deps;
+  const { ctx, what } = log;
+  try {
+    await withRetry(() => mailer.send({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language }), {
+      maxRetries: config.smtpMaxRetries,
+      baseDelayMs: config.smtpRetryBaseMs,
+      onRetry: ({ attempt, delayMs, err }) => logger.warn({ ...ctx, attempt, delayMs, err: describeError(err) }, `sending ${what} failed; retrying`),
+    });
+    return null;
+  } catch (err) {
+    const reason = mailFailureReason(err);
+    logger.error({ ...ctx, err: describeError(err instanceof Error && err.cause !== undefined ? err.cause : err) }, `sending ${what} failed for good`);
+    return reason;
+  }
 }
