@@ -45,8 +45,18 @@ export function createReactionService(deps: ReactionServiceDeps): ReactionServic
     return { conversation, members, message };
   }
 
-  async function announce(members: readonly string[], event: ChatEvent): Promise<void> {
-    await deps.events?.publish(members, event);
+  /** Tells the members that `userId`'s `emoji` on the message was added or taken back, with the new count. */
+  async function announce(
+    members: readonly string[],
+    at: { conversation: { _id: ObjectId }; message: { _id: ObjectId } },
+    change: { emoji: string; userId: string; added: boolean; count: number },
+  ): Promise<void> {
+    await deps.events?.publish(members, {
+      type: 'reaction.updated',
+      conversationId: at.conversation._id.toHexString(),
+      messageId: at.message._id.toHexString(),
+      ...change,
+    });
   }
 
   return {
@@ -60,15 +70,7 @@ export function createReactionService(deps: ReactionServiceDeps): ReactionServic
       const count = await reactions.count(message._id, emoji);
       // Only a change is announced; a repeat (e.g. a retried request) stays quiet.
       if (added) {
-        await announce(members, {
-          type: 'reaction.updated',
-          conversationId: conversation._id.toHexString(),
-          messageId: message._id.toHexString(),
-          emoji,
-          userId,
-          added: true,
-          count,
-        });
+        await announce(members, { conversation, message }, { emoji, userId, added: true, count });
       }
       return { emoji, count, me: true };
     },
@@ -78,15 +80,7 @@ export function createReactionService(deps: ReactionServiceDeps): ReactionServic
       // Also on a deleted message: taking one's own reaction back is always allowed (there is none left to take).
       const removed = await reactions.remove(message._id, userId, emoji);
       if (!removed) return;
-      await announce(members, {
-        type: 'reaction.updated',
-        conversationId: conversation._id.toHexString(),
-        messageId: message._id.toHexString(),
-        emoji,
-        userId,
-        added: false,
-        count: await reactions.count(message._id, emoji),
-      });
+      await announce(members, { conversation, message }, { emoji, userId, added: false, count: await reactions.count(message._id, emoji) });
     },
 
     async withReactions(userId, views) {
