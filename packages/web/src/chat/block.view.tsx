@@ -1,13 +1,13 @@
 import { signal } from '@preact/signals';
 import type { BlockList, BlockView } from '@ashchat/contracts';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { http } from '../api/api.js';
 import { Notice } from '../app/ui.js';
-import { errorText } from '../i18n/error.text.js';
 import { t } from '../i18n/i18n.js';
 import { nameOf } from './chat.format.js';
 import { enc } from './chat.ports.js';
 import type { Chat } from './chat.store.js';
+import { RelationsError, useRelationsMenu } from './relations.menu.js';
 import './relations.css';
 
 /** The users I blocked, by id (null until read once): shared by the direct chat header and the settings list. */
@@ -51,33 +51,8 @@ function useBlocked(userId: string): boolean {
 /** Direct chat header: Block (after a confirm) or Unblock. */
 export function BlockControl({ chat, userId }: { chat: Chat; userId: string }) {
   const blocked = useBlocked(userId);
-  const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = useRef<HTMLButtonElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
+  const { open: asking, setOpen: setAsking, busy, error, first: confirm, trigger, close, run } = useRelationsMenu();
   const name = nameOf(userId, chat.users.nicknames.value);
-  useEffect(() => {
-    if (asking) confirm.current?.focus();
-  }, [asking]);
-
-  const run = async (act: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await act();
-      setAsking(false);
-      trigger.current?.focus();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const close = () => {
-    setAsking(false);
-    trigger.current?.focus();
-  };
 
   return (
     <span class="relations-anchor">
@@ -115,11 +90,7 @@ export function BlockControl({ chat, userId }: { chat: Chat; userId: string }) {
           </button>
         </div>
       )}
-      {error && (
-        <span class="relations-error" role="alert">
-          {error}
-        </span>
-      )}
+      <RelationsError error={error} />
     </span>
   );
 }

@@ -1,8 +1,6 @@
 import { signal } from '@preact/signals';
 import type { ConversationView, MuteView } from '@ashchat/contracts';
-import { useEffect, useRef, useState } from 'preact/hooks';
 import { http } from '../api/api.js';
-import { errorText } from '../i18n/error.text.js';
 import { t, type MessageKey } from '../i18n/i18n.js';
 import { enc } from './chat.ports.js';
 import type { Chat } from './chat.store.js';
@@ -10,6 +8,7 @@ import { timeLabel } from './chat.format.js';
 import './relations.css';
 
 import { muteEnd, mutedNow, type MuteFields } from './mute.model.js';
+import { RelationsError, useRelationsMenu } from './relations.menu.js';
 
 /** What we set on this device, until the list read after it arrives (so the header changes at once). */
 const overrides = signal<ReadonlyMap<string, MuteFields>>(new Map());
@@ -57,30 +56,11 @@ export function MutedIcon({ c }: { c: ConversationView }) {
 
 /** Header control: Mute (for how long, from a small menu) or Unmute. */
 export function MuteControl({ chat, conversation }: { chat: Chat; conversation: ConversationView }) {
-  const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const first = useRef<HTMLButtonElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
+  const { open, setOpen, busy, error, first, trigger, close, run: runAction } = useRelationsMenu();
   const { muted, until } = muteOf(conversation);
   const id = conversation.id;
-  useEffect(() => {
-    if (open) first.current?.focus();
-  }, [open]);
 
-  const run = async (fields: MuteFields, request: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await apply(chat, id, fields, request);
-      setOpen(false);
-      trigger.current?.focus();
-    } catch (caught) {
-      setError(errorText(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = (fields: MuteFields, request: () => Promise<unknown>) => runAction(() => apply(chat, id, fields, request));
   const mute = (ms: number | null) => {
     const mutedUntil = muteEnd(ms, Date.now());
     return run({ muted: true, mutedUntil }, () => http.request<MuteView>('PUT', `/v1/me/mutes/${enc(id)}`, { until: mutedUntil }));
@@ -122,10 +102,7 @@ export function MuteControl({ chat, conversation }: { chat: Chat; conversation: 
           role="group"
           aria-label={t('relations.mute.options')}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') {
-              setOpen(false);
-              trigger.current?.focus();
-            }
+            if (e.key === 'Escape') close();
           }}
         >
           <p class="relations-menu-title">{t('relations.mute.options')}</p>
@@ -139,11 +116,7 @@ export function MuteControl({ chat, conversation }: { chat: Chat; conversation: 
           </button>
         </div>
       )}
-      {error && (
-        <span class="relations-error" role="alert">
-          {error}
-        </span>
-      )}
+      <RelationsError error={error} />
     </span>
   );
 }
