@@ -3,13 +3,12 @@
  * token into a blob: URL), opens the full image and downloads the text file; Ada sets an avatar in
  * Settings → Profile and sees it.
  */
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import sharp from 'sharp';
 import { directConversation } from '../chat/chat.test-support.js';
 import { startWebHarness } from './web.browser.test-support.js';
-import { messageRows, restAccount, sendMessage, signInThroughUi } from './web.flows.test-support.js';
+import { messageRows, sendMessage, signedInPerson } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 
@@ -24,22 +23,12 @@ const NOTES = 'Engine notes: the mill, the store.';
 
 t.test('Ada attaches a PNG and a file, Bob sees the thumbnail and downloads; Ada sets an avatar', async (t) => {
   const h = await startWebHarness(t);
-  const [adaDevice, bobDevice] = [`web-files-${randomUUID()}`, `web-files-${randomUUID()}`];
-  const adaAccount = await restAccount(h.app, { nickname: 'Ada', deviceId: adaDevice });
-  const bobAccount = await restAccount(h.app, { nickname: 'Bob', deviceId: bobDevice });
+  const { person: ada, account: adaAccount } = await signedInPerson(h, 'Ada', 'web-files');
+  const { person: bob, account: bobAccount } = await signedInPerson(h, 'Bob', 'web-files');
   const conversationId = await directConversation(adaAccount, bobAccount);
   const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 200, g: 60, b: 40 } } }).png().toBuffer();
 
-  const [ada, bob] = await Promise.all([
-    h.person('Ada', { account: { email: adaAccount.email, deviceId: adaDevice } }),
-    h.person('Bob', { account: { email: bobAccount.email, deviceId: bobDevice } }),
-  ]);
-  for (const [person, account] of [
-    [ada, adaAccount],
-    [bob, bobAccount],
-  ] as const) {
-    await person.page.goto('/sign-in');
-    await signInThroughUi(person, account.password);
+  for (const person of [ada, bob]) {
     await person.page.goto(`/c/${conversationId}`);
     await person.page.getByLabel('Message', { exact: true }).waitFor();
   }

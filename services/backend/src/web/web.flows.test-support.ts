@@ -2,6 +2,7 @@
  * Test-only: what a person does in the web client, step by step through its screens (by the labels
  * and roles a screen reader would use), for the browser tests; and accounts made over REST.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Page } from 'playwright-core';
 import type { ChatTestUser } from '../chat/chat.test-support.js';
@@ -18,6 +19,18 @@ export async function restAccount(app: FastifyInstance, overrides: TestUserOverr
     session,
     call: (method, url, payload) => app.inject({ method, url, headers: session.headers, ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }) }),
   };
+}
+
+/**
+ * An account made over REST (its device id `<devicePrefix>-<uuid>`), signed in through the screens of
+ * a browser that its account trusts.
+ */
+export async function signedInPerson(h: WebHarness, nickname: string, devicePrefix: string): Promise<{ person: Person; account: ChatTestUser }> {
+  const deviceId = `${devicePrefix}-${randomUUID()}`;
+  const account = await restAccount(h.app, { nickname, deviceId });
+  const person = await h.person(nickname, { account: { email: account.email, deviceId } });
+  await signInThroughUi(person, account.password);
+  return { person, account };
 }
 
 /** The main navigation of the signed-in shell: its presence means the person is in. */

@@ -2,26 +2,16 @@
  * Groups in the browser: Ada creates one with Grace (names found by nickname), writes in it, adds
  * Bob; Grace leaves from the group's info; Ada removes Bob. Each side sees the changes live.
  */
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { startWebHarness, type WebHarness } from './web.browser.test-support.js';
-import { conversationLink, messageRows, restAccount, sendMessage, signInThroughUi } from './web.flows.test-support.js';
+import { startWebHarness } from './web.browser.test-support.js';
+import { conversationLink, messageRows, restAccount, sendMessage, signedInPerson } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
-
-/** An account made over REST, signed in through the screens of a browser that its account trusts. */
-async function signedIn(h: WebHarness, nickname: string) {
-  const deviceId = `web-groups-${randomUUID()}`;
-  const account = await restAccount(h.app, { nickname, deviceId });
-  const person = await h.person(nickname, { account: { email: account.email, deviceId } });
-  await signInThroughUi(person, account.password);
-  return person;
-}
 
 t.test('a group: created with a member found by nickname, a member added, one leaving, one removed — live on both sides', async (t) => {
   const h = await startWebHarness(t);
   await restAccount(h.app, { nickname: 'Bob' });
-  const [ada, grace] = [await signedIn(h, 'Ada'), await signedIn(h, 'Grace')];
+  const [{ person: ada }, { person: grace }] = [await signedInPerson(h, 'Ada', 'web-groups'), await signedInPerson(h, 'Grace', 'web-groups')];
   const { page } = ada;
 
   await page.getByRole('button', { name: 'New group' }).click();

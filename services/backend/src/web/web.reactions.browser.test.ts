@@ -2,11 +2,10 @@
  * Reactions in two browsers: Ada reacts to a message through the picker (with the keyboard), Bob sees
  * the chip arrive live and adds his by pressing it, and both see the count 2 with their own marked.
  */
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { directConversation, sendMessage as restSend } from '../chat/chat.test-support.js';
 import { startWebHarness } from './web.browser.test-support.js';
-import { messageRows, restAccount, signInThroughUi } from './web.flows.test-support.js';
+import { messageRows, signedInPerson } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 
@@ -14,22 +13,12 @@ const TEXT = 'React to this, please.';
 
 t.test('Ada reacts, Bob sees the chip live and adds his: the count is 2 on both sides', async (t) => {
   const h = await startWebHarness(t);
-  const [adaDevice, bobDevice] = [`web-reactions-${randomUUID()}`, `web-reactions-${randomUUID()}`];
-  const adaAccount = await restAccount(h.app, { nickname: 'Ada', deviceId: adaDevice });
-  const bobAccount = await restAccount(h.app, { nickname: 'Bob', deviceId: bobDevice });
+  const { person: ada, account: adaAccount } = await signedInPerson(h, 'Ada', 'web-reactions');
+  const { person: bob, account: bobAccount } = await signedInPerson(h, 'Bob', 'web-reactions');
   const conversationId = await directConversation(adaAccount, bobAccount);
   await restSend(bobAccount, conversationId, TEXT, 'reactions-seed');
 
-  const [ada, bob] = await Promise.all([
-    h.person('Ada', { account: { email: adaAccount.email, deviceId: adaDevice } }),
-    h.person('Bob', { account: { email: bobAccount.email, deviceId: bobDevice } }),
-  ]);
-  for (const [person, account] of [
-    [ada, adaAccount],
-    [bob, bobAccount],
-  ] as const) {
-    await person.page.goto('/sign-in');
-    await signInThroughUi(person, account.password);
+  for (const person of [ada, bob]) {
     await person.page.goto(`/c/${conversationId}`);
     await messageRows(person.page, TEXT).waitFor();
   }

@@ -3,25 +3,15 @@
  * blocks Bob, whose next message is refused with a clear reason; she unblocks him in Settings and
  * his next message arrives live.
  */
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { startWebHarness, type WebHarness } from './web.browser.test-support.js';
-import { conversationLink, messageRows, openDirectChat, restAccount, sendMessage, signInThroughUi } from './web.flows.test-support.js';
+import { startWebHarness } from './web.browser.test-support.js';
+import { conversationLink, messageRows, openDirectChat, sendMessage, signedInPerson } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 
-/** An account made over REST, signed in through the screens of a browser that its account trusts. */
-async function signedIn(h: WebHarness, nickname: string) {
-  const deviceId = `web-relations-${randomUUID()}`;
-  const account = await restAccount(h.app, { nickname, deviceId });
-  const person = await h.person(nickname, { account: { email: account.email, deviceId } });
-  await signInThroughUi(person, account.password);
-  return person;
-}
-
 t.test('mute shows in the list; a block refuses the blocked side’s message with a reason; unblock in Settings lets it through', async (t) => {
   const h = await startWebHarness(t);
-  const [ada, bob] = [await signedIn(h, 'Ada'), await signedIn(h, 'Bob')];
+  const [{ person: ada }, { person: bob }] = [await signedInPerson(h, 'Ada', 'web-relations'), await signedInPerson(h, 'Bob', 'web-relations')];
   const { page } = ada;
   // The refused send, if it goes over REST (over the WebSocket it is an error frame).
   bob.problems.allow(/\/v1\/conversations\/[0-9a-f]{24}\/messages$/, [403]);

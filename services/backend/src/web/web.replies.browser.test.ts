@@ -4,25 +4,16 @@
  * autocomplete (keyboard only). Bob's list shows the "@" badge until he opens the chat, where the
  * quote and the highlighted mention of him are shown.
  */
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { startWebHarness, type WebHarness } from './web.browser.test-support.js';
-import { conversationLink, historyOf, messageRows, restAccount, signInThroughUi } from './web.flows.test-support.js';
+import { startWebHarness } from './web.browser.test-support.js';
+import { conversationLink, historyOf, messageRows, signedInPerson } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 
-async function signedIn(h: WebHarness, nickname: string) {
-  const deviceId = `web-replies-${randomUUID()}`;
-  const account = await restAccount(h.app, { nickname, deviceId });
-  const person = await h.person(nickname, { account: { email: account.email, deviceId } });
-  await signInThroughUi(person, account.password);
-  return { person, account };
-}
-
 t.test('a reply with its quote and a mention chosen from the autocomplete, seen live by the other side', async (t) => {
   const h = await startWebHarness(t);
-  const ada = await signedIn(h, 'Ada');
-  const bob = await signedIn(h, 'Bob');
+  const ada = await signedInPerson(h, 'Ada', 'web-replies');
+  const bob = await signedInPerson(h, 'Bob', 'web-replies');
   const created = await bob.account.call('POST', '/v1/conversations', { type: 'direct', members: [ada.account.id] });
   const conversationId = created.json<{ id: string }>().id;
   const question = 'Are we meeting at noon?';

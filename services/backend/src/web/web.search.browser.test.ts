@@ -3,28 +3,19 @@
  * scan bound (an honest note and "Search older messages"), opens a found message's chat, and searches
  * within that chat with "Load more"-style paging; another pair's messages never show; it fits a phone.
  */
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { PHONE, startWebHarness, type WebHarness } from './web.browser.test-support.js';
-import { horizontalOverflow, messageRows, restAccount, signInThroughUi } from './web.flows.test-support.js';
+import { PHONE, startWebHarness } from './web.browser.test-support.js';
+import { horizontalOverflow, messageRows, restAccount, signedInPerson } from './web.flows.test-support.js';
 
 t.setTimeout(150_000);
 
 /** Small, so a few dozen messages reach it (the server here has no text index: the bounded scan runs). */
 const SCAN_LIMIT = 30;
 
-async function signedIn(h: WebHarness, nickname: string) {
-  const deviceId = `web-search-${randomUUID()}`;
-  const account = await restAccount(h.app, { nickname, deviceId });
-  const person = await h.person(nickname, { account: { email: account.email, deviceId } });
-  await signInThroughUi(person, account.password);
-  return { person, account };
-}
-
 t.test('search: all chats from the list, the scan bound said and passed, a result opened, then within one chat', async (t) => {
   const h = await startWebHarness(t, { env: { SEARCH_SCAN_LIMIT: String(SCAN_LIMIT) } });
   const [bob, cy] = [await restAccount(h.app, { nickname: 'Bob' }), await restAccount(h.app, { nickname: 'Cy' })];
-  const { person: ada, account } = await signedIn(h, 'Ada');
+  const { person: ada, account } = await signedInPerson(h, 'Ada', 'web-search');
   const { page } = ada;
 
   const direct = await bob.call('POST', '/v1/conversations', { type: 'direct', members: [account.id] });
