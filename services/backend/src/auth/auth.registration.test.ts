@@ -17,5 +17,5 @@ t.test('a user created by the registration saga signs in, reads their account an
   const me = await app.inject({ method: 'GET', url: '/v1/me', headers });
   t.match(me.json(), { email, nickname, preferredLanguage: 'en', description: '' });
   const found = await app.inject({ method: 'GET', url: '/v1/users', query: { query: nickname.toUpperCase() }, headers });
-  t.same(found.json(), { items: [{ id: me.json<{ id: string }>().id, nickname }], nextCursor: null });
+  t.same(found.json(), { items: [{ id: me.json<{ id: string }>().id, nickname, avatarUrl: null }], nextCursor: null });
 });

@@ -3,15 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { CHAT_MESSAGE_CREATED_QUEUE, DIGEST_MAIL_QUEUE, DIGEST_REPLY_QUEUE, DigestMailReply, namespacedQueue } from '@ashchat/contracts';
 import type { SagaRuntime } from '@ashchat/saga';
 import type { TypedConsumer } from '@ashchat/messaging';
-import { hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
+import { brokerReachableAtClose, hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
 import type { ReplyStats } from '../sagas/saga-reply.consumer.js';
 import { createDigestComposer, digestEffects, type MuteReader } from './digest.compose.js';
 import { createDigestEventConsumer, createMessageEventsPublisher, type MessageEventsPort } from './digest.events.js';
 import { digestIdOf, type DigestMachine } from './digest.machine.js';
 import { digestSaga, type DigestIndex, type DigestStatusView } from './digest.saga.js';
-
-/** On close, how long to wait for a broker connection still being established. */
-const CLOSE_CONNECT_WAIT_MS = 2_000;
 
 /** Collection of digest saga documents (one per user who ever had a message while offline). */
 export const DIGESTS_COLLECTION = 'digests';
@@ -88,7 +85,7 @@ async function digestPlugin(app: FastifyInstance, opts: DigestTestOptions): Prom
   // amqp plugin's, later): then it is left to that (as the saga host does with its reply consumer).
   app.addHook('preClose', async () => {
     if (consumer) {
-      const connected = app.amqp.ready || (await app.amqp.onConnect(CLOSE_CONNECT_WAIT_MS, true).then(() => true, () => false));
+      const connected = await brokerReachableAtClose(app);
       const closed = consumer.close();
       if (connected) await closed;
       else void closed.catch(() => undefined);

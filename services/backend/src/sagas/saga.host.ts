@@ -11,6 +11,26 @@ import { queueRoutes, routeToQueues, type QueueRoutes } from './saga.queues.js';
 
 /** On close, how long to wait for a broker connection still being established. */
 const CLOSE_CONNECT_WAIT_MS = 2_000;
+const reachableAtClose = new WeakMap<FastifyInstance['amqp'], Promise<boolean>>();
+
+/**
+ * Whether the broker is connected when the instance closes: at once if it is, else after waiting up
+ * to CLOSE_CONNECT_WAIT_MS for a connection on its way. Asked once per connection: every consumer's
+ * close hook shares the one wait (an instance closing while the broker is away waits 2 s, not 2 s per
+ * consumer).
+ */
+export function brokerReachableAtClose(app: FastifyInstance): Promise<boolean> {
+  if (app.amqp.ready) return Promise.resolve(true);
+  let answer = reachableAtClose.get(app.amqp);
+  if (!answer) {
+    answer = app.amqp.onConnect(CLOSE_CONNECT_WAIT_MS, true).then(
+      () => true,
+      () => false,
+    );
+    reachableAtClose.set(app.amqp, answer);
+  }
+  return answer;
+}
 
 /** Switches for tests; production uses the defaults. */
 export interface SagaHostTestOptions {
@@ -108,7 +128,7 @@ export function hostSaga<M extends AnyStateMachine, TStatus, TIndex>(
       // A consumer that is still declaring its queues finishes that first (a shutdown right after
       // start-up is clean); but while the broker is unreachable its close would wait for
       // declarations that only the connection's close (the amqp plugin's hook, later) ends.
-      const connected = app.amqp.ready || (await app.amqp.onConnect(CLOSE_CONNECT_WAIT_MS, true).then(() => true, () => false));
+      const connected = await brokerReachableAtClose(app);
       const closed = consumer.close();
       if (connected) await closed;
       else void closed.catch(() => undefined);
