@@ -51,7 +51,7 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
     <article id={`msg-${m.id}`} class={`msg ${mine ? 'msg-mine' : 'msg-theirs'} msg-${m.state}${deleted ? ' msg-deleted' : ''}${!deleted && chat.me.value && m.mentions.includes(chat.me.value) ? ' msg-mentioned' : ''}`}>
       {sender && (
         <p class="msg-sender">
-          <UserAvatar chat={chat} userId={m.senderId} name={sender} size={20} /> {sender}
+          <UserAvatar chat={chat} userId={m.senderId} name={sender} size={20} /> <span>{sender}</span>
         </p>
       )}
       {mode === 'edit' ? (
