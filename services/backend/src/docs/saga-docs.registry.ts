@@ -23,16 +23,29 @@ export interface SagaDocEntry {
   notes: string[];
 }
 
+/** The status column of a saga whose states map to a plain status. */
+const plainStatus =
+  (statuses: Readonly<Record<string, string | undefined>>) =>
+  (state: string): string => {
+    const s = statuses[state];
+    return s ? `\`${s}\`` : '—';
+  };
+
+/** …and of one whose states map to a status with an optional reason. */
+const statusWithReason =
+  (statuses: Readonly<Record<string, { status: string; reason?: string | undefined } | undefined>>) =>
+  (state: string): string => {
+    const s = statuses[state];
+    return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';
+  };
+
 export const SAGA_DOCS: readonly SagaDocEntry[] = [
   {
     definition: registrationSaga as unknown as AnySagaDefinition,
     title: 'Registration saga',
     source: 'services/backend/src/registration/registration.machine.ts',
     replies: { queue: REGISTRATION_REPLY_QUEUE, schema: RegistrationReply },
-    statusOf: (state) => {
-      const s = REGISTRATION_STATE_STATUS[state];
-      return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';
-    },
+    statusOf: statusWithReason(REGISTRATION_STATE_STATUS),
     notes: [
       'Replies whose `requestId` is not the pending request are stale and change nothing (no transition).',
       '`saga.timeout` events come from Redis key expiry or the reconciliation sweep; `timerDue(name)` accepts only the current token of that timer once it is due.',
@@ -44,10 +57,7 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
     definition: accountDeletionSaga as unknown as AnySagaDefinition,
     title: 'Account-deletion saga',
     source: 'services/backend/src/account-deletion/account-deletion.machine.ts',
-    statusOf: (state) => {
-      const s = ACCOUNT_DELETION_STATE_STATUS[state];
-      return s ? `\`${s}\`` : '—';
-    },
+    statusOf: plainStatus(ACCOUNT_DELETION_STATE_STATUS),
     notes: [
       'Every step is a local idempotent effect with its own effect id; a result carrying another id is stale and changes nothing. A step a crash interrupted is run again by the relay after a restart.',
       'Leaving conversations: ownership of a group the account owns is handed to the earliest-joined remaining member; a group (or conversation) with no other member is closed — its messages, read markers and memberships deleted.',
@@ -60,10 +70,7 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
     title: 'Password-reset saga',
     source: 'services/backend/src/passwords/password-reset.machine.ts',
     replies: { queue: PASSWORD_RESET_REPLY_QUEUE, schema: PasswordResetReply },
-    statusOf: (state) => {
-      const s = PASSWORD_RESET_STATE_STATUS[state];
-      return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';
-    },
+    statusOf: statusWithReason(PASSWORD_RESET_STATE_STATUS),
     notes: [
       'Replies whose `requestId` is not the pending request are stale and change nothing (no transition).',
       '`saga.timeout` events come from Redis key expiry or the reconciliation sweep; `timerDue(name)` accepts only the current token of that timer once it is due.',
@@ -79,10 +86,7 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
     title: 'Device-challenge saga (sign-in from a new device)',
     source: 'services/backend/src/auth/device-challenge.machine.ts',
     replies: { queue: DEVICE_CHALLENGE_REPLY_QUEUE, schema: DeviceChallengeReply },
-    statusOf: (state) => {
-      const s = DEVICE_CHALLENGE_STATE_STATUS[state];
-      return s ? `\`${s.status}\`${s.reason ? ` (${s.reason})` : ''}` : '—';
-    },
+    statusOf: statusWithReason(DEVICE_CHALLENGE_STATE_STATUS),
     notes: [
       'Started by POST /v1/sessions with the right password from a device the account does not trust (202, no tokens); a wrong password never gets here, so the answer reveals nothing about challenges.',
       'Replies whose `requestId` is not the pending request are stale and change nothing (no transition).',
@@ -97,10 +101,7 @@ export const SAGA_DOCS: readonly SagaDocEntry[] = [
     title: 'Digest saga (missed-message mail)',
     source: 'services/backend/src/digest/digest.machine.ts',
     replies: { queue: DIGEST_REPLY_QUEUE, schema: DigestMailReply },
-    statusOf: (state) => {
-      const s = DIGEST_STATE_STATUS[state];
-      return s ? `\`${s}\`` : '—';
-    },
+    statusOf: plainStatus(DIGEST_STATE_STATUS),
     notes: [
       'One saga per user (`digest-<userId>`), never final: it cycles idle → waiting → composing → sending → cooldown → idle.',
       '`UNREAD` comes from the backend’s consumer of CHAT_MESSAGE_CREATED_QUEUE (ids only), once per recipient who is offline when the message is stored.',
