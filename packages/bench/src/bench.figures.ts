@@ -5,8 +5,13 @@ import type { HttpLoadResult } from './autocannon.child.js';
 import type { LatencySummary } from './bench.stats.js';
 import type { GrowthJobResult } from './growth.load.child.js';
 import type { RoomResult } from './ws.load.child.js';
+import type { LoadResult } from './translation.load.js';
+import type { DeliveryReport } from './translation.delivery.js';
+import type { CountsReport } from './counts.bench.js';
+import { countsFigures } from './counts.figures.js';
+import { cpuFigures, type CpuReport } from './cpu.figures.js';
 
-export const BENCH_NAMES = ['registration', 'rest', 'ws', 'growth'] as const;
+export const BENCH_NAMES = ['registration', 'rest', 'ws', 'growth', 'translation', 'counts', 'cpu'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface Target {
@@ -130,6 +135,26 @@ function growthFigures(r: GrowthReport): Figure[] {
   });
 }
 
+interface TranslationReport {
+  options: { concurrency: number };
+  runs: { bare: LoadResult; translator: LoadResult; cached: LoadResult };
+  delivery: DeliveryReport;
+}
+
+/** Delivery with translation on may not be slower than this × without (p99s): "latency unchanged", with room for noise. */
+const DELIVERY_RATIO_LIMIT = 1.5;
+
+function translationFigures(r: TranslationReport): Figure[] {
+  const { bare, translator, cached } = r.runs;
+  const { on, off } = r.delivery;
+  return [
+    figure({ id: 'translation.rate', bench: 'translation', figure: `Translation: translations/s through the translator, en → es, texts never seen (${r.options.concurrency} in flight)`, unit: '/s', ours: translator.perSecond, baseline: bare.perSecond, baselineLabel: 'bare Apertium `POST /translate`, same load', ratio: ratioOf(translator.perSecond, bare.perSecond), target: null }),
+    figure({ id: 'translation.cached-rate', bench: 'translation', figure: 'Translation: translations/s of texts the translator has cached', unit: '/s', ours: cached.perSecond, baseline: translator.perSecond, baselineLabel: 'the same translator, texts never seen', ratio: ratioOf(cached.perSecond, translator.perSecond), target: null }),
+    figure({ id: 'translation.delivery-latency', bench: 'translation', figure: "Translation on: message delivery latency p50 / p99 (send → the reader's `message.new`, reader of another language)", unit: 'ms', ours: on.latencyMs.p99, oursP50: on.latencyMs.p50, baseline: off.latencyMs.p99, baselineP50: off.latencyMs.p50, baselineLabel: "translation off (reader of the sender's language), same run", ratio: ratioOf(on.latencyMs.p99, off.latencyMs.p99), target: { of: 'ratio', op: '<=', value: DELIVERY_RATIO_LIMIT } }),
+    figure({ id: 'translation.arrival-latency', bench: 'translation', figure: `Translation: send → the reader's \`message.translated\` p50 / p99 (${on.translated} of ${on.requested} arrived)`, unit: 'ms', ours: on.translationMs.p99, oursP50: on.translationMs.p50, baseline: null, baselineLabel: 'none', ratio: null, target: null }),
+  ];
+}
+
 /** The figures of one bench's report; throws when the report lacks what a figure needs. */
 export function figuresOf(bench: BenchName, report: unknown): Figure[] {
   switch (bench) {
@@ -141,5 +166,11 @@ export function figuresOf(bench: BenchName, report: unknown): Figure[] {
       return wsFigures(report as WsReport);
     case 'growth':
       return growthFigures(report as GrowthReport);
+    case 'translation':
+      return translationFigures(report as TranslationReport);
+    case 'counts':
+      return countsFigures(report as CountsReport);
+    case 'cpu':
+      return cpuFigures(report as CpuReport);
   }
 }

@@ -37,6 +37,9 @@ const STAGES: Record<BenchName, Stage> = {
   rest: { file: 'rest.bench.ts', full: [], quick: ['--duration', '1', '--rounds', '1', '--conversations', '5'], expectedMs: [45_000, 12_000], timeoutMs: [5 * MIN, 2 * MIN] },
   ws: { file: 'ws.bench.ts', full: [], quick: ['--duration', '2', '--warmup', '1', '--connections', '500'], expectedMs: [75_000, 20_000], timeoutMs: [8 * MIN, 2 * MIN] },
   growth: { file: 'growth.bench.ts', full: [], quick: ['--sizes', '1000,10000', '--duration', '1', '--warmup', '0', '--rounds', '1'], expectedMs: [180_000, 15_000], timeoutMs: [8 * MIN, 2 * MIN] },
+  translation: { file: 'translation.bench.ts', full: [], quick: ['--duration', '2', '--warmup', '1', '--messages', '20'], expectedMs: [75_000, 25_000], timeoutMs: [6 * MIN, 2 * MIN] },
+  counts: { file: 'counts.bench.ts', full: [], quick: ['--registrations', '5', '--messages', '5', '--reads', '5'], expectedMs: [40_000, 15_000], timeoutMs: [5 * MIN, 2 * MIN] },
+  cpu: { file: 'cpu.bench.ts', full: [], quick: ['--rounds', '1', '--duration', '2', '--warmup', '1', '--rest-duration', '1'], expectedMs: [240_000, 60_000], timeoutMs: [10 * MIN, 4 * MIN] },
 };
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { described, IsoDateTime, Uuid } from './common.schema.js';
-import { MessageView, ObjectIdString } from './messages.http.js';
+import { MessageTranslation, MessageView, ObjectIdString } from './messages.http.js';
 import { ReactionEmoji } from './reaction.schema.js';
 
 /**
@@ -66,7 +66,22 @@ export const ReactionUpdatedEvent = Type.Object(
 );
 export type ReactionUpdatedEvent = Static<typeof ReactionUpdatedEvent>;
 
-export const ChatEvent = Type.Union([MessageNewEvent, MessageEditedEvent, MessageDeletedEvent, ReceiptUpdatedEvent, ConversationUpdatedEvent, ReactionUpdatedEvent], {
+export const MessageTranslatedEvent = Type.Object(
+  {
+    type: Type.Literal('message.translated'),
+    conversationId: ObjectIdString,
+    messageId: described(ObjectIdString, 'The message translated'),
+    translation: MessageTranslation,
+  },
+  {
+    $id: 'MessageTranslatedEvent',
+    description:
+      "The message in this user's language arrived (or it turned out none can be made: `status: 'untranslated'`). Sent only to members who read that language with auto-translation on, after the message itself; at most once per message text.",
+  },
+);
+export type MessageTranslatedEvent = Static<typeof MessageTranslatedEvent>;
+
+export const ChatEvent = Type.Union([MessageNewEvent, MessageEditedEvent, MessageDeletedEvent, ReceiptUpdatedEvent, ConversationUpdatedEvent, ReactionUpdatedEvent, MessageTranslatedEvent], {
   $id: 'ChatEvent',
   description: 'A change to a conversation, delivered to each of its members.',
 });

@@ -52,6 +52,13 @@ export const LanguageTag = Type.String({
   description: 'BCP 47 language tag; languages without translations fall back to English',
   examples: ['en', 'pt-BR'],
 });
+/** The language part of a LanguageTag, lower case: what translation works with (`pt-BR` → `pt`). */
+export const TranslationLanguage = Type.String({
+  pattern: '^[a-z]{2,3}$',
+  description: 'A language as its ISO 639 code, lower case, no region (`en`, `es`, `fr`)',
+  examples: ['es'],
+});
+export type TranslationLanguage = Static<typeof TranslationLanguage>;
 export const EpochMs = Type.Integer({ minimum: 0, description: 'Milliseconds since the Unix epoch', examples: [1767225600000] });
 export const IsoDateTime = Type.String({
   format: 'date-time',

@@ -45,6 +45,9 @@ export const ERROR_CATALOGUE = {
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side.' },
   // Listed after NOT_READY: the error handler maps a bare 503 to the first code with that status.
   VERIFIER_UNAVAILABLE: { status: 503, message: 'The code could not be checked right now; submit it again.' },
+  // A dependency of every request is unreachable (with Retry-After); /ready names which one.
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database cannot be reached right now; retry shortly.' },
+  REDIS_UNAVAILABLE: { status: 503, message: 'A storage service cannot be reached right now; retry shortly.' },
   // Chat. Conversations the caller is not a member of answer CONVERSATION_NOT_FOUND: their existence stays hidden.
   CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation.' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'No such message in this conversation.' },
@@ -112,7 +115,7 @@ export const ErrorResponse = Type.Object(
       Type.Unknown({
         description:
           'More about the refusal, where the code has more to say: `VALIDATION_FAILED` lists `[{ in, path, message }]`; ' +
-          '`INVALID_CODE` has `attemptsLeft`, `RATE_LIMITED` `retryAfterMs`, `RESEND_COOLDOWN` `resendAvailableAt`, `REGISTRATION_FAILED` `reason`, `CODE_FLOW_FAILED` `reason`',
+          '`INVALID_CODE` has `attemptsLeft`, `RATE_LIMITED`, `DATABASE_UNAVAILABLE` and `REDIS_UNAVAILABLE` `retryAfterMs`, `RESEND_COOLDOWN` `resendAvailableAt`, `REGISTRATION_FAILED` `reason`, `CODE_FLOW_FAILED` `reason`',
       }),
     ),
   },

@@ -4,6 +4,7 @@ export * from './text.rule.js';
 export * from './verification.messages.js';
 export * from './account.messages.js';
 export * from './digest.messages.js';
+export * from './translation.messages.js';
 export * from './code-digest.js';
 export * from './errors.js';
 export * from './registration.http.js';

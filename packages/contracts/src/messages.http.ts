@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { described, IsoDateTime, TextString, Uuid } from './common.schema.js';
+import { described, IsoDateTime, TextString, TranslationLanguage, Uuid } from './common.schema.js';
 import { MessageReaction } from './reaction.schema.js';
 import { AttachmentIds, MessageAttachment } from './files.http.js';
 
@@ -65,6 +65,30 @@ export const Quote = Type.Object(
 );
 export type Quote = Static<typeof Quote>;
 
+/**
+ * The reader's translation of a message. Per reader: history (REST, resume) fills it for the
+ * caller; `message.new`/`message.edited` events carry null and `message.translated` follows.
+ */
+export const MessageTranslation = Type.Object(
+  {
+    language: described(TranslationLanguage, 'The language of the translation (the reader’s)'),
+    status: Type.Union([Type.Literal('translated'), Type.Literal('pending'), Type.Literal('untranslated')], {
+      description: '`translated`: `text` holds it; `pending`: asked for, not there yet (a `message.translated` event follows); `untranslated`: none can be made (`reason`)',
+    }),
+    text: Type.Union([TextString({ maxLength: 48_000 }), Type.Null()], { description: 'The translated text; null unless `translated`' }),
+    via: Type.Array(TranslationLanguage, { maxItems: 3, description: 'Languages it was translated through when no direct pair exists (`["es"]` for en → es → fr)' }),
+    reason: Type.Union([Type.Literal('no-path'), Type.Literal('engine-refused'), Type.Literal('too-long'), Type.Null()], {
+      description: 'Why it is `untranslated`: `no-path` (no pair and no pivot between the languages, e.g. German today), `engine-refused`, `too-long`; null otherwise',
+    }),
+  },
+  {
+    // Inlined (no $id): travels inside MessageView in WebSocket frames too.
+    description: 'The message in the reader’s language, machine-translated.',
+    examples: [{ language: 'es', status: 'translated', text: 'Buenos días', via: [], reason: null }],
+  },
+);
+export type MessageTranslation = Static<typeof MessageTranslation>;
+
 export const MessageView = Type.Object(
   {
     id: described(ObjectIdString, 'Identifies the message; ids grow with the time of sending'),
@@ -91,6 +115,11 @@ export const MessageView = Type.Object(
       uniqueItems: true,
       description: 'Members named as `@nickname` in the body (resolved at sending and at each edit; empty once deleted)',
     }),
+    language: Type.Union([TranslationLanguage, Type.Null()], { description: 'The language the body is written in (the sender’s, or detected); null before languages were recorded' }),
+    translation: Type.Union([MessageTranslation, Type.Null()], {
+      description:
+        'The body in the reader’s language; null when none applies (same language, auto-translation off, nothing to translate, deleted) and in `message.new`/`message.edited` events',
+    }),
   },
   {
     $id: 'MessageView',
@@ -110,6 +139,8 @@ export const MessageView = Type.Object(
         attachments: [],
         replyTo: null,
         mentions: [],
+        language: 'en',
+        translation: null,
       },
     ],
   },

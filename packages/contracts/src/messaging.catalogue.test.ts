@@ -53,6 +53,6 @@ t.test('every reply goes back to the requester, on a queue that carries it', asy
       t.same([...replyQueue.receivers].sort(), [...q.senders].sort(), `${m.schema.$id}: its senders receive the reply`);
     }
   }
-  t.equal(requests, 6, 'account creation, confirm e-mail code, reset code, device code, confirm code and the digest mail are requests');
+  t.equal(requests, 7, 'account creation, confirm e-mail code, reset code, device code, confirm code, the digest mail and translation are requests');
   t.notOk(catalogueQueue('ACCOUNT_NOTICE_QUEUE').messages.some((m) => m.reply), 'account notices are one way');
 });

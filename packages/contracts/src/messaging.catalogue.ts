@@ -12,9 +12,12 @@ import {
   CHAT_MESSAGE_CREATED_QUEUE,
   DIGEST_MAIL_QUEUE,
   DIGEST_REPLY_QUEUE,
+  TRANSLATION_QUEUE,
+  TRANSLATION_REPLY_QUEUE,
   type QueueName,
 } from './queues.js';
 import { ChatMessageCreated, DigestMailReply, DigestMailRequest } from './digest.messages.js';
+import { TranslationReply, TranslationRequest } from './translation.messages.js';
 import {
   AccountNotice,
   DeviceChallengeReply,
@@ -43,6 +46,8 @@ export const MESSAGING_APPLICATIONS = {
   backend:
     'The HTTP API. Runs the sagas (registration, password reset, device challenge, account deletion, missed-message digest): publishes requests from their outboxes and applies the replies.',
   verifier: 'The mail worker. Mails codes, account notices and missed-message digests, checks submitted codes in Redis, answers every request.',
+  translator:
+    'The translation worker. Translates message texts with a machine-translation engine (Apertium APY or a LibreTranslate-compatible server), through a pivot language where no direct pair exists; caches by text and pair in Redis.',
 } as const;
 export type MessagingApplication = keyof typeof MESSAGING_APPLICATIONS;
 
@@ -81,11 +86,12 @@ export const REQUEST_REPLY_CONVENTION = {
   correlationId: '<sagaId>:<requestId>',
   /** The request's messageId: a redelivered or re-published request keeps its id. */
   messageId: 'same as correlationId',
-  replyTo: 'the requesting saga’s reply queue (`REGISTRATION_REPLY_QUEUE`, `PASSWORD_RESET_REPLY_QUEUE`, `DEVICE_CHALLENGE_REPLY_QUEUE`, under QUEUE_NAMESPACE): durable, shared by every backend instance',
+  replyTo: 'the requester’s reply queue (`REGISTRATION_REPLY_QUEUE`, `PASSWORD_RESET_REPLY_QUEUE`, `DEVICE_CHALLENGE_REPLY_QUEUE`, `DIGEST_REPLY_QUEUE`, `TRANSLATION_REPLY_QUEUE`, under QUEUE_NAMESPACE): durable, shared by every backend instance',
   rule:
     'The requester sets correlationId = `<sagaId>:<requestId>`, messageId = correlationId and replyTo = its reply queue. ' +
     'The responder publishes its reply to replyTo with the same correlationId. The reply body repeats `requestId`; ' +
-    'a reply whose requestId differs from the part after the last `:` of its correlationId is dead-lettered by the requester.',
+    'a reply whose requestId differs from the part after the last `:` of its correlationId is dead-lettered by the requester. ' +
+    'Translation requests are not saga requests: their correlationId is `<messageId>:<version>`, which the reply repeats whole as `requestId`.',
 } as const;
 
 export const MESSAGING_CATALOGUE: readonly CatalogueQueue[] = [
@@ -233,6 +239,30 @@ export const MESSAGING_CATALOGUE: readonly CatalogueQueue[] = [
     messages: [{ schema: named(DigestMailReply), summary: 'Whether the digest mail went out.' }],
     consumedAs: named(DigestMailReply),
     senders: ['verifier'],
+    receivers: ['backend'],
+  },
+  {
+    name: TRANSLATION_QUEUE,
+    description:
+      'Requests to translate a stored message into the languages of its readers. Durable: while the translator is down they wait here and are answered when it is back. correlationId = messageId = `<messageId>:<version>`.',
+    messages: [
+      {
+        schema: named(TranslationRequest),
+        summary: 'Translate this text into these languages.',
+        reply: { queue: TRANSLATION_REPLY_QUEUE, schema: named(TranslationReply) },
+      },
+    ],
+    consumedAs: named(TranslationRequest),
+    senders: ['backend'],
+    receivers: ['translator'],
+  },
+  {
+    name: TRANSLATION_REPLY_QUEUE,
+    description:
+      'Translations back from the translator. Durable and shared by every backend instance: any instance stores them on the message and tells the readers; a repeated reply changes nothing.',
+    messages: [{ schema: named(TranslationReply), summary: 'The translations of one request (or why there is none).' }],
+    consumedAs: named(TranslationReply),
+    senders: ['translator'],
     receivers: ['backend'],
   },
 ];

@@ -21,6 +21,10 @@ export const CHAT_MESSAGE_CREATED_QUEUE = 'CHAT_MESSAGE_CREATED_QUEUE';
 export const DIGEST_MAIL_QUEUE = 'DIGEST_MAIL_QUEUE';
 /** Durable, shared by every backend instance: replies to digest sagas. */
 export const DIGEST_REPLY_QUEUE = 'DIGEST_REPLY_QUEUE';
+/** The backend asks the translator for a message's translations (request/reply). */
+export const TRANSLATION_QUEUE = 'TRANSLATION_QUEUE';
+/** Durable, shared by every backend instance: translations back from the translator. */
+export const TRANSLATION_REPLY_QUEUE = 'TRANSLATION_REPLY_QUEUE';
 
 /** Where consumers put messages they cannot process, with the reason in a header. */
 export const DEAD_LETTER_EXCHANGE = 'ashchat.dead-letter';
@@ -41,6 +45,8 @@ export const QUEUE_NAMES = [
   CHAT_MESSAGE_CREATED_QUEUE,
   DIGEST_MAIL_QUEUE,
   DIGEST_REPLY_QUEUE,
+  TRANSLATION_QUEUE,
+  TRANSLATION_REPLY_QUEUE,
 ] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 

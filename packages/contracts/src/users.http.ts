@@ -23,6 +23,7 @@ export const MeView = Type.Object(
     description: Description,
     createdAt: described(IsoDateTime, 'When the account was created'),
     digestEmails: Type.Boolean({ description: 'Whether a mail about missed messages is sent after a while offline (default true)', examples: [true] }),
+    autoTranslate: Type.Boolean({ description: 'Whether others’ messages in another language are machine-translated into `preferredLanguage` (default true)', examples: [true] }),
     avatarUrl: AvatarUrl,
   },
   {
@@ -37,6 +38,7 @@ export const MeView = Type.Object(
         description: 'Analyst, writes notes on engines.',
         createdAt: '2026-01-01T12:00:00.000Z',
         digestEmails: true,
+        autoTranslate: true,
         avatarUrl: null,
       },
     ],
@@ -50,6 +52,7 @@ export const UpdateMeBody = Type.Object(
     preferredLanguage: Type.Optional(described(LanguageTag, `New language. ${LanguageTag.description}`)),
     description: Type.Optional(Description),
     digestEmails: Type.Optional(Type.Boolean({ description: 'false: no missed-message mails', examples: [false] })),
+    autoTranslate: Type.Optional(Type.Boolean({ description: 'false: always show messages as written, never translated', examples: [false] })),
   },
   {
     $id: 'UpdateMeBody',

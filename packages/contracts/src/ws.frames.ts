@@ -201,6 +201,7 @@ export const WS_CLOSE_CODES = {
   MESSAGE_TOO_BIG: { code: 1009, description: 'A frame was over the size limit (WS_MAX_FRAME_BYTES): do not send it again.' },
   INVALID_UTF8: { code: 1007, description: 'A text frame was not valid UTF-8 (frames are UTF-8 JSON text): do not send it again.' },
   INTERNAL_ERROR: { code: 1011, description: 'Unexpected server failure: reconnect with backoff and resume.' },
+  TRY_AGAIN_LATER: { code: 1013, description: 'A dependency of the server (its event bus, Redis) is briefly unavailable: reconnect after a few seconds and resume.' },
   SLOW_CONSUMER: { code: 4008, description: 'The client did not read fast enough (send buffer full): reconnect and resume.' },
   RATE_LIMITED: { code: 4029, description: 'Frames kept coming over the rate limit: wait, then reconnect.' },
   UNAUTHENTICATED: { code: 4401, description: 'No valid access token (missing, malformed, wrong signature, or not sent in time): sign in or refresh, then reconnect.' },

@@ -10,7 +10,8 @@ import {
 import { deadLetterQueueFor, workQueue } from '@ashchat/messaging';
 import { correlationIdOf } from '@ashchat/saga';
 import { verifierQueues } from '@ashchat/verifier';
-import { BACKEND_EVENT_QUEUES, SAGA_DOCS, queueRoutes } from '@ashchat/backend';
+import { translatorQueues } from '@ashchat/translator';
+import { BACKEND_EVENT_QUEUES, SAGA_DOCS, TRANSLATION_BACKEND_QUEUES, queueRoutes } from '@ashchat/backend';
 import { REPLY_TO_CHANNEL, buildAsyncApi, renderAsyncApi } from './asyncapi.document.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,8 +40,9 @@ const refTo = (...path: string[]): Json => ({ $ref: `#/${path.join('/')}` });
 const parsed = parseStrict(text);
 // What the backend's sagas send (their outbox queues) and where their replies come back: each saga
 // plugin hands exactly these to hostSaga, which declares them under QUEUE_NAMESPACE (queueRoutes).
-const backendSends = sorted(SAGA_DOCS.flatMap((e) => Object.keys(e.definition.messages)));
-const backendReplies = sorted(SAGA_DOCS.flatMap((e) => (e.replies ? [e.replies.queue] : [])));
+// …and the translation requests, answered on the backend's translation reply queue.
+const backendSends = sorted([...SAGA_DOCS.flatMap((e) => Object.keys(e.definition.messages)), ...TRANSLATION_BACKEND_QUEUES.sends]);
+const backendReplies = sorted([...SAGA_DOCS.flatMap((e) => (e.replies ? [e.replies.queue] : [])), ...TRANSLATION_BACKEND_QUEUES.replies]);
 const isReply = (id: string): boolean => MESSAGING_CATALOGUE.some((q) => q.messages.some((m) => m.reply?.schema.$id === id));
 
 t.test('the AsyncAPI parser accepts the document with no error diagnostics', async (t) => {
@@ -63,7 +65,8 @@ t.test('the same parser rejects a broken variant (the check above can fail)', as
 t.test('every queue the services declare is a channel, and no other', async (t) => {
   const backend = Object.values(queueRoutes(NAMESPACE, [...backendSends, ...backendReplies, ...BACKEND_EVENT_QUEUES]));
   const verifier = Object.values(verifierQueues(NAMESPACE));
-  const declared = sorted(withDeadLetters([...backend, ...verifier]).map(stripNamespace));
+  const translator = Object.values(translatorQueues(NAMESPACE));
+  const declared = sorted(withDeadLetters([...backend, ...verifier, ...translator]).map(stripNamespace));
   const { document } = await parsed;
   const addresses = (document?.channels().all() ?? []).flatMap((c) => {
     const address = c.address();
@@ -104,6 +107,7 @@ t.test('senders and receivers in the catalogue are the ones the code wires', asy
   }
   t.same(queuesWhere((q) => q.receivers, 'backend'), sorted([...backendReplies, ...BACKEND_EVENT_QUEUES]));
   t.same(queuesWhere((q) => q.receivers, 'verifier'), sorted(Object.values(verifier)));
+  t.same(queuesWhere((q) => q.receivers, 'translator'), sorted(Object.values(translatorQueues(''))));
   // The verifier sends replies only: to whatever replyTo says, which a saga sets to its reply queue.
   for (const q of MESSAGING_CATALOGUE) for (const m of q.messages) if (m.reply) t.ok(backendReplies.includes(m.reply.queue), `${m.schema.$id} is answered on a backend reply queue`);
   t.equal(

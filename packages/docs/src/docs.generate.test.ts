@@ -44,7 +44,7 @@ t.test('every state and every transition of every saga machine is in its chart (
 
 t.test('the registration page lists what each state sends and awaits, from the contracts', async (t) => {
   const md = (await renderDocs()).get('docs/sagas/registration.md')!;
-  t.match(md, /\| `requestingCode` \| atomic \| `pending` \| on entry: `ACCOUNT_CREATION_QUEUE` \(AccountCreationRequest\) \| reply `code-sent` → `CODE_SENT`/);
+  t.match(md, /\| `requestingCode` \| atomic \| `pending` \| on entry: `ACCOUNT_CREATION_QUEUE` \(AccountCreationRequest\)<br>on `CODE_SUBMITTED`: `CONFIRM_EMAIL_CODE_QUEUE` \(ConfirmEmailCodeRequest\) \| reply `code-sent` → `CODE_SENT`/);
   t.match(md, /on `CODE_SUBMITTED`: `CONFIRM_EMAIL_CODE_QUEUE` \(ConfirmEmailCodeRequest\)/);
   t.match(md, /on `CODE_CONFIRMED`: effect `createUser`/);
   t.match(md, /\| `CODE_INVALID` \| reply ConfirmEmailCodeReply `outcome: invalid` on `REGISTRATION_REPLY_QUEUE` \| Wrong code/);

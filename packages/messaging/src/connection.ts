@@ -1,4 +1,5 @@
 import { Connection, type ConnectionOptions } from 'rabbitmq-client';
+import { closeWithin, DEFAULT_CLOSE_TIMEOUT_MS } from './close.bound.js';
 import { describeError, type Logger } from './logger.js';
 
 /** The URL with its password replaced, safe for logs. */
@@ -20,11 +21,14 @@ export interface AmqpConnectionOptions {
   logger: Logger;
   /** Extra rabbitmq-client options (heartbeat, retryLow/retryHigh, ...). */
   connectionOptions?: Omit<ConnectionOptions, 'url' | 'connectionName'>;
+  /** Bound of close(), after which the socket is destroyed; DEFAULT_CLOSE_TIMEOUT_MS when omitted. */
+  closeTimeoutMs?: number;
 }
 
 /**
  * One reconnecting AMQP connection per process role. rabbitmq-client reconnects with backoff by
  * itself; publishers and consumers created on it re-declare their topology after every reconnect.
+ * Its close() is idempotent and bounded (see DEFAULT_CLOSE_TIMEOUT_MS).
  */
 export function createAmqpConnection(o: AmqpConnectionOptions): Connection {
   const url = redactAmqpUrl(o.uri);
@@ -39,5 +43,17 @@ export function createAmqpConnection(o: AmqpConnectionOptions): Connection {
     o.logger.warn({ ...base, reason }, 'AMQP connection blocked by the broker; publishing is paused'),
   );
   conn.on('connection.unblocked', () => o.logger.info(base, 'AMQP connection unblocked'));
+  // rabbitmq-client's close() waits for every channel to close, which needs the broker; and a second
+  // close() during a reconnect waits for a socket 'close' that already happened, forever. So: one
+  // close, bounded, then the socket is destroyed (unacked messages return to their queues anyway).
+  const close = conn.close.bind(conn);
+  let closing: Promise<void> | undefined;
+  conn.close = () => {
+    closing ??= (async () => {
+      const timeoutMs = o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+      if (!(await closeWithin(close(), timeoutMs, o.logger, base))) conn.unsafeDestroy();
+    })();
+    return closing;
+  };
   return conn;
 }

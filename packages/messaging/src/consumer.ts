@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ConsumerStatus, type AsyncMessage, type Connection, type ConsumerProps } from 'rabbitmq-client';
+import { closeWithin, DEFAULT_CLOSE_TIMEOUT_MS } from './close.bound.js';
 import { createDeadLetterer, decodeJson } from './dead-letter.js';
 import { describeError, type Logger } from './logger.js';
 import { deadLetterExchange, workQueue } from './topology.js';
@@ -10,7 +11,10 @@ export type HandlerResult = 'ack' | 'requeue' | 'drop';
 export interface TypedConsumer {
   /** Resolves when the consumer is subscribed for the first time (queue declared, consuming). */
   readonly ready: Promise<void>;
-  /** Stops consuming, waits for running handlers, then closes the channels. Idempotent. */
+  /**
+   * Stops consuming, waits for running handlers, then closes the channels; bounded by
+   * `closeTimeoutMs` (see DEFAULT_CLOSE_TIMEOUT_MS). Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -22,6 +26,8 @@ export interface ConsumeValidatedOptions<S extends TSchema> {
   logger: Logger;
   prefetch?: number;
   concurrency?: number;
+  /** Bound of close(); DEFAULT_CLOSE_TIMEOUT_MS when omitted. */
+  closeTimeoutMs?: number;
   /**
    * Called for messages that passed JSON parsing and validation. May dead-letter through `ctx`.
    * A throw dead-letters the message with the error message as reason.
@@ -77,11 +83,16 @@ export function consumeValidated<S extends TSchema>(conn: Connection, o: Consume
   return {
     ready,
     close() {
-      closing ??= (async () => {
-        // Handlers may still be dead-lettering: close the dead-letter publisher after them.
-        await consumer.close().catch((err: unknown) => logger.warn({ queue, err: describeError(err) }, 'closing the consumer failed'));
-        await deadLetters.close();
-      })();
+      closing ??= closeWithin(
+        (async () => {
+          // Handlers may still be dead-lettering: close the dead-letter publisher after them.
+          await consumer.close().catch((err: unknown) => logger.warn({ queue, err: describeError(err) }, 'closing the consumer failed'));
+          await deadLetters.close();
+        })(),
+        o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+        logger,
+        { queue },
+      ).then(() => undefined);
       return closing;
     },
   };
@@ -99,6 +110,8 @@ export interface TypedConsumerOptions<S extends TSchema> {
   logger: Logger;
   prefetch?: number;
   concurrency?: number;
+  /** Bound of close(); DEFAULT_CLOSE_TIMEOUT_MS when omitted. */
+  closeTimeoutMs?: number;
   /**
    * 'requeue' returns the message to the queue (bounded by the quorum delivery limit, after which
    * the broker dead-letters it); 'drop' rejects it to the broker's dead-letter path without a reason.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Connection } from 'rabbitmq-client';
+import { closeWithin, DEFAULT_CLOSE_TIMEOUT_MS } from './close.bound.js';
 import { describeError, type Logger } from './logger.js';
 import { publisherTopology } from './topology.js';
 import { assertValid } from './validation.js';
@@ -21,6 +22,7 @@ export interface TypedPublisher {
    * when `sendTimeoutMs` passes — after a timeout the message may still arrive (at-least-once).
    */
   send<S extends TSchema>(queue: string, schema: S, body: Static<S>, props?: SendProps): Promise<void>;
+  /** Closes the channel, bounded by `closeTimeoutMs` (see DEFAULT_CLOSE_TIMEOUT_MS). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -32,6 +34,8 @@ export interface TypedPublisherOptions {
   maxAttempts?: number;
   /** Upper bound for one send() including retries. */
   sendTimeoutMs?: number;
+  /** Bound of close(); DEFAULT_CLOSE_TIMEOUT_MS when omitted. */
+  closeTimeoutMs?: number;
 }
 
 /** The broker had no queue for the message (mandatory publish came back). Nothing was stored. */
@@ -134,9 +138,8 @@ export function createTypedPublisher(conn: Connection, o: TypedPublisherOptions)
       logger.debug({ queue, messageId, correlationId: props.correlationId }, 'message published');
     },
     close() {
-      closing ??= publisher.close().catch((err: unknown) => {
-        logger.warn({ err: describeError(err) }, 'closing the publisher channel failed');
-      });
+      // A send waiting for the reconnect holds the channel setup, and close() waits for it.
+      closing ??= closeWithin(publisher.close(), o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS, logger, { channel: 'publisher' }).then(() => undefined);
       return closing;
     },
   };

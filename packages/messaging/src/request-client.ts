@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ConsumerStatus, type Connection } from 'rabbitmq-client';
 import { decodeJson } from './dead-letter.js';
+import { closeWithin, DEFAULT_CLOSE_TIMEOUT_MS } from './close.bound.js';
 import { describeError, type Logger } from './logger.js';
 import { createTypedPublisher } from './publisher.js';
 import { assertValid, validationReason } from './validation.js';
@@ -45,7 +46,10 @@ export interface RequestClient {
   ): Promise<Static<R>>;
   /** The private reply queue of this instance. */
   readonly replyQueue: string;
-  /** Rejects pending requests with RequestClientClosedError, then closes channels. Idempotent. */
+  /**
+   * Rejects pending requests with RequestClientClosedError, then closes channels, bounded by
+   * `closeTimeoutMs` (see DEFAULT_CLOSE_TIMEOUT_MS). Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -64,14 +68,15 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * this process, so a reply that arrives after a restart or timeout is logged and dropped. Sagas use
  * a durable reply queue instead.
  */
-export function createRequestClient(conn: Connection, o: { logger: Logger; timeoutMs?: number }): RequestClient {
+export function createRequestClient(conn: Connection, o: { logger: Logger; timeoutMs?: number; closeTimeoutMs?: number }): RequestClient {
   const { logger } = o;
   const defaultTimeout = o.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   // A fixed, unique name (instead of a server-named queue) is re-declared under the same name after
   // a reconnect, so requests sent afterwards are answered to a queue that exists again.
   const replyQueue = `ashchat.reply.${randomUUID()}`;
   const pending = new Map<string, Pending>();
-  const publisher = createTypedPublisher(conn, { logger });
+  const closeTimeoutMs = o.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  const publisher = createTypedPublisher(conn, { logger, closeTimeoutMs });
 
   const settle = (correlationId: string): Pending | undefined => {
     const entry = pending.get(correlationId);
@@ -138,11 +143,16 @@ export function createRequestClient(conn: Connection, o: { logger: Logger; timeo
       });
     },
     close() {
-      closing ??= (async () => {
-        for (const id of [...pending.keys()]) settle(id)?.reject(new RequestClientClosedError());
-        await consumer.close().catch((err: unknown) => logger.warn({ replyQueue, err: describeError(err) }, 'closing the reply consumer failed'));
-        await publisher.close();
-      })();
+      for (const id of [...pending.keys()]) settle(id)?.reject(new RequestClientClosedError());
+      closing ??= closeWithin(
+        (async () => {
+          await consumer.close().catch((err: unknown) => logger.warn({ replyQueue, err: describeError(err) }, 'closing the reply consumer failed'));
+          await publisher.close();
+        })(),
+        closeTimeoutMs,
+        logger,
+        { replyQueue },
+      ).then(() => undefined);
       return closing;
     },
   };

@@ -10,7 +10,8 @@
  *  - `{ type: 'saga.send', params: { queue, requestId, body } }` → AMQP message, correlationId
  *    `${sagaId}:${requestId}`, replyTo = runtime `replyQueue`, messageId = correlationId;
  *  - `{ type: 'saga.effect', params: { name, effectId, payload } }` → local idempotent handler
- *    `effects[name]`, whose returned event is sent back to the saga;
+ *    `effects[name]`, whose returned event is sent back to the saga (`inline: true`: run before the
+ *    write, its result stored in the same write; `compensations[name]` undoes a run never stored);
  *  - timers in context (`seq`, `timers: { [name]: { token, at } }`) via `armTimers` / `disarmTimers`;
  *    the runtime sends `{ type: 'saga.timeout', timer, token, at }`; guard with `timerDue(name)`.
  * Every event carries `at` (ms) from the runtime's clock. No `after`, no invoked actors.
@@ -63,6 +64,9 @@ export type {
   SagaEventInput,
   SagaStartInput,
   SagaEffectHandler,
+  SagaEffectResult,
+  SagaEffectCompensation,
+  SagaInlineRun,
   Logger,
   OutboxPublisher,
   OutboxSendProps,

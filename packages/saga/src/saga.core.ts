@@ -2,11 +2,12 @@ import { initialTransition, transition, type AnyStateMachine, type SnapshotFrom 
 import { SagaConflictError, SagaNotFoundError, SagaVersionError } from './saga.errors.js';
 import { SAGA_TIMEOUT, type SagaTimers } from './saga.kit.js';
 import type { ResolvedOptions } from './saga.options.js';
-import { buildOutbox, decodeEntry, encodeEntry, parseCorrelationId } from './saga.outbox.js';
+import { buildOutbox, decodeEntry, encodeEntry, parseCorrelationId, type OutboxContext } from './saga.outbox.js';
 import { earliestDeadline, parsePersisted, persistSnapshot, readTimers, restoreSnapshot, stateToString } from './saga.snapshot.js';
 import type { SagaChangeFeed } from './saga.changes.js';
 import type { WithSagaLock } from './saga.lock.js';
 import { createDocCache } from './saga.doc-cache.js';
+import { createInlineEffects } from './saga.inline.js';
 import { createRemovalTracker } from './saga.removals.js';
 import type { SagaStore } from './saga.store.js';
 import { syncTimers, type ExpiryNudger, type TimerKeys } from './saga.timers.js';
@@ -15,6 +16,7 @@ import type {
   PersistedSnapshot,
   ReplyOutcome,
   SagaDocument,
+  SagaInlineRun,
   SagaEventInput,
   SagaSendResult,
   SagaStartInput,
@@ -42,6 +44,7 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     flush: flushRemovals,
   });
   const docs = createDocCache(o.docCacheSize);
+  const inline = createInlineEffects({ machine, definition: def, effects: o.effects, compensations: o.compensations, logger });
   type View = SagaView<M, TStatus, TIndex>;
   type Result = SagaSendResult<M, TStatus, TIndex>;
 
@@ -95,6 +98,12 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     return doc ? toView(doc, readSnapshot(doc).snapshot) : null;
   }
 
+  /** The last document this instance wrote (saga.doc-cache.ts), else a load: a guess, for a caller whose next write checks it. */
+  async function peek(sagaId: string): Promise<View | null> {
+    const doc = docs.get(sagaId);
+    return doc ? toView(doc, readSnapshot(doc).snapshot) : get(sagaId);
+  }
+
   async function start(sagaId: string, input: SagaStartInput<M>): Promise<{ view: View; created: boolean }> {
     const now = clock();
     const [snapshot, actions] = (initialTransition as (m: M, i: unknown) => [SnapshotFrom<M>, { type: string; params?: unknown }[]])(
@@ -134,29 +143,35 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     prevTimers: SagaTimers;
     entries: OutboxEntry[];
     encoded: string[];
+    /** The inline effect runs whose transitions this write stored. */
+    inlined: SagaInlineRun[];
   };
 
   /**
    * load → pure transition → conditional update, under the saga's write lock. The update also drops
    * the outbox entries completed since the last write (`removals`, plus `completed`: the effect
-   * whose result this event is), so finishing an entry costs no write of its own.
+   * whose result this event is), so finishing an entry costs no write of its own. Inline effect
+   * runs are added to `runs`, stored or not.
    */
-  async function commit(sagaId: string, event: SagaEventInput<M>, attempt: number, completed?: string): Promise<Commit> {
+  async function commit(sagaId: string, event: SagaEventInput<M>, attempt: number, runs: SagaInlineRun[], completed?: string): Promise<Commit> {
     const cached = docs.get(sagaId);
     const doc = cached ?? (await store.load(sagaId));
     if (!doc) throw new SagaNotFoundError(sagaId);
     const prev = readSnapshot(doc);
     const now = clock();
     const stamped = { ...event, at: now } as never;
-    const [next, actions] = transition(machine, prev.snapshot as never, stamped) as [
+    const [afterEvent, actions] = transition(machine, prev.snapshot as never, stamped) as [
       SnapshotFrom<M>,
       { type: string; params?: unknown }[],
     ];
-    const { json } = persistSnapshot(machine, next);
     const version = doc.version + 1;
-    const entries = buildOutbox(actions, { sagaId, version, now, replyQueue: o.replyQueue, definition: def, effectNames });
-    if (json === prev.json && entries.length === 0) {
-      if (cached) {
+    const ctx: OutboxContext = { sagaId, version, now, replyQueue: o.replyQueue, definition: def, effectNames };
+    const inlined: SagaInlineRun[] = [];
+    const { next, entries } = await inline.run(sagaId, afterEvent, buildOutbox(actions, ctx), ctx, inlined);
+    runs.push(...inlined);
+    const { json } = persistSnapshot(machine, next);
+    if (json === prev.json && entries.length === 0 && inlined.length === 0) {
+      if (cached && !def.isStale?.(prev.snapshot, event)) {
         // Ignored by a state that may be stale: decide on the stored one.
         docs.delete(sagaId);
         return { kind: 'conflict' };
@@ -179,18 +194,24 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
     docs.set(written);
     const view = toView(written, next);
     logger.debug({ sagaId, saga: def.name, event: event.type, from: doc.state, to: view.state, version }, 'saga transition');
-    return { kind: 'committed', view, prevTimers: readTimers(prev.snapshot as never), entries, encoded };
+    return { kind: 'committed', view, prevTimers: readTimers(prev.snapshot as never), entries, encoded, inlined };
   }
 
   async function send(sagaId: string, event: SagaEventInput<M>, completed?: string): Promise<Result> {
+    const runs: SagaInlineRun[] = [];
     for (let attempt = 1; attempt <= o.maxConflictRetries; attempt += 1) {
-      const c = await withLock(sagaId, () => commit(sagaId, event, attempt, completed));
-      if (c.kind === 'ignored') return c.result;
+      const c = await withLock(sagaId, () => commit(sagaId, event, attempt, runs, completed));
+      if (c.kind === 'ignored') {
+        await inline.compensate(sagaId, runs, [], c.result.view as SagaView);
+        return c.result;
+      }
       if (c.kind === 'conflict') continue;
+      await inline.compensate(sagaId, runs, c.inlined, c.view as SagaView);
       // Outside the lock: publishing may be slow and effects send further events to this saga.
       await afterPersist(c.view, c.prevTimers, c.entries, c.encoded);
       return { view: c.view, changed: true };
     }
+    // Inline runs stay as they are: the caller's retry (a redelivered reply) runs them again.
     throw new SagaConflictError(sagaId, `version conflict persisted after ${o.maxConflictRetries} attempts`);
   }
 
@@ -287,6 +308,7 @@ export function createSagaCore<M extends AnyStateMachine, TStatus, TIndex>(
 
   return {
     get,
+    peek,
     start,
     send: (sagaId: string, event: SagaEventInput<M>) => send(sagaId, event),
     handleReply,

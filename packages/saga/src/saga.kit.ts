@@ -38,6 +38,14 @@ export interface SagaEffectParams {
   name: string;
   effectId: string;
   payload: Record<string, unknown>;
+  /**
+   * Run before the transition is stored, and store its result event's transition in the same write
+   * (one write instead of two). Safe only for an effect that is idempotent per saga, whose result
+   * the target state takes, and that has a `compensations` entry for a run whose transition could
+   * not be stored (see SagaRuntimeOptions). If the handler throws, the effect is stored in the
+   * outbox and runs as usual. It runs under the saga's write lock: it must not send to its own saga.
+   */
+  inline?: boolean;
 }
 
 export const SAGA_SEND = 'saga.send';

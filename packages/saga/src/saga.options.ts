@@ -5,6 +5,7 @@ import type {
   OutboxPublisher,
   SagaDefinition,
   SagaDocument,
+  SagaEffectCompensation,
   SagaEffectHandler,
   Logger,
   SagaView,
@@ -27,6 +28,8 @@ export interface SagaRuntimeOptions<M extends AnyStateMachine, TStatus, TIndex> 
   clock?: () => number;
   /** Handlers for `saga.effect` by name. */
   effects?: Record<string, SagaEffectHandler>;
+  /** For each inline effect (`SagaEffectParams.inline`), by name: undoes a run whose transition was never stored. */
+  compensations?: Record<string, SagaEffectCompensation>;
   /** Sweep for overdue timers (the guarantee behind Redis expiry hints). Default 30 000. */
   sweepIntervalMs?: number;
   /** Relay for outbox entries left behind (crash, broker down). Default 5 000. */
@@ -73,6 +76,7 @@ export function resolveOptions<M extends AnyStateMachine, TStatus, TIndex>(
   return {
     clock: Date.now,
     effects: {},
+    compensations: {},
     sweepIntervalMs: 30_000,
     relayIntervalMs: 5_000,
     relayGraceMs: 2_000,

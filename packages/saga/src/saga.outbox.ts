@@ -21,6 +21,8 @@ export interface OutboxContext {
   replyQueue: string;
   definition: AnySagaDefinition;
   effectNames: ReadonlySet<string>;
+  /** Index of the first entry's id (entries added to a transition's list continue its numbering). */
+  firstIndex?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface OutboxContext {
 export function buildOutbox(actions: ReadonlyArray<{ type: string; params?: unknown }>, o: OutboxContext): OutboxEntry[] {
   const entries: OutboxEntry[] = [];
   for (const action of actions) {
-    const id = `${o.version}-${entries.length}`;
+    const id = `${o.version}-${(o.firstIndex ?? 0) + entries.length}`;
     if (action.type === SAGA_SEND) {
       const p = action.params as SagaSendParams;
       const schema = o.definition.messages[p.queue];
@@ -55,7 +57,7 @@ export function buildOutbox(actions: ReadonlyArray<{ type: string; params?: unkn
       if (!o.effectNames.has(p.name)) {
         throw new SagaDefinitionError(`saga ${o.definition.name} requested unknown effect ${p.name}`);
       }
-      entries.push({ kind: 'effect', id, name: p.name, effectId: p.effectId, payload: p.payload, createdAt: o.now });
+      entries.push({ kind: 'effect', id, name: p.name, effectId: p.effectId, payload: p.payload, createdAt: o.now, ...(p.inline ? { inline: true } : {}) });
     }
     // Any other action (assign is already applied, xstate.log…) has no effect outside the machine.
   }

@@ -15,6 +15,12 @@ export interface SagaRuntime<M extends AnyStateMachine, TStatus, TIndex> {
   send(sagaId: string, event: SagaEventInput<M>): Promise<SagaSendResult<M, TStatus, TIndex>>;
   get(sagaId: string): Promise<SagaView<M, TStatus, TIndex> | null>;
   /**
+   * The view of the document this instance last wrote for the saga, or a load when it has none:
+   * possibly stale (another instance may have moved it since). Only for deciding whether to send
+   * an event, whose version-guarded write then checks the guess; never for showing the state.
+   */
+  peek(sagaId: string): Promise<SagaView<M, TStatus, TIndex> | null>;
+  /**
    * For the consumer of the durable reply queue. Resolves to what happened; every outcome means
    * "ack". Throws only when the store is unreachable (the consumer should requeue then).
    */
@@ -54,6 +60,7 @@ export function createSagaRuntime<M extends AnyStateMachine, TStatus, TIndex>(
     start: core.start,
     send: core.send,
     get: core.get,
+    peek: core.peek,
     handleReply: core.handleReply,
     watch: (sagaId) => feed.watch<SagaView<M, TStatus, TIndex>>(sagaId),
     startBackground: background.start,

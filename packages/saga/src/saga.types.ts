@@ -52,6 +52,13 @@ export interface SagaDefinition<M extends AnyStateMachine = AnyStateMachine, TSt
   replyToEvent(body: unknown, meta: { requestId: string }): SagaEventInput<M> | null;
   /** Timer names the machine arms; used to reject foreign or corrupt timer keys. */
   timerNames: readonly string[];
+  /**
+   * True when the event changes neither `snapshot` nor any snapshot that can follow it (e.g. a reply
+   * to a request the saga has moved past). Must be conservative. Lets the runtime ignore such an
+   * event on this instance's cached document without reading the stored one: the cache may be
+   * behind, but no newer document could take the event either.
+   */
+  isStale?(snapshot: SnapshotFrom<M>, event: SagaEventInput<M>): boolean;
   /** Upgrades a persisted snapshot written by an older machine version (else loading it fails). */
   migrate?(persisted: PersistedSnapshot, fromVersion: number): PersistedSnapshot;
 }
@@ -87,6 +94,8 @@ export type OutboxEntry =
       effectId: string;
       payload: Record<string, unknown>;
       createdAt: number;
+      /** Asked to run before the write (`SagaEffectParams.inline`); stored only when that run failed. */
+      inline?: boolean;
     };
 
 /** The MongoDB document of one saga instance. */
@@ -144,7 +153,24 @@ export type ReplyOutcome = 'applied' | 'ignored' | 'unknown-saga' | 'malformed';
  * Executes one `saga.effect`. Must be idempotent (it may run again after a crash, keyed by
  * `effectId`) and turn expected failures into events; throwing means "retry later" (the relay does).
  */
+export type SagaEffectResult = { type: string; [key: string]: unknown };
+
+/** One run of an inline effect: what it was asked to do and the event it returned. */
+export interface SagaInlineRun {
+  name: string;
+  effectId: string;
+  payload: Record<string, unknown>;
+  result: SagaEffectResult | null;
+}
+
+/**
+ * Undoes an inline effect's run whose transition was never stored: the saga had changed meanwhile
+ * and, reloaded, did not run the effect again. `stored` is the saga as it is stored now; the
+ * compensation decides from it (and from the run's result) whether the work must go.
+ */
+export type SagaEffectCompensation = (run: SagaInlineRun, stored: SagaView) => Promise<void>;
+
 export type SagaEffectHandler = (
   payload: Record<string, unknown>,
   meta: { sagaId: string; effectId: string },
-) => Promise<{ type: string; [key: string]: unknown } | null>;
+) => Promise<SagaEffectResult | null>;

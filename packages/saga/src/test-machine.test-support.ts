@@ -39,8 +39,8 @@ export interface Input {
   at: number;
 }
 
-/** `queue` is per test file so parallel tests never share a queue. */
-export function createTestMachine(queue: string) {
+/** `queue` is per test file so parallel tests never share a queue. `inlineStamp`: the stamp effect runs inline. */
+export function createTestMachine(queue: string, opts: { inlineStamp?: boolean } = {}) {
   return setup({
     types: { context: {} as Ctx, events: {} as Ev, input: {} as Input },
     actions: { ...sagaActions },
@@ -88,7 +88,10 @@ export function createTestMachine(queue: string) {
             target: 'stamping',
             actions: [
               assign({ seq: ({ context }) => nextSeq(context) }),
-              { type: 'saga.effect', params: ({ context }) => ({ name: 'stamp', effectId: `e${context.seq}`, payload: { text: context.text } }) },
+              {
+                type: 'saga.effect',
+                params: ({ context }) => ({ name: 'stamp', effectId: `e${context.seq}`, payload: { text: context.text }, ...(opts.inlineStamp ? { inline: true } : {}) }),
+              },
             ],
           },
           'saga.timeout': { guard: { type: 'timerDue', params: { timer: 'deadline' } }, target: 'timedOut' },
@@ -105,11 +108,11 @@ export function createTestMachine(queue: string) {
   });
 }
 
-export function createTestSaga(name: string, queue: string) {
+export function createTestSaga(name: string, queue: string, opts: { inlineStamp?: boolean } = {}) {
   return defineSaga({
     name,
     version: 1,
-    machine: createTestMachine(queue),
+    machine: createTestMachine(queue, opts),
     status: (s) => ({ state: String(s.value), stamps: s.context.stamps }),
     index: (s) => ({ text: s.context.text }),
     indexedFields: ['text'],

@@ -55,6 +55,7 @@ export interface LaunchOptions {
   command: string;
   args: readonly string[];
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   logFile: string;
   /** Real protocol handshake; true once the server answers. */
   ready: () => Promise<boolean>;
@@ -63,7 +64,7 @@ export interface LaunchOptions {
 
 /** Starts a server and waits for its handshake; on failure stops it and throws with the log tail. */
 export async function launchServer(o: LaunchOptions): Promise<StartedProcess> {
-  const proc = startProcess({ name: o.name, command: o.command, args: o.args, env: o.env, logFile: o.logFile });
+  const proc = startProcess({ name: o.name, command: o.command, args: o.args, env: o.env, cwd: o.cwd, logFile: o.logFile });
   const deadline = Date.now() + (o.timeoutMs ?? 30_000);
   try {
     for (;;) {

@@ -49,7 +49,10 @@ export async function containerRuntimeProblem(ctx: ServiceContext): Promise<stri
 
 export interface ContainerSpec {
   service: ServiceName;
+  /** Image to pull, or the tag to give the image built from `build`. */
   image: string;
+  /** Build the image from a Dockerfile (for engines without a published image of our own). */
+  build?: { context: string; dockerfile: string };
   ports: number[];
   env?: Record<string, string>;
   command?: string[];
@@ -65,7 +68,10 @@ export async function startContainer(ctx: ServiceContext, spec: ContainerSpec): 
   throwIfAborted(ctx.signal);
   const { GenericContainer, Wait } = await import('testcontainers');
   ctx.logger.info(`${spec.service}: starting Docker container ${spec.image} (first pull can take a while)`);
-  let builder = new GenericContainer(spec.image)
+  const base = spec.build
+    ? await GenericContainer.fromDockerfile(spec.build.context, spec.build.dockerfile).build(spec.image, { deleteOnExit: false })
+    : new GenericContainer(spec.image);
+  let builder = base
     .withExposedPorts(...spec.ports)
     .withWaitStrategy(Wait.forListeningPorts())
     .withStartupTimeout(120_000);

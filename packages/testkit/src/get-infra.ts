@@ -5,8 +5,15 @@ let cached: Promise<Infra> | undefined;
 
 function fromEnv(): Infra | undefined {
   const e = process.env;
-  if (!e.AMQP_URI || !e.REDIS_URI || !e.MONGODB_URI || !e.SMTP_URI || !e.MAIL_API_URL) return undefined;
-  return { amqpUri: e.AMQP_URI, redisUri: e.REDIS_URI, mongodbUri: e.MONGODB_URI, smtpUri: e.SMTP_URI, mailApiUrl: e.MAIL_API_URL };
+  if (!e.AMQP_URI || !e.REDIS_URI || !e.MONGODB_URI || !e.SMTP_URI || !e.MAIL_API_URL || !e.TRANSLATION_URL) return undefined;
+  return {
+    amqpUri: e.AMQP_URI,
+    redisUri: e.REDIS_URI,
+    mongodbUri: e.MONGODB_URI,
+    smtpUri: e.SMTP_URI,
+    mailApiUrl: e.MAIL_API_URL,
+    translationUrl: e.TRANSLATION_URL,
+  };
 }
 
 /** Stops what we started when the test process ends, however it ends (no awaiting possible there). */

@@ -6,7 +6,7 @@ import { groupMembers, isPidAlive } from './process.util.js';
 import { knownFerretdb } from './test-support.js';
 
 const BIN = fileURLToPath(new URL('../bin/ashchat-infra.js', import.meta.url));
-const PRINT_ENV = `console.log(JSON.stringify(Object.fromEntries(['MONGODB_URI','AMQP_URI','REDIS_URI','SMTP_URI','MAIL_API_URL','VERIFICATION_CODE_SECRET'].map((k) => [k, process.env[k]]))))`;
+const PRINT_ENV = `console.log(JSON.stringify(Object.fromEntries(['MONGODB_URI','AMQP_URI','REDIS_URI','SMTP_URI','MAIL_API_URL','TRANSLATION_URL','TRANSLATION_PROVIDER','VERIFICATION_CODE_SECRET'].map((k) => [k, process.env[k]]))))`;
 
 interface Run {
   child: ReturnType<typeof spawn>;
@@ -28,7 +28,9 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Run {
 /** Env of this test process without any infra URL, plus `extra`. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of ['MONGODB_URI', 'AMQP_URI', 'REDIS_URI', 'SMTP_URI', 'MAIL_API_URL', 'VERIFICATION_CODE_SECRET']) delete env[k];
+  for (const k of ['MONGODB_URI', 'AMQP_URI', 'REDIS_URI', 'SMTP_URI', 'MAIL_API_URL', 'TRANSLATION_URL', 'TRANSLATION_PROVIDER', 'VERIFICATION_CODE_SECRET']) {
+    delete env[k];
+  }
   return { ...env, ...extra };
 }
 
@@ -47,6 +49,8 @@ t.test('exec exports the URLs to the command and exits with its exit code', asyn
     REDIS_URI: infra.redisUri,
     SMTP_URI: /^smtp:\/\/127\.0\.0\.1:\d+$/,
     MAIL_API_URL: /^http:\/\/127\.0\.0\.1:\d+$/,
+    TRANSLATION_URL: /^http:\/\/127\.0\.0\.1:\d+$/,
+    TRANSLATION_PROVIDER: 'apertium',
     VERIFICATION_CODE_SECRET: /^[0-9a-f]{64}$/,
   });
   t.match(run.err(), /mongodb\s+\S+\s+env: from MONGODB_URI/);
@@ -62,6 +66,7 @@ t.test('exec keeps an existing VERIFICATION_CODE_SECRET and reports a missing co
     REDIS_URI: infra.redisUri,
     SMTP_URI: infra.smtpUri,
     MAIL_API_URL: infra.mailApiUrl,
+    TRANSLATION_URL: infra.translationUrl,
     VERIFICATION_CODE_SECRET: 'given-secret',
   });
   const ok = runCli(['exec', '--', process.execPath, '-e', PRINT_ENV], env);
@@ -81,7 +86,7 @@ t.test('exec --fresh: Ctrl-C reaches the command, then every started server is s
   t.teardown(() => void run.child.kill('SIGKILL'));
   await waitFor(() => run.out().includes('READY'), { timeoutMs: 110_000, message: 'the command to start' });
   const pids = [...run.err().matchAll(/started binary: .* pid (\d+)/g)].map((m) => Number(m[1]));
-  t.equal(pids.length, 3, 'mongodb, rabbitmq and redis were started as binaries');
+  t.equal(pids.length, 4, 'mongodb, rabbitmq, redis and apertium-apy were started as binaries');
   t.ok(pids.every(isPidAlive), 'and run while the command runs');
   run.child.kill('SIGINT');
   t.equal(await run.done, 130, 'exit code of the interrupted command (128 + SIGINT)');

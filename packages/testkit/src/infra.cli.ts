@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { findRepoRoot, resolveInfra, stderrLogger } from './infra.resolver.js';
-import type { ResolvedInfra, ServiceSource } from './infra.types.js';
+import { SERVICE_NAMES, type ResolvedInfra, type ServiceSource } from './infra.types.js';
 import { inTerminalForeground, logTail } from './process.util.js';
 import {
   attachShared, clearSharedState, detachShared, serveShared, sharedPaths, type SharedPaths, type SharedState,
@@ -13,8 +13,9 @@ import { testSecret } from './test-helpers.js';
 
 const USAGE = `Usage:
   ashchat-infra exec [--fresh] [--shared] [--no-docker] -- <command> [args...]
-      Find or start MongoDB, RabbitMQ, Redis and SMTP, run <command> with MONGODB_URI, AMQP_URI,
-      REDIS_URI, SMTP_URI, MAIL_API_URL (and VERIFICATION_CODE_SECRET, JWT_SECRET if unset) exported, then
+      Find or start MongoDB, RabbitMQ, Redis, SMTP and the translation engine (Apertium), run <command>
+      with MONGODB_URI, AMQP_URI, REDIS_URI, SMTP_URI, MAIL_API_URL, TRANSLATION_URL, TRANSLATION_PROVIDER
+      (and VERIFICATION_CODE_SECRET, JWT_SECRET if unset) exported, then
       stop what was started and exit with the command's exit code.
   ashchat-infra up [--fresh] [--no-docker]
       Find or start everything, print the env lines, keep running until Ctrl-C.
@@ -44,7 +45,7 @@ const KIND_TEXT: Record<ServiceSource['kind'], string> = {
 
 function printSources(sources: ServiceSource[]): void {
   for (const s of sources) {
-    logger.info(`${s.service.padEnd(8)} ${redactUrl(s.uri).padEnd(36)} ${KIND_TEXT[s.kind]}: ${s.detail}`);
+    logger.info(`${s.service.padEnd(11)} ${redactUrl(s.uri).padEnd(36)} ${KIND_TEXT[s.kind]}: ${s.detail}`);
   }
 }
 
@@ -62,7 +63,7 @@ interface CliOptions {
 
 const BIN = fileURLToPath(new URL('../bin/ashchat-infra.js', import.meta.url));
 
-const FRESH_PORTS = { mongodb: 0, rabbitmq: 0, redis: 0, smtp: 0, mailApi: 0 };
+const FRESH_PORTS = { mongodb: 0, rabbitmq: 0, redis: 0, smtp: 0, mailApi: 0, translation: 0 };
 
 /**
  * One signal handler for the whole run, installed before anything starts, so there is never a
@@ -157,7 +158,7 @@ async function exec(command: string[], opts: CliOptions): Promise<never> {
   return stopAndExit(resolved, router, code);
 }
 
-const URL_KEYS = ['MONGODB_URI', 'AMQP_URI', 'REDIS_URI', 'SMTP_URI', 'MAIL_API_URL'] as const;
+const URL_KEYS = ['MONGODB_URI', 'AMQP_URI', 'REDIS_URI', 'SMTP_URI', 'MAIL_API_URL', 'TRANSLATION_URL'] as const;
 
 /**
  * `exec --shared`: attach to the repository's one shared infrastructure, starting its owner if
@@ -268,7 +269,7 @@ async function env(): Promise<never> {
   const resolved = await resolveInfra({ start: false, logger });
   for (const [k, v] of Object.entries(resolved.env)) process.stdout.write(`${k}=${v}\n`);
   const found = new Set(resolved.sources.map((s) => s.service));
-  const missing = (['mongodb', 'rabbitmq', 'redis', 'smtp'] as const).filter((s) => !found.has(s));
+  const missing = SERVICE_NAMES.filter((s) => !found.has(s));
   for (const s of missing) logger.warn(`${s}: nothing configured or listening (run "ashchat-infra up" to start it)`);
   process.exit(missing.length === 0 ? 0 : 1);
 }

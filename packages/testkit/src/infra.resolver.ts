@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APERTIUM_MODES } from './apertium.installer.js';
 import {
   DEFAULT_PORTS, SERVICE_NAMES, type Infra, type InfraLogger, type ResolvedInfra, type ResolvedService,
   type ResolveOptions, type ServiceName,
@@ -10,6 +11,7 @@ import { resolveRabbitmq } from './rabbitmq.infra.js';
 import { resolveRedis } from './redis.infra.js';
 import { defaultCacheDir, type ServiceContext } from './service.context.js';
 import { resolveSmtp } from './smtp.infra.js';
+import { resolveTranslation } from './translation.infra.js';
 
 /** Nearest ancestor holding pnpm-workspace.yaml (from cwd, then from this package), else cwd. */
 export function findRepoRoot(from: string = process.cwd()): string {
@@ -37,6 +39,7 @@ const RESOLVERS: Record<ServiceName, (ctx: ServiceContext) => Promise<ResolvedSe
   rabbitmq: resolveRabbitmq,
   redis: resolveRedis,
   smtp: resolveSmtp,
+  translation: resolveTranslation,
 };
 
 const URI_ENV: Record<ServiceName, string> = {
@@ -44,6 +47,7 @@ const URI_ENV: Record<ServiceName, string> = {
   rabbitmq: 'AMQP_URI',
   redis: 'REDIS_URI',
   smtp: 'SMTP_URI',
+  translation: 'TRANSLATION_URL',
 };
 
 async function stopAll(started: ResolvedService[], logger: InfraLogger): Promise<void> {
@@ -61,7 +65,7 @@ async function stopAll(started: ResolvedService[], logger: InfraLogger): Promise
 }
 
 /**
- * Finds or starts MongoDB, RabbitMQ, Redis and SMTP, each in the order: explicit env URL →
+ * Finds or starts MongoDB, RabbitMQ, Redis, SMTP and the translation engine (Apertium), each in the order: explicit env URL →
  * server on the default local port → local binary on `.infra/<service>/` → Docker → clear error.
  * Whatever this call started is stopped by the returned `stop()` (or stopped here if a later
  * service fails or `signal` aborts).
@@ -80,6 +84,8 @@ export async function resolveInfra(opts: ResolveOptions = {}): Promise<ResolvedI
     docker: opts.docker ?? true,
     embeddedSmtp: opts.embeddedSmtp ?? true,
     binaries: opts.binaries ?? {},
+    installApertium: opts.installApertium ?? true,
+    apertiumModes: opts.apertiumModes ?? APERTIUM_MODES,
     cacheDir: opts.cacheDir ?? defaultCacheDir(env),
     logger,
     signal: opts.signal,
@@ -105,6 +111,7 @@ export async function resolveInfra(opts: ResolveOptions = {}): Promise<ResolvedI
     redisUri: exported.REDIS_URI ?? '',
     smtpUri: exported.SMTP_URI ?? '',
     mailApiUrl: exported.MAIL_API_URL ?? '',
+    translationUrl: exported.TRANSLATION_URL ?? '',
   };
   let stopping: Promise<void> | undefined;
   return {

@@ -6,10 +6,12 @@ export interface Infra {
   smtpUri: string;
   /** Base URL of a Mailpit-compatible HTTP API (GET /api/v1/messages, GET /api/v1/message/{ID}). */
   mailApiUrl: string;
+  /** Base URL of the machine-translation engine (Apertium APy, or LibreTranslate when TRANSLATION_PROVIDER says so). */
+  translationUrl: string;
 }
 
-export type ServiceName = 'mongodb' | 'rabbitmq' | 'redis' | 'smtp';
-export const SERVICE_NAMES: readonly ServiceName[] = ['mongodb', 'rabbitmq', 'redis', 'smtp'];
+export type ServiceName = 'mongodb' | 'rabbitmq' | 'redis' | 'smtp' | 'translation';
+export const SERVICE_NAMES: readonly ServiceName[] = ['mongodb', 'rabbitmq', 'redis', 'smtp', 'translation'];
 
 /** Where a dependency came from, in resolution order. */
 export type SourceKind = 'env' | 'local-port' | 'binary' | 'embedded' | 'docker';
@@ -35,6 +37,7 @@ export interface InfraPorts {
   redis: number;
   smtp: number;
   mailApi: number;
+  translation: number;
 }
 
 export const DEFAULT_PORTS: Readonly<InfraPorts> = Object.freeze({
@@ -43,13 +46,14 @@ export const DEFAULT_PORTS: Readonly<InfraPorts> = Object.freeze({
   redis: 6379,
   smtp: 1025,
   mailApi: 8025,
+  translation: 2737,
 });
 
 /** A binary path, or `false` to never use that binary (tests force a specific branch this way). */
 export type BinaryChoice = string | false | undefined;
 
 export interface ResolveOptions {
-  /** Which services to resolve (default: all four). */
+  /** Which services to resolve (default: all of SERVICE_NAMES). */
   services?: readonly ServiceName[];
   /** Environment to read explicit URLs from (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
@@ -78,7 +82,12 @@ export interface ResolveOptions {
     ferretdb?: BinaryChoice;
     redisServer?: BinaryChoice;
     rabbitmqServer?: BinaryChoice;
+    apertiumApy?: BinaryChoice;
   };
+  /** Install the Apertium Debian packages with apt-get when missing (root or sudo -n). Default true. */
+  installApertium?: boolean;
+  /** Directory of Apertium's `.mode` files (default /usr/share/apertium/modes). */
+  apertiumModes?: string;
   /** Cache dir for built tools (default `${XDG_CACHE_HOME:-~/.cache}/ashchat`). */
   cacheDir?: string;
   logger?: InfraLogger;

@@ -16,6 +16,8 @@ export interface ServiceContext {
   docker: boolean;
   embeddedSmtp: boolean;
   binaries: NonNullable<ResolveOptions['binaries']>;
+  installApertium: boolean;
+  apertiumModes: string;
   cacheDir: string;
   logger: InfraLogger;
   signal?: AbortSignal;

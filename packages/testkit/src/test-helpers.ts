@@ -15,3 +15,29 @@ export function testSecret(): string {
 export function closedPort(): Promise<number> {
   return freePort();
 }
+
+/** What an in-process worker (verifier, translator) offers a test harness. */
+export interface InProcessWorker {
+  start(options: { listen: false }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A worker a test stops as if it died and starts again, on the same queues: `start` creates and
+ * starts one unless one runs; `stop` closes the running one (a no-op when none runs).
+ */
+export function restartable(create: () => Promise<InProcessWorker>): { start(): Promise<void>; stop(): Promise<void> } {
+  let running: InProcessWorker | undefined;
+  return {
+    async start() {
+      if (running) return;
+      running = await create();
+      await running.start({ listen: false });
+    },
+    async stop() {
+      const worker = running;
+      running = undefined;
+      await worker?.close();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Server } from 'node:http';
-import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FastifyHttpOptions, FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Logger } from '@ashchat/messaging';
 import { AJV_EMOJI_FORMAT, AJV_TEXT_FORMATS } from '@ashchat/contracts';
 import type { BackendConfig } from './config.js';
@@ -11,6 +11,7 @@ import amqpPlugin from './plugins/amqp.plugin.js';
 import errorHandlerPlugin from './plugins/error-handler.plugin.js';
 import { frameworkErrors } from './errors/framework-errors.js';
 import securityHeadersPlugin from './plugins/security-headers.plugin.js';
+import { OneLineRequestLog, requestChildLogger } from './plugins/request-log.js';
 import jsonBodyPlugin from './plugins/json-body.plugin.js';
 import openApiPlugin from './docs/openapi.plugin.js';
 import sagaPagesPlugin from './docs/saga-pages.plugin.js';
@@ -28,6 +29,7 @@ import searchPlugin from './search/search.plugin.js';
 import relationsPlugin from './relations/relations.plugin.js';
 import accountDeletionPlugin, { type AccountDeletionTestOptions } from './account-deletion/account-deletion.plugin.js';
 import digestPlugin, { type DigestTestOptions } from './digest/digest.plugin.js';
+import translationPlugin, { type TranslationTestOptions } from './translation/translation.plugin.js';
 import userEventsPlugin from './user-events/user-events.plugin.js';
 import wsPlugin from './realtime/ws.plugin.js';
 import presencePlugin from './realtime/presence.plugin.js';
@@ -53,6 +55,8 @@ export interface AppOptions {
   accountDeletion?: AccountDeletionTestOptions;
   /** Test switches for the digest saga (event and reply consumption, background loops, mutes). */
   digest?: DigestTestOptions;
+  /** Test switches for machine translation (reply consumption). */
+  translation?: TranslationTestOptions;
 }
 
 /**
@@ -77,9 +81,10 @@ export function fastifyOptions(
     clientErrorHandler,
     frameworkErrors,
     // Orchestrator probes arrive every few seconds; logging each would drown real traffic.
-    logController: new LogController({
+    logController: new OneLineRequestLog({
       disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
     }),
+    childLoggerFactory: requestChildLogger,
     // The text rule's formats (@ashchat/contracts): without them Ajv refuses to compile the schemas.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, formats: { ...AJV_TEXT_FORMATS, ...AJV_EMOJI_FORMAT } } },
     // Answers are not checked against the rule (text stored before it must stay readable); the
@@ -145,6 +150,8 @@ async function backendApp(app: FastifyInstance, opts: AppOptions): Promise<void>
   await app.register(searchPlugin);
   await app.register(accountDeletionPlugin, { ...opts.accountDeletion });
   await app.register(digestPlugin, { ...opts.digest });
+  // After chat, whose message service asks it for translations (looked up per send).
+  if (config.TRANSLATION_ENABLED) await app.register(translationPlugin, { ...opts.translation });
   // After the API: the web client answers only what no route matched.
   await app.register(webClientPlugin);
 }

@@ -117,6 +117,12 @@ export const BackendConfigSchema = Type.Object({
    * at once on every instance (Redis pub/sub); this bounds staleness only if such an event is lost. 0 = off.
    */
   INBOX_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
+  /**
+   * How long an instance uses a user's language and auto-translation setting read for a send or a
+   * translation (users/translation-profiles.cache.ts). The instance that changes a profile drops it at
+   * once; other instances see the change within this. 0 = off.
+   */
+  PROFILE_CACHE_TTL_MS: Type.Integer({ default: 30_000, minimum: 0, maximum: 300_000 }),
   /** Memory for cached conversation pages per instance (bytes of JSON). */
   INBOX_CACHE_MAX_BYTES: Type.Integer({ default: 32 * 1024 * 1024, minimum: 0 }),
   /**
@@ -166,6 +172,12 @@ export const BackendConfigSchema = Type.Object({
   DIGEST_DELAY_MS: Type.Integer({ default: 900_000, minimum: 100, maximum: 86_400_000 }),
   /** After a digest mail, how long before the next one may go out (one mail per period). */
   DIGEST_PERIOD_MS: Type.Integer({ default: 3_600_000, minimum: 100, maximum: 604_800_000 }),
+  /**
+   * Machine translation of messages (translation/): requests to the translator on TRANSLATION_QUEUE,
+   * replies on TRANSLATION_REPLY_QUEUE (both under QUEUE_NAMESPACE). false: this instance neither asks
+   * nor consumes replies (messages still record their language; translations stay as they are).
+   */
+  TRANSLATION_ENABLED: Type.Boolean({ default: true }),
   /** Nickname searches per user and minute: a search enumerates users, so it is bounded like a sign-in. */
   USER_SEARCH_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   /** How often an instance deletes expired refresh tokens, where no TTL index does (database/database.capabilities.ts). */

@@ -15,6 +15,7 @@ export { registrationMachine } from './registration/registration.machine.js';
 export { registrationQueues, type RegistrationQueues } from './registration/registration.queues.js';
 export { queueRoutes, type QueueRoutes } from './sagas/saga.queues.js';
 export { BACKEND_EVENT_QUEUES } from './digest/digest.events.js';
+export { TRANSLATION_BACKEND_QUEUES } from './translation/translation.queues.js';
 
 // The stored shapes, for tools that seed a database the way the service writes it (benchmarks).
 export { createPasswordHasher, DEFAULT_PASSWORD_HASHING, type PasswordHasherOptions } from './security/password.hasher.js';

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { LOG_FORMATS } from '@ashchat/service-kit';
-import { LogLevelVar, PortVar, SecretVar, UriVar, loadConfig, type ConfigProblem, type LoadConfigOptions } from '@ashchat/config';
+import { WORKER_ENV } from '@ashchat/service-kit';
+import { PortVar, SecretVar, UriVar, loadConfig, type ConfigProblem, type LoadConfigOptions } from '@ashchat/config';
 import { Email } from '@ashchat/contracts';
 
 export const DEFAULT_MAIL_FROM = 'AshChat <no-reply@ashchat.local>';
@@ -8,15 +8,7 @@ export const DEFAULT_MAIL_FROM = 'AshChat <no-reply@ashchat.local>';
 /** Every environment variable the verifier reads. */
 export const VerifierConfigSchema = Type.Object({
   VERIFIER_PORT: PortVar(3001, { description: 'Port of the health endpoints' }),
-  HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
-  LOG_LEVEL: LogLevelVar('info'),
-  /** `json` lines (default, production) or `pretty` coloured one-line text (the `dev` scripts set it). */
-  LOG_FORMAT: Type.Union(
-    LOG_FORMATS.map((format) => Type.Literal(format)),
-    { default: 'json' },
-  ),
-  AMQP_URI: UriVar(['amqp', 'amqps']),
-  REDIS_URI: UriVar(['redis', 'rediss']),
+  ...WORKER_ENV,
   /** A nodemailer connection URL: `smtp://host:587`, `smtps://user:pass@host:465`; sessions are pooled unless `?pool=false`. */
   SMTP_URI: UriVar(['smtp', 'smtps']),
   /** With SMTP_PASSWORD: the SMTP login, and the sender unless MAIL_FROM is set. */
@@ -30,17 +22,6 @@ export const VerifierConfigSchema = Type.Object({
   PUBLIC_WEB_URL: UriVar(['http', 'https'], { default: 'http://localhost:3000' }),
   SMTP_MAX_RETRIES: Type.Integer({ default: 4, minimum: 0, maximum: 20 }),
   SMTP_RETRY_BASE_MS: Type.Integer({ default: 500, minimum: 1, maximum: 60_000 }),
-  /**
-   * Prefix of the queues consumed (`<ns>.ACCOUNT_CREATION_QUEUE`, …); empty = the contract names.
-   * Lets several environments or test runs share one broker without taking each other's messages;
-   * the backend must use the same namespace.
-   */
-  QUEUE_NAMESPACE: Type.String({
-    default: '',
-    maxLength: 100,
-    pattern: '^([A-Za-z0-9][A-Za-z0-9_.:-]*)?$',
-    errorMessage: 'must be letters, digits, "_", ".", ":" or "-" (at most 100, starting with a letter or digit)',
-  }),
 });
 
 type RawVerifierConfig = Static<typeof VerifierConfigSchema>;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { createAmqpConnection } from '@ashchat/messaging';
-import { closeRedis, createRedisClient, loggerOptions } from '@ashchat/service-kit';
+import { closeRedis, closeSteps, createRedisClient, loggerOptions } from '@ashchat/service-kit';
 import type { VerifierConfig } from './config.js';
 import { createSmtpTransport } from './connections/smtp.connection.js';
 import { buildHealthApp } from './app.js';
@@ -50,21 +50,13 @@ export async function createVerifier(config: VerifierConfig, options: VerifierOp
       worker = await startWorker({ config, logger, amqp, redis, smtp });
     },
     async close() {
-      const failures: unknown[] = [];
-      const step = async (name: string, close: () => Promise<unknown> | unknown): Promise<void> => {
-        try {
-          await close();
-        } catch (err) {
-          logger.error({ err, step: name }, 'close step failed');
-          failures.push(err);
-        }
-      };
-      await step('worker', () => worker?.close());
-      await step('amqp', () => amqp.close());
-      await step('redis', () => closeRedis(redis));
-      await step('smtp', () => smtp.close());
-      await step('health server', () => health.close());
-      if (failures.length > 0) throw new AggregateError(failures, 'some resources did not close cleanly');
+      await closeSteps(logger, [
+        ['worker', () => worker?.close()],
+        ['amqp', () => amqp.close()],
+        ['redis', () => closeRedis(redis)],
+        ['smtp', () => smtp.close()],
+        ['health server', () => health.close()],
+      ]);
     },
   };
 }

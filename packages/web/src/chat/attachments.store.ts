@@ -2,6 +2,8 @@ import { signal, type Signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import type { AttachmentView, AvatarView, ErrorResponse } from '@ashchat/contracts';
 import { ApiError, http, session } from '../api/api.js';
+import { language } from '../i18n/i18n.js';
+import { sizeLabel as formatSize } from './file-size.format.js';
 
 /** One file of the composer: uploading (with progress), ready to send, or refused. */
 export interface PendingUpload {
@@ -152,8 +154,5 @@ export async function setAvatar(file: File | null): Promise<AvatarView> {
 }
 
 /** "1.2 MB" and the like, for chips and download links. */
-export function sizeLabel(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
+/** A file size in the UI's language (file-size.format.ts). */
+export const sizeLabel = (bytes: number): string => formatSize(bytes, language.value);

@@ -14,30 +14,13 @@ import {
   sortConversations,
   type ChatMessage,
 } from './chat.model.js';
+import { messageId as id, messageView } from './message.fixture.test-support.js';
 
 const ME = '00000000-0000-4000-8000-000000000001';
 const BOB = '00000000-0000-4000-8000-000000000002';
 const CONV = 'c'.repeat(24);
-const id = (n: number) => n.toString(16).padStart(24, '0');
 
-function msg(n: number, over: Partial<MessageView> = {}): MessageView {
-  return {
-    id: id(n),
-    conversationId: CONV,
-    senderId: BOB,
-    clientMessageId: `cm-${n}`,
-    body: `m${n}`,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    seq: n,
-    reactions: [],
-    replyTo: null,
-    mentions: [],
-    attachments: [],
-    ...over,
-  };
-}
+const msg = (n: number, over: Partial<MessageView> = {}): MessageView => messageView(n, { senderId: BOB, ...over });
 const ids = (list: readonly ChatMessage[]) => list.map((m) => m.id);
 
 t.test('pages, live events and replays merge into one ordered list without duplicates', async (t) => {

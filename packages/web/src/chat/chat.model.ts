@@ -1,4 +1,5 @@
 import type { ConversationView, MessageView, Quote } from '@ashchat/contracts';
+import { keepTranslation } from './translation.model.js';
 
 /**
  * Pure chat logic: merging messages from REST pages, live events, resume replays and optimistic sends
@@ -47,6 +48,9 @@ export function pendingMessage(
     replyTo,
     mentions: [],
     attachments,
+    // Own messages are never translated; the language is the server's to record.
+    language: null,
+    translation: null,
     state: 'pending',
   };
 }
@@ -66,7 +70,7 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly M
   }
   for (const m of incoming) {
     const known = stored.get(m.id);
-    stored.set(m.id, known ? newerVersion(known, m) : m);
+    stored.set(m.id, known ? keepTranslation(known, newerVersion(known, m)) : m);
   }
   const all = [...stored.values()];
   const sent = all.sort((a, b) => compareIds(a.id, b.id)).map((m): ChatMessage => toSent(m));
@@ -77,8 +81,25 @@ export function mergeMessages(list: readonly ChatMessage[], incoming: readonly M
 }
 
 function toSent(m: MessageView): ChatMessage {
-  const { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions, attachments } = m;
-  return { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions, attachments: attachments ?? [], state: 'sent' };
+  const { id, conversationId, senderId, clientMessageId, body, createdAt, editedAt, deletedAt, seq, reactions, replyTo, mentions, attachments, language, translation } = m;
+  return {
+    id,
+    conversationId,
+    senderId,
+    clientMessageId,
+    body,
+    createdAt,
+    editedAt,
+    deletedAt,
+    seq,
+    reactions,
+    replyTo,
+    mentions,
+    attachments: attachments ?? [],
+    language: language ?? null,
+    translation: translation ?? null,
+    state: 'sent',
+  };
 }
 
 /** Sets the state of our unsent message with this clientMessageId (pending ⇄ failed). */

@@ -19,7 +19,7 @@ export function errorCode(error: unknown): string {
 
 /** Failures worth trying again unchanged (the connection, not the content). */
 export function isTransient(code: string): boolean {
-  return ['NETWORK_ERROR', 'TIMEOUT', 'DISCONNECTED', 'OFFLINE', 'CLOSED', 'RATE_LIMITED', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'].includes(code);
+  return ['NETWORK_ERROR', 'TIMEOUT', 'DISCONNECTED', 'OFFLINE', 'CLOSED', 'RATE_LIMITED', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE', 'DATABASE_UNAVAILABLE', 'REDIS_UNAVAILABLE'].includes(code);
 }
 
 /** The signed-in user's id, as the app knows it (from the session or the connection's auth.ok). */

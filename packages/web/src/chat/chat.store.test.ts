@@ -5,28 +5,14 @@ import type { Realtime, RealtimeStatus } from '../realtime/realtime.client.js';
 import type { ServerFrame } from '../realtime/realtime.protocol.js';
 import type { Http } from './chat.ports.js';
 import { createChat } from './chat.store.js';
+import { messageId as id, messageView } from './message.fixture.test-support.js';
 
 /** The wiring of the stores to the connection's events and resume, with in-memory stand-ins of both ports. */
 const ME = '00000000-0000-4000-8000-000000000001';
 const BOB = '00000000-0000-4000-8000-000000000002';
-const id = (n: number) => n.toString(16).padStart(24, '0');
 const A = 'a'.repeat(24);
 const B = 'b'.repeat(24);
-const msg = (n: number, conversationId: string, senderId = BOB): MessageView => ({
-  id: id(n),
-  conversationId,
-  senderId,
-  clientMessageId: `c${n}`,
-  body: `m${n}`,
-  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
-  editedAt: null,
-  deletedAt: null,
-  seq: n,
-  reactions: [],
-  replyTo: null,
-  mentions: [],
-  attachments: [],
-});
+const msg = (n: number, conversationId: string, senderId = BOB): MessageView => messageView(n, { conversationId, senderId, clientMessageId: `c${n}` });
 const conv = (cid: string, last: MessageView | null): ConversationView => ({
   id: cid,
   type: 'direct',

@@ -10,6 +10,7 @@ import { createMessagesStore } from './messages.store.js';
 import { createPresenceStore } from './presence.store.js';
 import { createReactionsStore } from './reactions.store.js';
 import { createTypingStore } from './typing.store.js';
+import { createTranslationToggles } from './translation.store.js';
 import { createUsersStore } from './users.search.js';
 
 export interface ChatOptions {
@@ -58,6 +59,7 @@ export function createChat(options: ChatOptions) {
   });
   const presence = createPresenceStore(realtime);
   const typing = createTypingStore(realtime, options.clock);
+  const translations = createTranslationToggles(conversations.visibleId);
 
   const off = [
     realtime.on('message.new', (e) => {
@@ -66,6 +68,7 @@ export function createChat(options: ChatOptions) {
     }),
     realtime.on('message.edited', (e) => messages.applyStored(e.message, false)),
     realtime.on('message.deleted', (e) => messages.applyStored(e.message, false)),
+    realtime.on('message.translated', (e) => messages.applyTranslated(e.conversationId, e.messageId, e.translation)),
     realtime.on('receipt.updated', (e) =>
       e.userId === me.value ? conversations.applyOwnRead(e.conversationId, e.lastReadMessageId) : messages.applyReceiptEvent(e.conversationId, e.userId, e.lastReadMessageId),
     ),
@@ -165,10 +168,12 @@ export function createChat(options: ChatOptions) {
     typing,
     users,
     members,
+    translations,
     dispose(): void {
       for (const f of off) f();
       for (const f of effects) f();
       typing.dispose();
+      translations.dispose();
       page.stop();
     },
   };

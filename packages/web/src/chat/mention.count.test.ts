@@ -1,24 +1,11 @@
 import t from 'tap';
 import type { ConversationView, MessageView } from '@ashchat/contracts';
 import { applyMessageToConversation, mergeConversations } from './chat.model.js';
+import { messageView } from './message.fixture.test-support.js';
 
 const ME = '00000000-0000-4000-8000-000000000001';
 const BOB = '00000000-0000-4000-8000-000000000002';
-const id = (n: number) => n.toString(16).padStart(24, '0');
-const msg = (n: number, over: Partial<MessageView> = {}): MessageView =>
-  ({
-    id: id(n),
-    conversationId: 'c'.repeat(24),
-    senderId: BOB,
-    clientMessageId: `m${n}`,
-    body: `m${n}`,
-    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    replyTo: null,
-    mentions: [],
-    ...over,
-  }) as MessageView;
+const msg = (n: number, over: Partial<MessageView> = {}): MessageView => messageView(n, { senderId: BOB, clientMessageId: `m${n}`, ...over });
 const conv = (over: Partial<ConversationView> = {}): ConversationView =>
   ({
     id: 'c'.repeat(24),

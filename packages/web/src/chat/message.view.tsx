@@ -10,6 +10,7 @@ import { QuoteView, ReplyAction } from './reply.view.js';
 import { Reactions } from './reactions.view.js';
 import { MessageAttachments } from './attachments.view.js';
 import { UserAvatar } from './avatar.view.js';
+import { TranslationNote, useTranslation } from './translation.view.js';
 
 export interface MessageRowProps {
   chat: Chat;
@@ -28,6 +29,7 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
   const [error, setError] = useState<string | null>(null);
   const deleted = m.deletedAt !== null;
   const canChange = mine && m.state === 'sent' && !deleted;
+  const translation = useTranslation(chat, m, mine);
 
   async function run(action: () => Promise<void>): Promise<void> {
     setBusy(true);
@@ -95,10 +97,11 @@ export function MessageRow({ chat, message: m, mine, sender, seen }: MessageRowP
           {deleted ? (
             <p class="msg-body msg-body-deleted">{t('chat.message.deleted')}</p>
           ) : (
-            <p class="msg-body">
-              <MessageText chat={chat} message={m} />
+            <p class="msg-body" lang={translation.lang}>
+              <MessageText chat={chat} message={translation.shown} />
             </p>
           )}
+          <TranslationNote chat={chat} message={m} display={translation.display} />
           {!deleted && <MessageAttachments conversationId={m.conversationId} attachments={m.attachments} />}
           <p class="msg-meta">
             <time dateTime={m.createdAt}>{timeLabel(m.createdAt)}</time>

@@ -4,6 +4,7 @@ import type { MessageView } from '@ashchat/contracts';
 import type { Realtime, RealtimeStatus } from '../realtime/realtime.client.js';
 import type { Http } from './chat.ports.js';
 import { createMessagesStore } from './messages.store.js';
+import { messageId as id, messageView } from './message.fixture.test-support.js';
 
 /**
  * The store's own logic with the connection and the API replaced by in-memory stand-ins of its ports
@@ -11,22 +12,8 @@ import { createMessagesStore } from './messages.store.js';
  */
 const ME = '00000000-0000-4000-8000-000000000001';
 const CONV = 'c'.repeat(24);
-const id = (n: number) => n.toString(16).padStart(24, '0');
-const stored = (n: number, clientMessageId: string, body = 'hi'): MessageView => ({
-  id: id(n),
-  conversationId: CONV,
-  senderId: ME,
-  clientMessageId,
-  body,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  editedAt: null,
-  deletedAt: null,
-  seq: n,
-  reactions: [],
-  replyTo: null,
-  mentions: [],
-  attachments: [],
-});
+const stored = (n: number, clientMessageId: string, body = 'hi'): MessageView =>
+  messageView(n, { clientMessageId, body, createdAt: '2026-01-01T00:00:00.000Z' });
 
 function setup(status: RealtimeStatus = 'online') {
   const frames: Array<{ frame: Record<string, unknown>; resolve(v: unknown): void; reject(e: unknown): void }> = [];

@@ -1,9 +1,10 @@
 import { computed, signal, type ReadonlySignal, type Signal } from '@preact/signals';
-import type { MessagePage, MessageView, Quote, ReadState } from '@ashchat/contracts';
+import type { MessagePage, MessageTranslation, MessageView, Quote, ReadState } from '@ashchat/contracts';
 import type { Realtime } from '../realtime/realtime.client.js';
 import { applyReceipt, compareIds, markUnsent, mergeMessages, newestStoredId, pendingMessage, seenUpTo, type ChatMessage, type ReadMarkers } from './chat.model.js';
 import { enc, errorCode, isTransient, type Http, type Me } from './chat.ports.js';
 import { resumeSeq } from './resume.cursor.js';
+import { applyTranslation } from './translation.model.js';
 
 /** One conversation's history as loaded so far: older pages are prepended as the user scrolls up. */
 export interface History {
@@ -100,6 +101,11 @@ export function createMessagesStore(options: MessagesStoreOptions) {
   function applyStored(message: MessageView, isNew: boolean): void {
     if (histories.has(message.conversationId)) update(message.conversationId, (h) => ({ messages: mergeMessages(h.messages, [message]) }));
     options.onStored?.(message, isNew);
+  }
+
+  /** A `message.translated` event: the reader's translation of a message we hold (others need nothing). */
+  function applyTranslated(conversationId: string, messageId: string, translation: MessageTranslation): void {
+    if (histories.has(conversationId)) update(conversationId, (h) => ({ messages: applyTranslation(h.messages, messageId, translation) }));
   }
 
   /** `replyTo`: the quote of the message answered (shown at once; the server stores its own). */
@@ -214,6 +220,7 @@ export function createMessagesStore(options: MessagesStoreOptions) {
     catchUp,
     notLoaded,
     applyStored,
+    applyTranslated,
     send,
     retry,
     retryTransient,

@@ -17,16 +17,26 @@ export const language = computed<Language>(() => resolveLanguage([userLanguage.v
 
 /**
  * The text of `key` in the current language (English when the language lacks it). With a numeric
- * `count`, `<key>_one` is used for 1 when it exists. Reading `language` makes components re-render on change.
+ * `count`, `<key>_one` is used when it exists and the language's plural rule calls the count "one":
+ * 1 in English, German and Spanish, 0 and 1 in French (so French `_one` texts say `{count}`, not "1").
+ * Reading `language` makes components re-render on change.
  */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   return translate(language.value, key, params);
 }
 
+const plurals = new Map<Language, Intl.PluralRules>();
+function pluralRules(lang: Language): Intl.PluralRules {
+  let rules = plurals.get(lang);
+  if (!rules) plurals.set(lang, (rules = new Intl.PluralRules(lang)));
+  return rules;
+}
+
 export function translate(lang: Language, key: MessageKey, params?: Record<string, string | number>): string {
   const table: Record<string, string> = catalogue[lang];
   const english: Record<string, string> = catalogue.en;
-  const pluralKey = params?.count === 1 ? `${key}_one` : undefined;
+  const count = params?.count;
+  const pluralKey = typeof count === 'number' && pluralRules(lang).select(count) === 'one' ? `${key}_one` : undefined;
   const template = (pluralKey && (table[pluralKey] ?? english[pluralKey])) ?? table[key] ?? english[key] ?? key;
   return interpolate(template, params);
 }

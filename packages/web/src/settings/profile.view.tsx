@@ -2,18 +2,19 @@ import type { MeView } from '@ashchat/contracts';
 import { useEffect, useId, useState } from 'preact/hooks';
 import { ApiError, http, session } from '../api/api.js';
 import { Field, Notice } from '../app/ui.js';
-import { isMessageKey, LANGUAGES, t } from '../i18n/i18n.js';
+import { LANGUAGES, t } from '../i18n/i18n.js';
 import { settingsErrorText } from './settings.errors.js';
 import { languageChoices, profileChanges } from './settings.format.js';
 import { Form, Section } from './settings.ui.js';
 import { AvatarSettings } from './avatar.view.js';
 
-/** Nickname, preferred language and the missed-message mail (PATCH /v1/me); the UI switches language as soon as the account has the new one. */
+/** Nickname, preferred language, machine translation and the missed-message mail (PATCH /v1/me); the UI switches language as soon as the account has the new one. */
 export function ProfileView({ me }: { me: MeView }) {
   const languageId = useId();
   const [nickname, setNickname] = useState(me.nickname);
   const [preferredLanguage, setPreferredLanguage] = useState(me.preferredLanguage);
   const [digestEmails, setDigestEmails] = useState(me.digestEmails);
+  const [autoTranslate, setAutoTranslate] = useState(me.autoTranslate);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ kind: 'success' | 'info'; text: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -23,12 +24,13 @@ export function ProfileView({ me }: { me: MeView }) {
     setNickname(me.nickname);
     setPreferredLanguage(me.preferredLanguage);
     setDigestEmails(me.digestEmails);
-  }, [me.nickname, me.preferredLanguage, me.digestEmails]);
+    setAutoTranslate(me.autoTranslate);
+  }, [me.nickname, me.preferredLanguage, me.digestEmails, me.autoTranslate]);
 
   const submit = async () => {
     setResult(null);
     setError(null);
-    const changes = profileChanges(me, { nickname, preferredLanguage, digestEmails });
+    const changes = profileChanges(me, { nickname, preferredLanguage, digestEmails, autoTranslate });
     if (Object.keys(changes).length === 0) {
       setResult({ kind: 'info', text: t('settings.profile.unchanged') });
       return;
@@ -75,8 +77,9 @@ export function ProfileView({ me }: { me: MeView }) {
             onChange={(e) => setPreferredLanguage(e.currentTarget.value)}
           >
             {languageChoices(LANGUAGES, me.preferredLanguage).map((choice) => {
-              const key = `auth.language.${choice.value}`;
-              const text = choice.translated && isMessageKey(key) ? t(key) : t('settings.profile.otherLanguage', { tag: choice.value });
+              // A regional tag is shown in its language's translation ("Español (es-MX)"); another one in English.
+              const name = choice.shownIn && t(`auth.language.${choice.shownIn}`);
+              const text = !name ? t('settings.profile.otherLanguage', { tag: choice.value }) : choice.translated ? name : `${name} (${choice.value})`;
               return (
                 <option key={choice.value} value={choice.value}>
                   {text}
@@ -86,6 +89,21 @@ export function ProfileView({ me }: { me: MeView }) {
           </select>
           <p class="field-hint" id={`${languageId}-hint`}>
             {t('settings.profile.languageHint')}
+          </p>
+        </div>
+        <div class="field">
+          <label class="settings-check">
+            <input
+              type="checkbox"
+              name="autoTranslate"
+              checked={autoTranslate}
+              aria-describedby={`${languageId}-translate-hint`}
+              onChange={(e) => setAutoTranslate(e.currentTarget.checked)}
+            />
+            <span>{t('settings.profile.autoTranslate')}</span>
+          </label>
+          <p class="field-hint" id={`${languageId}-translate-hint`}>
+            {t('settings.profile.autoTranslateHint')}
           </p>
         </div>
         <div class="field">

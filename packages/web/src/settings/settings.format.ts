@@ -1,4 +1,5 @@
 import type { Language } from '../i18n/i18n.js';
+import { resolveLanguage } from '../i18n/i18n.language.js';
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],
@@ -28,22 +29,35 @@ export function formatDate(iso: string, lang: Language): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
 }
 
+export interface LanguageChoice {
+  value: string;
+  /** One of the UI's languages as such (`es`), not a regional or other tag (`es-MX`, `pt-BR`). */
+  translated: boolean;
+  /** The UI language the tag is shown in (`es-MX` → `es`); null when it has none and gets English. */
+  shownIn: Language | null;
+}
+
 /** The language choices: the translated ones, plus the account's own tag when it is another one (kept, not lost on save). */
-export function languageChoices(translated: readonly string[], current: string | undefined): { value: string; translated: boolean }[] {
-  const choices = translated.map((value) => ({ value, translated: true }));
-  if (current && !translated.includes(current)) choices.push({ value: current, translated: false });
+export function languageChoices(translated: readonly Language[], current: string | undefined): LanguageChoice[] {
+  const choices: LanguageChoice[] = translated.map((value) => ({ value, translated: true, shownIn: value }));
+  if (current && !(translated as readonly string[]).includes(current)) {
+    const shownIn = resolveLanguage([current]);
+    const primary = current.toLowerCase().split(/[-_]/)[0];
+    choices.push({ value: current, translated: false, shownIn: primary === shownIn ? shownIn : null });
+  }
   return choices;
 }
 
 /** The fields of a profile form that differ from the account (PATCH sends only those; an empty body is refused). */
 export function profileChanges(
-  me: { nickname: string; preferredLanguage: string; digestEmails?: boolean },
-  form: { nickname: string; preferredLanguage: string; digestEmails?: boolean },
-): { nickname?: string; preferredLanguage?: string; digestEmails?: boolean } {
-  const changes: { nickname?: string; preferredLanguage?: string; digestEmails?: boolean } = {};
+  me: { nickname: string; preferredLanguage: string; digestEmails?: boolean; autoTranslate?: boolean },
+  form: { nickname: string; preferredLanguage: string; digestEmails?: boolean; autoTranslate?: boolean },
+): { nickname?: string; preferredLanguage?: string; digestEmails?: boolean; autoTranslate?: boolean } {
+  const changes: { nickname?: string; preferredLanguage?: string; digestEmails?: boolean; autoTranslate?: boolean } = {};
   const nickname = form.nickname.trim();
   if (nickname !== me.nickname) changes.nickname = nickname;
   if (form.preferredLanguage !== me.preferredLanguage) changes.preferredLanguage = form.preferredLanguage;
   if (form.digestEmails !== undefined && form.digestEmails !== (me.digestEmails ?? true)) changes.digestEmails = form.digestEmails;
+  if (form.autoTranslate !== undefined && form.autoTranslate !== (me.autoTranslate ?? true)) changes.autoTranslate = form.autoTranslate;
   return changes;
 }

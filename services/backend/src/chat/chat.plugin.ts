@@ -17,6 +17,7 @@ import { createResumeReader } from './resume.reader.js';
 import { createReactionRepository } from './reaction.repository.js';
 import reactionRoutes from './reaction.routes.js';
 import { createReactionService, withMessageReactions } from './reaction.service.js';
+import type { ChatTranslationPort } from './translation.ports.js';
 
 /** What the plugin decorates the instance with (`app.chat`). */
 export interface ChatModule {
@@ -93,13 +94,20 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
   };
   // The digest plugin registers after chat: looked up per send.
   const messageEvents = { published: async (e: Omit<ChatMessageCreated, 'type'>) => (app.hasDecorator('digest') ? app.digest.events.published(e) : undefined) };
+  // Likewise translation (registered after chat; absent when TRANSLATION_ENABLED is false).
+  const translation: ChatTranslationPort = {
+    requested: async (e) => (app.hasDecorator('translation') ? app.translation.requests.requested(e) : undefined),
+  };
+  // Profiles (language, auto-translation) through the instance's cache: every send reads the sender's.
+  const users = { ...app.users.repository, translationProfilesOf: app.users.translationProfiles.translationProfilesOf };
   const deps = {
     ...repositories,
-    users: app.users.repository,
+    users,
     indexesReady,
     events,
     access,
     messageEvents,
+    translation,
     // Files are registered before chat (files/files.plugin.ts); without them a send with attachmentIds is refused.
     ...(app.hasDecorator('files') ? { attachments: app.files.messageAttachments } : {}),
     // Relations are registered before chat (relations/): mutes in the views, blocks on direct creates and sends.
@@ -130,7 +138,7 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
     messages,
     access,
     bus: app.userEvents,
-    resumeReader: createResumeReader(repositories),
+    resumeReader: createResumeReader({ ...repositories, users }),
     conversations: repositories.conversations,
     presence: () => (app.hasDecorator('presence') ? app.presence : undefined),
     ...(app.hasDecorator('relations') ? { blocks: app.relations.blocks } : {}),

@@ -3,6 +3,18 @@ import type { ConversationDocument } from './conversation.repository.js';
 import type { MessageDocument } from './message.repository.js';
 import { toQuote, type QuotedStates } from './message.quote.js';
 
+/**
+ * Views of messages known to carry no reaction (`reacted: false`): kept beside the view, not in it
+ * (MessageView is the contract), so the reaction service can skip reading for them. Any other view
+ * (an old message without the marker, a copy) counts as "maybe".
+ */
+const unreacted = new WeakSet<MessageView>();
+export const markUnreacted = <T extends MessageView>(view: T, m: Pick<MessageDocument, 'reacted'>): T => {
+  if (m.reacted === false) unreacted.add(view);
+  return view;
+};
+export const mayHaveReactions = (view: MessageView): boolean => !unreacted.has(view);
+
 /** `quoted`: the originals' current state (readQuotedStates); without it a quote shows as stored. */
 export const toMessageView = (m: MessageDocument, quoted?: QuotedStates): MessageView => ({
   id: m._id.toHexString(),
@@ -21,6 +33,9 @@ export const toMessageView = (m: MessageDocument, quoted?: QuotedStates): Messag
   mentions: m.deletedAt ? [] : (m.mentions ?? []),
   // A deleted message's files are deleted with it (files/).
   attachments: m.deletedAt ? [] : (m.attachments ?? []),
+  language: m.language ?? null,
+  // Per reader (message.translation.ts): filled where a reader is known (pages, resume, answers); events carry none.
+  translation: null,
 });
 
 export interface ConversationState {

@@ -27,6 +27,19 @@ t.test('resume and presence', async (t) => {
     t.notOk(bobWs.frames.some((f) => f !== ack && JSON.stringify(f).includes(other)), 'nothing of the skipped conversation beyond its id in the ack');
   });
 
+  t.test('a replayed message whose live event reaches the instance after the replay is not sent again', async (t) => {
+    const seen = await sendMessage(ada, conversationId, 'late seen', 'l-0');
+    const replayed = await sendMessage(ada, conversationId, 'late replayed', 'l-1');
+    const bobWs = await authedWs(t, url, bob.session.accessToken, { resume: true });
+    bobWs.send({ type: 'resume', requestId: 'late', cursors: [{ conversationId, lastMessageId: seen.id }] });
+    t.same((await bobWs.nextOf('ack', 'late')).result, { replayed: 1, incomplete: [], skipped: [] });
+    // The message's own publish, arriving late (stored before the replay read it, published to this instance after).
+    await app.userEvents.publish([bob.id], { type: 'message.new', conversationId, message: replayed } as never);
+    const after = await sendMessage(ada, conversationId, 'late after', 'l-2');
+    await bobWs.next((f) => f.type === 'message.new' && (f.message as { id: string }).id === after.id);
+    t.same(messageIds(bobWs.frames), [replayed.id, after.id], 'the replayed message once, then the new one');
+  });
+
   t.test('more than WS_RESUME_MAX_MESSAGES: the conversation is reported incomplete', async (t) => {
     const bobWs = await authedWs(t, url, bob.session.accessToken);
     bobWs.send({ type: 'resume', requestId: 'all', cursors: [{ conversationId, lastMessageId: null }] });

@@ -8,6 +8,7 @@ import { toConversationView } from './chat.view.js';
 import { directKey, type ConversationDocument, type ConversationRepository, type MembershipDocument } from './conversation.repository.js';
 import type { MessageRepository } from './message.repository.js';
 import type { ChatBlockReader, ChatMuteReader } from './relations.ports.js';
+import type { ChatTranslationPort } from './translation.ports.js';
 import { readQuotedStates } from './message.quote.js';
 import type { MessageAttachments } from './message.attachments.js';
 
@@ -15,7 +16,7 @@ export interface ChatServiceDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
   /** Which of the given ids are not users (the users module owns the collection). */
-  users: Pick<UserRepository, 'missingIds' | 'nicknamesOf' | 'avatarsOf'>;
+  users: Pick<UserRepository, 'missingIds' | 'nicknamesOf' | 'avatarsOf' | 'findById' | 'translationProfilesOf'>;
   /** Tells members (every device, every instance) about a change, after it is stored. Never throws. */
   events?: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
   /** Membership checks (cached by the plugin); read from the repositories when absent. */
@@ -30,6 +31,8 @@ export interface ChatServiceDeps {
   mutes?: ChatMuteReader;
   /** Blocks (relations/): no direct conversation, and no send into one, between users of a block. */
   blocks?: Pick<ChatBlockReader, 'blockedBetween'>;
+  /** Machine translation (translation/): asked for after a send or edit is announced; absent = off. */
+  translation?: ChatTranslationPort;
   clock?: () => Date;
 }
 

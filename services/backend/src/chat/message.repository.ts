@@ -22,6 +22,27 @@ export interface MessageDocument {
   mentions?: string[];
   /** Files sent with it, as they were when sent (files/); absent on messages without any. */
   attachments?: AttachmentView[];
+  /** The body's language (message.language.ts); absent on messages stored before languages were recorded. */
+  language?: string;
+  /** Edits so far (0 as sent; absent = 0): translations are of one text version (translation/). */
+  textVersion?: number;
+  /** Machine translations by target language (translation/); removed with the body. */
+  translations?: Record<string, StoredTranslation>;
+  /**
+   * Whether it may carry reactions: false as sent, set true before its first reaction is stored and
+   * never cleared (a page skips the reaction reads when none of its messages has it). Absent on
+   * messages stored before the marker: read as "maybe".
+   */
+  reacted?: boolean;
+}
+
+/** One language's translation of one text version: `pending` until the translator's reply. */
+export interface StoredTranslation {
+  status: 'pending' | 'translated' | 'untranslated';
+  version: number;
+  text?: string | null;
+  via?: string[];
+  reason?: 'no-path' | 'engine-refused' | 'too-long' | null;
 }
 
 export interface StoredQuote {
@@ -31,7 +52,7 @@ export interface StoredQuote {
   deleted: boolean;
 }
 
-export type NewMessage = Pick<MessageDocument, 'conversationId' | 'senderId' | 'clientMessageId' | 'body' | 'replyTo' | 'mentions' | 'attachments'>;
+export type NewMessage = Pick<MessageDocument, 'conversationId' | 'senderId' | 'clientMessageId' | 'body' | 'replyTo' | 'mentions' | 'attachments' | 'language'>;
 export type InsertMessageResult = { outcome: 'created' | 'existing'; message: MessageDocument };
 
 export interface MessageRepository {
@@ -48,8 +69,19 @@ export interface MessageRepository {
   afterPosition(conversationId: ObjectId, afterSeq: number, limit: number): Promise<MessageDocument[]>;
   /** Messages of others after `afterId` (all when undefined), deleted ones excluded. */
   countUnread(conversationId: ObjectId, userId: string, afterId: ObjectId | undefined): Promise<number>;
-  /** Sets the body (and the mentions, when given) and editedAt of a message that is not deleted; returns the message after the update, or null if it is gone or deleted. */
-  edit(conversationId: ObjectId, id: ObjectId, body: string, now: Date, mentions?: string[]): Promise<MessageDocument | null>;
+  /**
+   * Sets the body (and the mentions and language, when given) and editedAt of a message that is not
+   * deleted, as the next text version (its translations go: they were of the old text); returns the
+   * message after the update, or null if it is gone or deleted.
+   */
+  edit(conversationId: ObjectId, id: ObjectId, body: string, now: Date, mentions?: string[], language?: string | null): Promise<MessageDocument | null>;
+  /** A message by id alone (a translation reply names no conversation). */
+  byId(id: ObjectId): Promise<MessageDocument | null>;
+  /**
+   * Sets translations (by language) of text version `version`, in one update, on a message still at
+   * that version and not deleted; false if it is not (edited since, deleted, gone).
+   */
+  setTranslations(id: ObjectId, version: number, translations: Readonly<Record<string, StoredTranslation>>): Promise<boolean>;
   /** Messages of others after `afterId` (all when undefined) that mention `userId`, deleted ones excluded. */
   countUnreadMentions(conversationId: ObjectId, userId: string, afterId: ObjectId | undefined): Promise<number>;
   /** Sender and deletion of the given messages (quoted by replies), by id; ids of no message are left out. */
@@ -65,6 +97,8 @@ export interface MessageRepository {
   anonymiseSentBy(senderId: string, replacementId: string, limit: number, now: Date): Promise<{ count: number; conversationIds: ObjectId[] }>;
   /** Deletes every message of the conversation. */
   deleteAllIn(conversationId: ObjectId): Promise<void>;
+  /** Sets the `reacted` marker; whether it is set when read back (FerretDB may lose it to a concurrent whole-document write). */
+  markReacted(conversationId: ObjectId, id: ObjectId): Promise<boolean>;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -111,7 +145,7 @@ export function createMessageRepository(db: Db, collectionName = 'messages', opt
       await messages.createIndex({ conversationId: 1, mentions: 1, _id: 1 }, { name: MESSAGE_INDEXES.mentions });
     },
     async insert(message, now) {
-      const doc: MessageDocument = { _id: new ObjectId(), ...message, createdAt: now, editedAt: null, deletedAt: null };
+      const doc: MessageDocument = { _id: new ObjectId(), ...message, textVersion: 0, createdAt: now, editedAt: null, deletedAt: null, reacted: false };
       try {
         await insertQueued(doc);
         return { outcome: 'created', message: doc };
@@ -125,6 +159,11 @@ export function createMessageRepository(db: Db, collectionName = 'messages', opt
     },
     findById(conversationId, id) {
       return messages.findOne(inConversation(conversationId, id));
+    },
+    async markReacted(conversationId, id) {
+      await messages.updateOne(inConversation(conversationId, id), { $set: { reacted: true } });
+      const read = await messages.findOne(inConversation(conversationId, id), { projection: { reacted: 1 } });
+      return read?.reacted !== false;
     },
     page(conversationId, beforeId, limit) {
       const filter: Filter<MessageDocument> = beforeId ? { conversationId, _id: { $lt: beforeId } } : { conversationId };
@@ -164,14 +203,33 @@ export function createMessageRepository(db: Db, collectionName = 'messages', opt
       const found = await messages.find({ _id: { $in: [...ids] } }, { projection: { _id: 1, senderId: 1, deletedAt: 1 } }).toArray();
       return new Map(found.map((m) => [m._id.toHexString(), { senderId: m.senderId, deleted: m.deletedAt !== null }]));
     },
-    async edit(conversationId, id, body, now, mentions) {
-      const set = mentions === undefined ? { body, editedAt: now } : { body, editedAt: now, mentions };
-      const result = await messages.updateOne({ ...inConversation(conversationId, id), deletedAt: null }, { $set: set });
+    async edit(conversationId, id, body, now, mentions, language) {
+      const set = {
+        body,
+        editedAt: now,
+        ...(mentions === undefined ? {} : { mentions }),
+        ...(language ? { language } : {}),
+      };
+      const result = await messages.updateOne(
+        { ...inConversation(conversationId, id), deletedAt: null },
+        { $set: set, $inc: { textVersion: 1 }, $unset: { translations: '' } },
+      );
       if (result.matchedCount === 0) return null;
       return messages.findOne(inConversation(conversationId, id));
     },
+    byId(id) {
+      return messages.findOne({ _id: id });
+    },
+    async setTranslations(id, version, translations) {
+      // Dotted paths: one language's entry is set without touching the others'.
+      const set = Object.fromEntries(Object.entries(translations).map(([language, t]) => [`translations.${language}`, t]));
+      if (Object.keys(set).length === 0) return true;
+      const { matchedCount } = await messages.updateOne({ _id: id, textVersion: version, deletedAt: null }, { $set: set });
+      return matchedCount === 1;
+    },
     async softDelete(conversationId, id, now) {
-      await messages.updateOne({ ...inConversation(conversationId, id), deletedAt: null }, { $set: { body: null, deletedAt: now } });
+      // The translations are the body in other words: they go with it.
+      await messages.updateOne({ ...inConversation(conversationId, id), deletedAt: null }, { $set: { body: null, deletedAt: now }, $unset: { translations: '' } });
       return messages.findOne(inConversation(conversationId, id));
     },
     async anonymiseSentBy(senderId, replacementId, limit, now) {
@@ -181,7 +239,10 @@ export function createMessageRepository(db: Db, collectionName = 'messages', opt
       for (const m of batch) {
         await messages.updateOne(
           { _id: m._id, senderId },
-          { $set: { senderId: replacementId, body: null, deletedAt: m.deletedAt ?? now, clientMessageId: `deleted:${m._id.toHexString()}` } },
+          {
+            $set: { senderId: replacementId, body: null, deletedAt: m.deletedAt ?? now, clientMessageId: `deleted:${m._id.toHexString()}` },
+            $unset: { translations: '' },
+          },
         );
       }
       const touched = new Map(batch.map((m) => [m.conversationId.toHexString(), m.conversationId]));

@@ -2,12 +2,14 @@ import { ObjectId } from 'mongodb';
 import type { ChatEvent, MessagePage, MessageView, ReadState, SendMessageBody } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
 import { decodeMessageCursor, encodeMessageCursor } from './chat.cursor.js';
-import { toMessageView } from './chat.view.js';
+import { markUnreacted, toMessageView } from './chat.view.js';
 import { createAccessReader } from './conversation.access.js';
 import type { ChatServiceDeps } from './conversation.service.js';
 import type { MessageDocument } from './message.repository.js';
 import { findMentions } from './mention.resolver.js';
 import { quoteOf, readQuotedStates } from './message.quote.js';
+import { detectMessageLanguage } from './message.language.js';
+import { readTranslationReader, translationFor } from './message.translation.js';
 
 export interface MessageService {
   /** Sends once per clientMessageId: a retry answers `created: false` with the stored message. */
@@ -51,6 +53,16 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
     return { attachments: await deps.attachments.claim(userId, conversationId, body.clientMessageId, ids) };
   }
 
+  /** The body's language: the sender's (cached profile read) unless detected otherwise (message.language.ts). */
+  async function languageOf(userId: string, text: string): Promise<string | null> {
+    return detectMessageLanguage(text, (await deps.users.translationProfilesOf([userId])).get(userId)?.preferredLanguage);
+  }
+
+  /** Asks for translations once the message is stored and announced; never holds up the caller. */
+  async function requestTranslations(message: MessageDocument, members: readonly string[], senderId: string): Promise<void> {
+    await deps.translation?.requested({ message, members, senderId });
+  }
+
   /** The view of one message with its quote resolved (the original may have been deleted since). */
   async function viewOf(message: MessageDocument): Promise<MessageView> {
     return toMessageView(message, await readQuotedStates(messages, [message]));
@@ -79,6 +91,7 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
           replyTo: original ? quoteOf(original) : null,
           mentions: await mentionsIn(text, members),
           ...(await claimAttachments(userId, conversation._id, body)),
+          ...(await languageOf(userId, text).then((language) => (language ? { language } : {}))),
         },
         clock(),
       );
@@ -96,6 +109,8 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
         mentionedUserIds: message.mentions ?? [],
         at: message.createdAt.getTime(),
       });
+      // Also on a retry: targets already translated for this text are left out (translation/).
+      await requestTranslations(message, members, userId);
       return { created: outcome === 'created', message: view };
     },
 
@@ -106,15 +121,20 @@ export function createMessageService(deps: ChatServiceDeps): MessageService {
       const shown = page.slice(0, limit);
       const last = shown.at(-1);
       const quoted = await readQuotedStates(messages, shown);
-      return { items: shown.map((m) => toMessageView(m, quoted)), nextCursor: page.length > limit && last ? encodeMessageCursor(last._id) : null };
+      // One profile read per page, not per message.
+      const reader = await readTranslationReader(deps.users, userId);
+      const items = shown.map((m) => markUnreacted({ ...toMessageView(m, quoted), translation: translationFor(m, reader) }, m));
+      return { items, nextCursor: page.length > limit && last ? encodeMessageCursor(last._id) : null };
     },
 
     async edit(userId, conversationId, messageId, body) {
       const { message, members } = await ownMessage(userId, conversationId, messageId);
-      const edited = await messages.edit(message.conversationId, message._id, body, clock(), await mentionsIn(body, members));
+      const edited = await messages.edit(message.conversationId, message._id, body, clock(), await mentionsIn(body, members), await languageOf(userId, body));
       if (!edited) throw new AppError('MESSAGE_DELETED');
       const view = await viewOf(edited);
       await announce(members, { type: 'message.edited', conversationId: view.conversationId, message: view });
+      // A new text version: the old translations no longer apply.
+      await requestTranslations(edited, members, userId);
       return view;
     },
 

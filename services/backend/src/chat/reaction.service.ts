@@ -1,13 +1,14 @@
 import { ObjectId } from 'mongodb';
 import { isSingleEmoji, MAX_REACTION_EMOJIS, type ChatEvent, type MessageReaction, type MessageView } from '@ashchat/contracts';
 import { AppError } from '../errors/app-error.js';
+import { mayHaveReactions } from './chat.view.js';
 import type { AccessReader } from './conversation.access.js';
 import type { MessageRepository } from './message.repository.js';
 import type { MessageService } from './message.service.js';
 import type { ReactionRepository } from './reaction.repository.js';
 
 export interface ReactionServiceDeps {
-  messages: Pick<MessageRepository, 'findById'>;
+  messages: Pick<MessageRepository, 'findById' | 'markReacted'>;
   reactions: ReactionRepository;
   access: AccessReader;
   events?: { publish(userIds: readonly string[], event: ChatEvent): Promise<void> };
@@ -66,6 +67,9 @@ export function createReactionService(deps: ReactionServiceDeps): ReactionServic
       const present = await reactions.emojisOn(message._id);
       // Checked before the insert: two new emojis racing for the last slot may both get in (a soft cap).
       if (!present.includes(emoji) && present.length >= maxEmojis) throw new AppError('REACTION_LIMIT_REACHED', { details: { max: maxEmojis } });
+      // The marker goes first: a page that read the message without it read before this reaction existed.
+      // Read back (FerretDB rewrites whole documents: a concurrent edit may drop it) and set once more.
+      if (message.reacted !== true && !(await messages.markReacted(conversation._id, message._id))) await messages.markReacted(conversation._id, message._id);
       const added = await reactions.add({ conversationId: conversation._id, messageId: message._id, userId, emoji, createdAt: clock() });
       const count = await reactions.count(message._id, emoji);
       // Only a change is announced; a repeat (e.g. a retried request) stays quiet.
@@ -84,7 +88,8 @@ export function createReactionService(deps: ReactionServiceDeps): ReactionServic
     },
 
     async withReactions(userId, views) {
-      const live = views.filter((v) => v.deletedAt === null);
+      // Messages known to have none (the `reacted` marker) cost no read: a page without reactions is one query.
+      const live = views.filter((v) => v.deletedAt === null && mayHaveReactions(v));
       if (live.length === 0) return views;
       const tallies = await reactions.tally(
         live.map((v) => new ObjectId(v.id)),

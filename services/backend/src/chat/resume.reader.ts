@@ -4,6 +4,8 @@ import type { ConversationRepository } from './conversation.repository.js';
 import type { MessageDocument, MessageRepository } from './message.repository.js';
 import { toMessageView } from './chat.view.js';
 import { readQuotedStates } from './message.quote.js';
+import { readTranslationReader, translationFor } from './message.translation.js';
+import type { UserRepository } from '../users/user.repository.js';
 
 export interface ResumeCursorInput {
   conversationId: string;
@@ -55,7 +57,12 @@ async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>
  * through the (conversationId, _id) index walked forwards. Ids grow with time, so "after" in id
  * order is "sent later"; messages edited or deleted while away come with their current state.
  */
-export function createResumeReader(deps: { conversations: ConversationRepository; messages: MessageRepository }): ResumeReader {
+export function createResumeReader(deps: {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  /** The reader's language for the messages' translations (one read per resume); absent = none shown. */
+  users?: Pick<UserRepository, 'translationProfilesOf'>;
+}): ResumeReader {
   return {
     async missed(userId, cursors, limitPerConversation, maxTotal = Number.POSITIVE_INFINITY) {
       const skipped: string[] = [];
@@ -100,7 +107,8 @@ export function createResumeReader(deps: { conversations: ConversationRepository
       });
       // Replies show the originals as they are now (deleted since?): one read for the whole replay.
       const quoted = await readQuotedStates(deps.messages, docs);
-      const messages: MessageView[] = docs.map((m) => toMessageView(m, quoted));
+      const reader = deps.users && docs.length > 0 ? await readTranslationReader(deps.users, userId) : null;
+      const messages: MessageView[] = docs.map((m) => ({ ...toMessageView(m, quoted), translation: translationFor(m, reader) }));
       return { messages, incomplete, skipped };
     },
   };

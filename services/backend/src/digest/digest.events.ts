@@ -4,6 +4,7 @@ import { SagaNotFoundError, type SagaRuntime } from '@ashchat/saga';
 import type { PresenceEvent } from '@ashchat/contracts';
 import { isStoreUnavailable } from '../sagas/saga-reply.consumer.js';
 import { digestIdOf, type DigestMachine } from './digest.machine.js';
+import { createQuietDigests, type QuietDigests } from './digest.quiet.js';
 
 type AmqpConnection = Parameters<typeof createTypedConsumer>[0];
 
@@ -18,16 +19,31 @@ export interface MessageEventsPort {
 /** How long one event may wait for the broker; the send itself never waits for it. */
 const PUBLISH_TIMEOUT_MS = 10_000;
 
+/** The quiet memory an instance shares between its publisher and its consumer. */
+export const QUIET_DIGESTS_DEFAULTS = { marginMs: 1_000, maxEntries: 100_000 } as const;
+
+/**
+ * Whether this instance knows that no UNREAD can come of a message for the user: connected here
+ * (online, the message reaches them live), or their digest armed (an UNREAD changes nothing).
+ */
+export function unreadNeedless(quiet: QuietDigests, connectedHere?: (userId: string) => boolean): (userId: string) => boolean {
+  return (userId) => connectedHere?.(userId) === true || quiet.isQuiet(userId);
+}
+
 /**
  * Publishes `chat.message.created` to the durable CHAT_MESSAGE_CREATED_QUEUE without holding up
  * the send: the message is stored and delivered live either way; a lost event only costs a digest
- * (logged). `pending` lets shutdown wait for events still on their way.
+ * (logged). `pending` lets shutdown wait for events still on their way. An event that no recipient
+ * can need (`needless`, see `unreadNeedless`: the steady state of a busy room) is not published:
+ * whichever instance consumed it would do nothing with it.
  */
-export function createMessageEventsPublisher(conn: AmqpConnection, o: { queue: string; logger: Logger }) {
+export function createMessageEventsPublisher(conn: AmqpConnection, o: { queue: string; logger: Logger; needless?: (userId: string) => boolean }) {
   const publisher = createTypedPublisher(conn, { logger: o.logger, queues: [o.queue], sendTimeoutMs: PUBLISH_TIMEOUT_MS });
   const pending = new Set<Promise<void>>();
+  const { needless } = o;
   const port: MessageEventsPort = {
     async published(event) {
+      if (needless && event.recipientIds.every((id) => id === event.senderId || needless(id))) return;
       const body: ChatMessageCreated = { type: 'chat.message.created', ...event };
       const sent = publisher
         .send(o.queue, ChatMessageCreated, body, { messageId: `message-created:${event.messageId}` })
@@ -54,6 +70,13 @@ export interface DigestEventConsumerDeps {
   logger: Logger;
   /** Pause before handing an event back while the store is unavailable (the delivery limit bounds the retries). */
   requeueDelayMs?: number;
+  /** Sagas known to ignore UNREAD until a deadline (default: per instance, 1 s margin, 100 000 users). */
+  quiet?: QuietDigests;
+  /**
+   * Whether the user has a live connection on this instance (the gateway's): online for sure, and
+   * getting the message live, so neither Redis presence nor a digest is needed for them.
+   */
+  connectedHere?: (userId: string) => boolean;
 }
 
 /**
@@ -64,22 +87,39 @@ export interface DigestEventConsumerDeps {
  */
 export function createDigestEventConsumer(conn: AmqpConnection, d: DigestEventConsumerDeps): TypedConsumer {
   const requeueDelayMs = d.requeueDelayMs ?? 1_000;
+  const quiet = d.quiet ?? createQuietDigests(QUIET_DIGESTS_DEFAULTS);
+  // Per user, one UNREAD at a time on this instance: concurrent events (prefetch) wait for the first
+  // to learn the saga's state instead of all loading it.
+  const inFlight = new Map<string, Promise<void>>();
   async function unread(userId: string, messageId: string): Promise<void> {
+    for (let busy = inFlight.get(userId); busy; busy = inFlight.get(userId)) await busy.catch(() => undefined);
+    // An armed digest ignores UNREAD: skipping it saves a saga load per recipient and message.
+    if (quiet.isQuiet(userId)) return;
+    const done = deliver(userId, messageId).finally(() => inFlight.delete(userId));
+    inFlight.set(userId, done);
+    await done;
+  }
+  async function deliver(userId: string, messageId: string): Promise<void> {
     const id = digestIdOf(userId);
+    let result;
     try {
-      await d.runtime.send(id, { type: 'UNREAD', messageId });
+      result = await d.runtime.send(id, { type: 'UNREAD', messageId });
     } catch (err) {
       if (!(err instanceof SagaNotFoundError)) throw err;
       await d.runtime.start(id, { userId, delayMs: d.delayMs, periodMs: d.periodMs });
-      await d.runtime.send(id, { type: 'UNREAD', messageId });
+      result = await d.runtime.send(id, { type: 'UNREAD', messageId });
     }
+    quiet.learn(userId, result.view.snapshot);
   }
   return createTypedConsumer(conn, {
     queue: d.queue,
     schema: ChatMessageCreated,
     logger: d.logger,
     handler: async (event) => {
-      const recipients = [...new Set(event.recipientIds)].filter((id) => id !== event.senderId);
+      // Who cannot need an UNREAD is known here without Redis: a user connected to this instance
+      // is online; an armed digest ignores it. In a busy room that is everyone.
+      const needless = unreadNeedless(quiet, d.connectedHere);
+      const recipients = [...new Set(event.recipientIds)].filter((id) => id !== event.senderId && !needless(id));
       if (recipients.length === 0) return 'ack';
       try {
         const presence = await d.presence.get(recipients);

@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { CHAT_MESSAGE_CREATED_QUEUE, DIGEST_MAIL_QUEUE, DIGEST_REPLY_QUEUE, DigestMailReply, namespacedQueue } from '@ashchat/contracts';
 import type { SagaRuntime } from '@ashchat/saga';
 import type { TypedConsumer } from '@ashchat/messaging';
-import { brokerReachableAtClose, hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
+import { closeConsumerAtClose, hostSaga, type SagaHostTestOptions } from '../sagas/saga.host.js';
 import type { ReplyStats } from '../sagas/saga-reply.consumer.js';
 import { createDigestComposer, digestEffects, type MuteReader } from './digest.compose.js';
-import { createDigestEventConsumer, createMessageEventsPublisher, type MessageEventsPort } from './digest.events.js';
+import { createDigestEventConsumer, createMessageEventsPublisher, QUIET_DIGESTS_DEFAULTS, unreadNeedless, type MessageEventsPort } from './digest.events.js';
+import { createQuietDigests } from './digest.quiet.js';
 import { digestIdOf, type DigestMachine } from './digest.machine.js';
 import { digestSaga, type DigestIndex, type DigestStatusView } from './digest.saga.js';
 
@@ -68,7 +69,10 @@ async function digestPlugin(app: FastifyInstance, opts: DigestTestOptions): Prom
     ...(opts.publisher ? { publisher: opts.publisher } : {}),
   });
   const queue = namespacedQueue(config.QUEUE_NAMESPACE, CHAT_MESSAGE_CREATED_QUEUE);
-  const publisher = createMessageEventsPublisher(app.amqp, { queue, logger: app.log });
+  // One memory for both: what this instance's consumer learns spares its publisher the events nobody needs.
+  const quiet = createQuietDigests(QUIET_DIGESTS_DEFAULTS);
+  const connectedHere = app.hasDecorator('wsGateway') ? (userId: string) => app.wsGateway.hasUser(userId) : undefined;
+  const publisher = createMessageEventsPublisher(app.amqp, { queue, logger: app.log, needless: unreadNeedless(quiet, connectedHere) });
   const consumer: TypedConsumer | undefined =
     opts.consumeEvents === false
       ? undefined
@@ -76,6 +80,8 @@ async function digestPlugin(app: FastifyInstance, opts: DigestTestOptions): Prom
           queue,
           runtime: host.runtime,
           presence: app.presence,
+          quiet,
+          ...(connectedHere ? { connectedHere } : {}),
           delayMs: config.DIGEST_DELAY_MS,
           periodMs: config.DIGEST_PERIOD_MS,
           logger: app.log,
@@ -84,12 +90,7 @@ async function digestPlugin(app: FastifyInstance, opts: DigestTestOptions): Prom
   // declaring its queue while the broker is away would wait for the connection's own close (the
   // amqp plugin's, later): then it is left to that (as the saga host does with its reply consumer).
   app.addHook('preClose', async () => {
-    if (consumer) {
-      const connected = await brokerReachableAtClose(app);
-      const closed = consumer.close();
-      if (connected) await closed;
-      else void closed.catch(() => undefined);
-    }
+    await closeConsumerAtClose(app, consumer);
     await publisher.close();
   });
   app.decorate('digest', {

@@ -19,17 +19,25 @@ const RETRY_AFTER: ReadonlySet<ErrorCode> = new Set([
   'PROFILE_BUSY',
   'CODE_FLOW_PENDING',
   'CODE_FLOW_BUSY',
+  'DATABASE_UNAVAILABLE',
+  'REDIS_UNAVAILABLE',
 ]);
+
+// Every route that can fail on our side (INTERNAL_ERROR) needs MongoDB and Redis, so it can also
+// answer their outage codes; listed here once instead of on every route.
+const OUTAGE_CODES = ['DATABASE_UNAVAILABLE', 'REDIS_UNAVAILABLE'] as const satisfies readonly ErrorCode[];
 
 /**
  * The response schemas of a route's refusals: one entry per HTTP status, each the one
  * ErrorResponse schema (by reference, so the document lists it once), described by the catalogue
  * codes the route can answer with under that status. Route plugins using it must add
- * ErrorResponse to their scope (`app.addSchema`).
+ * ErrorResponse to their scope (`app.addSchema`). A route listing INTERNAL_ERROR gets the
+ * dependency outage codes (503) too.
  */
 export function errorResponses(codes: readonly ErrorCode[]): Record<number, TSchema> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set(codes)) {
+  const all = codes.includes('INTERNAL_ERROR') ? [...codes, ...OUTAGE_CODES] : codes;
+  for (const code of new Set(all)) {
     const { status } = ERROR_CATALOGUE[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }

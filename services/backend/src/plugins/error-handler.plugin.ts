@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOGUE, isTextFormat, type ErrorCode } from '@ashchat/contracts';
 import { AppError, errorBody } from '../errors/app-error.js';
+import { dependencyError } from '../errors/dependency-errors.js';
 import { redactUrl } from '@ashchat/service-kit';
 
 // The body lives with AppError (errors/), which framework-level refusals use too; kept importable here.
@@ -24,6 +25,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 function mapError(error: FastifyError | AppError | Error): Mapped {
   if (error instanceof AppError) return { code: error.code, details: error.details, headers: error.headers };
+  // MongoDB or Redis unreachable: 503 with Retry-After, not a 500 (the cause stays in the log).
+  const unavailable = dependencyError(error);
+  if (unavailable !== undefined) return { code: unavailable.code, details: unavailable.details, headers: unavailable.headers };
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     // A refusal by the text rule (a text format of @ashchat/contracts) has a code of its own.

@@ -34,6 +34,8 @@ export interface MongoPluginOptions {
 async function mongoPlugin(app: FastifyInstance, opts: MongoPluginOptions): Promise<void> {
   const client = new MongoClient(opts.uri, {
     appName: opts.appName ?? 'ashchat-backend',
+    // How long an operation waits for an unreachable server before failing: the request then
+    // answers 503 DATABASE_UNAVAILABLE (errors/dependency-errors.ts) within seconds, not 30 s.
     serverSelectionTimeoutMS: 5_000,
   });
   app.addHook('onClose', async () => {

@@ -43,6 +43,12 @@ export class WsConnection {
   /** When a post-authentication hold ends by itself; 0 while a resume holds (it ends the hold). */
   holdUntil = 0;
   /**
+   * After a resume: for a while (the resume hold's length), live events the replay already covered are
+   * still dropped — a message stored before the replay read it can be published to this instance after
+   * the hold ended, and would reach the client twice.
+   */
+  afterResume: { skip: (event: UserEvent) => boolean; until: number } | undefined = undefined;
+  /**
    * The client said it will resume (subprotocol `ashchat.resume` or `auth` with `resume: true`):
    * only then are live events held after authentication; a client that only listens gets them at once.
    */

@@ -1,7 +1,8 @@
 import { WebSocket, type RawData } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
-import { ERROR_CATALOGUE, WS_CLOSE_CODES, type WsClientFrame, type WsCloseName } from '@ashchat/contracts';
+import { ChatEvent, ERROR_CATALOGUE, PresenceEvent, TypingEvent, WS_CLOSE_CODES, type WsClientFrame, type WsCloseName } from '@ashchat/contracts';
 import { AppError, isAppError } from '../errors/app-error.js';
+import { asAppError } from '../errors/dependency-errors.js';
 import type { TokenCheck } from './ws.auth.js';
 import { takeToken, WsConnection } from './ws.connection.js';
 import { parseFrame } from './ws.parse.js';
@@ -21,11 +22,17 @@ export interface WsGatewayDeps {
 }
 
 /** Events a client receives as they are; anything else on the user's channel is internal. */
-const FORWARDED = new Set(['message.new', 'message.edited', 'message.deleted', 'receipt.updated', 'conversation.updated', 'typing', 'presence', 'reaction.updated']);
+/** The `type` literal of an event schema (each is `Type.Object({ type: Type.Literal(…), … })`). */
+const typeOf = (schema: { properties: { type: { const?: unknown } } }): string => String(schema.properties.type.const);
+// From the contracts, so a new chat event reaches clients without a list here to forget (message.translated once was).
+const FORWARDED = new Set([...ChatEvent.anyOf.map(typeOf), typeOf(TypingEvent), typeOf(PresenceEvent)]);
 /** Frames waiting to be handled per connection; beyond, refused (the token bucket bounds it first). */
 const MAX_PENDING_FRAMES = 32;
 /** On shutdown, how long connections get to complete the close handshake before they are dropped. */
 const SHUTDOWN_GRACE_MS = 2_000;
+
+/** ws sends a Buffer as a binary frame unless told otherwise. */
+const TEXT = { binary: false } as const;
 
 const kConnection = Symbol('ashchat.ws.connection');
 type TaggedSocket = WebSocket & { [kConnection]?: WsConnection };
@@ -36,6 +43,8 @@ export interface WsGateway {
   start(): void;
   shutdown(): Promise<void>;
   readonly stats: { connections: number; slowConsumersClosed: number; rateLimitClosed: number };
+  /** Whether the user has an authenticated connection on this instance (so is online and gets events live). */
+  hasUser(userId: string): boolean;
 }
 
 /**
@@ -47,6 +56,13 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
   const { settings: s, log } = deps;
   const now = deps.now ?? Date.now;
   const connections = new Set<WsConnection>();
+  /** Authenticated connections per user (those counted: `conn.unwatch` is set). */
+  const users = new Map<string, number>();
+  /**
+   * Each event's frame, serialised and encoded once: the bus hands every recipient on this
+   * instance the same event object, so a message to a room costs one JSON.stringify, not one per socket.
+   */
+  const frames = new WeakMap<UserEvent, Buffer>();
   const stats = { connections: 0, slowConsumersClosed: 0, rateLimitClosed: 0 };
   let timers: NodeJS.Timeout[] = [];
   let stopGap: () => void = () => undefined;
@@ -57,6 +73,11 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     connections.delete(conn);
     stats.connections = connections.size;
     conn.held = undefined;
+    if (conn.unwatch && conn.userId !== undefined) {
+      const left = (users.get(conn.userId) ?? 1) - 1;
+      if (left > 0) users.set(conn.userId, left);
+      else users.delete(conn.userId);
+    }
     conn.unwatch?.();
     conn.unwatchPresence?.();
     conn.releaseAll();
@@ -80,6 +101,16 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
     }
     socket.send(JSON.stringify(frame));
     return true;
+  }
+
+  /** `send` of a user event: the same bytes for every socket (see `frames`). */
+  function sendEvent(conn: WsConnection, event: UserEvent): void {
+    const { socket } = conn;
+    if (conn.closed || socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > s.sendBufferBytes) return close(conn, 'SLOW_CONSUMER');
+    let frame = frames.get(event);
+    if (!frame) frames.set(event, (frame = Buffer.from(JSON.stringify(event))));
+    socket.send(frame, TEXT);
   }
 
   async function sendPaced(conn: WsConnection, frame: object): Promise<void> {
@@ -107,19 +138,25 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
       return;
     }
     if (!FORWARDED.has(event.type)) return;
+    const late = conn.afterResume;
+    if (late) {
+      if (now() >= late.until) conn.afterResume = undefined;
+      else if (late.skip(event)) return;
+    }
     if (conn.held) {
       if (conn.held.length >= s.resumeBufferEvents) close(conn, 'SLOW_CONSUMER');
       else conn.held.push(event);
       return;
     }
-    send(conn, event);
+    sendEvent(conn, event);
   }
 
   function flushHeld(conn: WsConnection, skip?: (event: UserEvent) => boolean): void {
     const held = conn.held;
     conn.held = undefined;
     conn.holdUntil = 0;
-    for (const event of held ?? []) if (!skip?.(event)) send(conn, event);
+    if (skip) conn.afterResume = { skip, until: now() + s.resumeHoldMs };
+    for (const event of held ?? []) if (!skip?.(event)) sendEvent(conn, event);
   }
 
   async function authenticate(conn: WsConnection, token: string, requestId: string | undefined, resume = false): Promise<void> {
@@ -150,10 +187,11 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
       unwatch = await deps.bus.watch(userId, (event) => deliver(conn, event));
     } catch (err) {
       log.warn({ err: String(err) }, 'websocket: could not subscribe to user events');
-      return close(conn, 'INTERNAL_ERROR', 'events unavailable');
+      return close(conn, 'TRY_AGAIN_LATER', 'events unavailable');
     }
     if (conn.closed) return unwatch();
     conn.unwatch = unwatch;
+    users.set(userId, (users.get(userId) ?? 0) + 1);
     conn.releasePresence = deps.presence()?.connect(userId);
     send(conn, authOk(requestId, userId, check.expiresAt));
   }
@@ -175,8 +213,10 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
       if (!entry) throw new AppError('UNKNOWN_FRAME_TYPE');
       await entry.handler(out, conn, frame);
     } catch (err) {
+      // A dependency outage answers its 503 code (as over REST), not INTERNAL_ERROR.
+      const appError = asAppError(err);
       if (!isAppError(err)) log.error({ err, frame: frame.type }, 'websocket frame failed');
-      fail(conn, frame.requestId, isAppError(err) ? err : new AppError('INTERNAL_ERROR'));
+      fail(conn, frame.requestId, appError);
     }
   }
 
@@ -256,6 +296,7 @@ export function createWsGateway(deps: WsGatewayDeps): WsGateway {
 
   return {
     stats,
+    hasUser: (userId) => users.has(userId),
     accept(socket, client) {
       const conn = new WsConnection(socket, client.ip, now(), s.authTimeoutMs, s.messagesBurst);
       const tagged = socket as TaggedSocket;

@@ -1,4 +1,4 @@
-import type { SagaEffectHandler } from '@ashchat/saga';
+import type { SagaEffectCompensation, SagaEffectHandler } from '@ashchat/saga';
 import type { DeviceRepository } from '../devices/device.repository.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { CreateUserPayload } from './registration.machine.js';
@@ -40,6 +40,22 @@ export function createUserEffect(deps: CreateUserEffectDeps): SagaEffectHandler 
       await deps.devicesReady();
       await deps.devices.trust({ userId: result.user._id, deviceIdHash: p.device.deviceIdHash, name: p.device.name }, new Date(deps.clock()));
     }
-    return { type: 'USER_CREATED', userId: result.user._id };
+    return { type: 'USER_CREATED', userId: result.user._id, created: result.outcome === 'created' };
+  };
+}
+
+/**
+ * Undoes an inline createUser run whose `completed` was never stored (the registration changed
+ * under it, see the README): the user goes only if this run inserted it and the registration ended
+ * without completing, so no later run can need it. A registration still open keeps the user: the
+ * verifier confirmed one of its codes, and its next createUser finds that user as its own.
+ */
+export function undoCreateUser(deps: { users: Pick<UserRepository, 'deleteById'>; devices: Pick<DeviceRepository, 'deleteAllOf'> }): SagaEffectCompensation {
+  return async (run, stored) => {
+    const result = run.result as { type?: string; userId?: string; created?: boolean } | null;
+    if (result?.type !== 'USER_CREATED' || result.created !== true || !result.userId) return;
+    if (!stored.final || stored.state === 'completed') return;
+    await deps.devices.deleteAllOf(result.userId);
+    await deps.users.deleteById(result.userId);
   };
 }

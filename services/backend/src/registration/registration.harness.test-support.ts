@@ -9,8 +9,8 @@ import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } fr
 import { Redis } from 'ioredis';
 import { MongoClient, type Db } from 'mongodb';
 import { deadLetterQueueName, namespacedQueue, QUEUE_NAMES, type RegistrationStatus } from '@ashchat/contracts';
-import { createAmqpConnection, createSilentLogger } from '@ashchat/messaging';
-import { createMailbox, getInfra, startSmtpSink, uniqueName, waitFor, type MailDetail, type Mailbox, type SmtpSink } from '@ashchat/testkit';
+import { createAmqpConnection, createSilentLogger, type TypedPublisher } from '@ashchat/messaging';
+import { createMailbox, getInfra, restartable, startSmtpSink, uniqueName, waitFor, type MailDetail, type Mailbox, type SmtpSink } from '@ashchat/testkit';
 import { createVerifier, loadVerifierConfig } from '@ashchat/verifier';
 import { createBackend } from '../backend.js';
 import { testConfig } from '../app.test-support.js';
@@ -189,17 +189,7 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
     },
     envFile: false,
   });
-  let verifier: Awaited<ReturnType<typeof createVerifier>> | undefined;
-  const startVerifier = async (): Promise<void> => {
-    if (verifier) return;
-    verifier = await createVerifier(verifierConfig, { connectionName: `${namespace}.verifier` });
-    await verifier.start({ listen: false });
-  };
-  const stopVerifier = async (): Promise<void> => {
-    const running = verifier;
-    verifier = undefined;
-    await running?.close();
-  };
+  const { start: startVerifier, stop: stopVerifier } = restartable(() => createVerifier(verifierConfig, { connectionName: `${namespace}.verifier` }));
   closers.push(stopVerifier);
   await startVerifier();
 
@@ -271,4 +261,18 @@ export async function startRegistrationHarness(t: Teardown, o: { env?: Record<st
       for (const close of closers.splice(0).reverse()) await close();
     },
   };
+}
+
+/**
+ * The backend's publisher, refusing to publish to the queues in `held` (the messages stay in the
+ * saga's outbox) until the test takes them out of the set.
+ */
+export function holdingPublisher(held: ReadonlySet<string>) {
+  return (real: TypedPublisher): TypedPublisher => ({
+    async send(queue, schema, body, props) {
+      if (held.has(queue)) throw new Error(`test: ${queue} held`);
+      return real.send(queue, schema, body, props);
+    },
+    close: () => real.close(),
+  });
 }

@@ -2,7 +2,7 @@ import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, MAX_CODE_ATTEMPTS } f
 import t from 'tap';
 import { createActor } from 'xstate';
 import { CREATE_USER_EFFECT, registrationMachine } from './registration.machine.js';
-import { registrationReplyToEvent, registrationStatus } from './registration.saga.js';
+import { registrationReplyToEvent, registrationSaga, registrationStatus } from './registration.saga.js';
 import { DIGEST, HASH, T0, awaiting, begin, reply, sagaEffects, step, timeoutOf, verifying } from './registration.test-support.js';
 
 t.test('start: asks the verifier for a code and arms both timers', async (t) => {
@@ -67,6 +67,30 @@ t.test('requestingCode: replies and timers', async (t) => {
   t.equal(step(s, timeoutOf(s, 'expiry'))[0].value, 'expired');
 });
 
+t.test('requestingCode takes a code (the mail can beat the reply); the late "code sent" is then stale', async (t) => {
+  const [s] = begin();
+  const codeRequest = s.context.pendingRequestId!;
+  const [v, actions] = step(s, { type: 'CODE_SUBMITTED', codeDigest: DIGEST, at: T0 + 500 });
+  t.equal(v.value, 'verifyingCode');
+  const requestId = v.context.pendingRequestId!;
+  t.not(requestId, codeRequest);
+  t.same(sagaEffects(actions), [
+    { type: 'saga.send', params: { queue: CONFIRM_EMAIL_CODE_QUEUE, requestId, body: { registrationId: v.context.registrationId, requestId, codeDigest: DIGEST } } },
+  ]);
+  t.same(Object.keys(v.context.timers).sort(), ['expiry', 'request'], 'the request timer now waits for the verdict');
+  t.equal(v.context.timers.request!.at, T0 + 30_500);
+
+  const late = { type: 'CODE_SENT', requestId: codeRequest, at: T0 + 600 } as const;
+  t.equal(step(v, late)[0], v, 'the late "code sent" changes nothing');
+  t.equal(step(v, { ...late, type: 'CODE_REQUEST_FAILED' })[0], v, 'nor a late failure of the code request');
+  t.ok(registrationSaga.isStale!(v, late), 'and the runtime may ignore it without reading the stored saga');
+  t.notOk(registrationSaga.isStale!(s, late), 'while it is the pending request it is not stale');
+  t.notOk(registrationSaga.isStale!(v, { type: 'CODE_CONFIRMED', requestId }), 'nor is the verdict awaited');
+  t.notOk(registrationSaga.isStale!(v, { type: 'CODE_CONFIRMED', requestId: `r${v.context.seq + 1}` }), 'nor a request issued after this snapshot');
+  t.notOk(registrationSaga.isStale!(v, { type: 'RESEND_REQUESTED' }), 'events without a request id never are');
+  t.equal(step(step(v, reply(v, 'CODE_CONFIRMED'))[0], late)[0].value, 'creatingUser');
+});
+
 t.test('timer events must carry the current token and be due', async (t) => {
   const [s] = begin();
   t.equal(step(s, { type: 'saga.timeout', timer: 'request', token: 't0', at: T0 + 10_000_000 })[0], s, 'stale token');
@@ -123,6 +147,7 @@ t.test('verifyingCode: every verifier answer and the timeouts', async (t) => {
       params: {
         name: CREATE_USER_EFFECT,
         effectId: `u${created.context.seq}`,
+        inline: true,
         payload: {
           registrationId: v.context.registrationId,
           email: 'Ada@Example.org',

@@ -75,11 +75,34 @@ export type RegistrationEvent =
   | CodeFlowReplyEvent
   | { type: 'CODE_SUBMITTED'; codeDigest: string; device?: RegistrationDevice; at: number }
   | { type: 'RESEND_REQUESTED'; at: number }
-  | { type: 'USER_CREATED'; userId: string; at: number }
+  /** `created`: this run inserted the user (false: it found the one an earlier run of this registration inserted). */
+  | { type: 'USER_CREATED'; userId: string; created?: boolean; at: number }
   | { type: 'USER_CONFLICT'; at: number }
   | SagaTimeoutEvent;
 
 const timerDue = (timer: (typeof REGISTRATION_TIMERS)[number]) => ({ type: 'timerDue', params: { timer } }) as const;
+
+/** A submitted code goes to the verifier (from awaitingCode, or from requestingCode when the mail beat the reply). */
+const submitCode = (description: string) =>
+  ({
+    target: 'verifyingCode',
+    description,
+    actions: [
+      'startVerification',
+      {
+        type: 'saga.send',
+        params: ({ context, event }: { context: RegistrationContext; event: RegistrationEvent }) => ({
+          queue: CONFIRM_EMAIL_CODE_QUEUE,
+          requestId: context.pendingRequestId!,
+          body: {
+            registrationId: context.registrationId,
+            requestId: context.pendingRequestId!,
+            codeDigest: (event as { codeDigest: string }).codeDigest,
+          } satisfies ConfirmEmailCodeRequest,
+        }),
+      },
+    ],
+  }) as const;
 
 export const registrationMachine = setup({
   types: {
@@ -152,6 +175,9 @@ export const registrationMachine = setup({
           description: 'The verifier stored the code and mailed it',
         },
         CODE_REQUEST_FAILED: { guard: 'isPendingReply', target: 'failed', description: 'The verifier gave up mailing the code' },
+        CODE_SUBMITTED: submitCode(
+          'The user submitted a code (POST …/verification); only its HMAC digest travels. Taken here too: the mail can arrive before the code-sent reply is applied, which is stale then',
+        ),
         'saga.timeout': [
           { guard: timerDue('request'), target: 'requestTimedOut', description: 'A durable timer fired (Redis key expiry or the sweep)' },
           { guard: timerDue('expiry'), target: 'expired' },
@@ -161,25 +187,7 @@ export const registrationMachine = setup({
     awaitingCode: {
       description: 'Code mailed, waiting for the user',
       on: {
-        CODE_SUBMITTED: {
-          target: 'verifyingCode',
-          description: 'The user submitted a code (POST …/verification); only its HMAC digest travels',
-          actions: [
-            'startVerification',
-            {
-              type: 'saga.send',
-              params: ({ context, event }) => ({
-                queue: CONFIRM_EMAIL_CODE_QUEUE,
-                requestId: context.pendingRequestId!,
-                body: {
-                  registrationId: context.registrationId,
-                  requestId: context.pendingRequestId!,
-                  codeDigest: (event as { codeDigest: string }).codeDigest,
-                } satisfies ConfirmEmailCodeRequest,
-              }),
-            },
-          ],
-        },
+        CODE_SUBMITTED: submitCode('The user submitted a code (POST …/verification); only its HMAC digest travels'),
         RESEND_REQUESTED: {
           guard: 'canResend',
           target: 'requestingCode',
@@ -200,9 +208,12 @@ export const registrationMachine = setup({
             'codeConfirmed',
             {
               type: 'saga.effect',
+              // Inline: the user is inserted before this transition is stored, and the write stores
+              // `completed` (README, "Creating the user"). The reply is acked only after that write.
               params: ({ context }) => ({
                 name: CREATE_USER_EFFECT,
                 effectId: `u${context.seq}`,
+                inline: true,
                 payload: {
                   registrationId: context.registrationId,
                   email: context.email,

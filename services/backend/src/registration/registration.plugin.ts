@@ -14,7 +14,7 @@ import { registrationQueues, type RegistrationQueues } from './registration.queu
 import { createRegistrationRateLimits } from './registration.rate-limit.js';
 import registrationRoutes from './registration.routes.js';
 import { registerRegistrationFrames } from './registration.ws.js';
-import { REGISTRATIONS_COLLECTION, registrationEffects, type RegistrationRuntime } from './registration.runtime.js';
+import { REGISTRATIONS_COLLECTION, registrationCompensations, registrationEffects, type RegistrationRuntime } from './registration.runtime.js';
 import { registrationSaga } from './registration.saga.js';
 import { createRegistrationService, type RegistrationService } from './registration.service.js';
 
@@ -61,6 +61,7 @@ async function registrationPlugin(app: FastifyInstance, opts: RegistrationPlugin
     sends: [ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE],
     replies: { queue: REGISTRATION_REPLY_QUEUE, schema: RegistrationReply },
     effects: registrationEffects({ users, indexesReady: app.users.indexesReady, devices: app.devices.repository, devicesReady: app.devices.indexesReady }),
+    compensations: registrationCompensations({ users, devices: app.devices.repository }),
     prepare: app.users.indexesReady,
     logger,
     ...(opts.consumeReplies !== undefined ? { consumeReplies: opts.consumeReplies } : {}),

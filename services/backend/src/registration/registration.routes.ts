@@ -66,8 +66,8 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
   /** Loads the registration and counts the request against the IP and its e-mail (or the id when unknown). */
-  async function limited(route: RegistrationRoute, ip: string, id: string): Promise<Registration> {
-    const registration = await service.get(id);
+  async function limited(route: RegistrationRoute, ip: string, id: string, read = service.get): Promise<Registration> {
+    const registration = await read(id);
     await limits.check(route, ip, registration?.emailNormalized ?? `id:${id}`);
     if (!registration) throw new AppError('REGISTRATION_NOT_FOUND');
     return registration;
@@ -139,16 +139,17 @@ export default async function registrationRoutes(app: FastifyInstance, opts: Reg
         response: {
           200: Type.Ref(RegistrationView, { description: 'The code was right: the account exists (`completed`)' }),
           202: Type.Ref(RegistrationView, { description: 'The code is still being checked (`verifying`): poll the status' }),
-          ...errorResponses([...BODY_ERRORS, ...LOADED, ...NOT_AWAITING_CODE, 'INVALID_CODE', 'VERIFIER_UNAVAILABLE']),
+          // A code is taken while "code sent" is still on its way: never REGISTRATION_PENDING here.
+          ...errorResponses([...BODY_ERRORS, ...LOADED, ...NOT_AWAITING_CODE.filter((code) => code !== 'REGISTRATION_PENDING'), 'INVALID_CODE', 'VERIFIER_UNAVAILABLE']),
         },
-      },
-      preHandler: async (request) => {
-        await limited('verify', request.ip, request.params.id);
       },
     },
     async (request, reply) => {
+      // The rate limit needs only the e-mail, which never changes: a peek does, and verify starts
+      // from it instead of reading the registration again.
+      const guess = await limited('verify', request.ip, request.params.id, service.peek);
       const { code, deviceId, deviceName } = request.body;
-      const result = await service.verify(request.params.id, code, { deviceId, deviceName });
+      const result = await service.verify(request.params.id, code, { deviceId, deviceName }, guess);
       return reply.code(result.kind === 'completed' ? 200 : 202).send(toRegistrationView(result.registration));
     },
   );

@@ -8,7 +8,7 @@ import {
 } from '@ashchat/contracts';
 import { defineSaga, type SagaEventInput } from '@ashchat/saga';
 import type { SnapshotFrom } from 'xstate';
-import { codeFlowProjection, codeReplyToEvent } from '../sagas/code-flow.kit.js';
+import { codeFlowProjection, codeReplyToEvent, isStaleReply } from '../sagas/code-flow.kit.js';
 import {
   REGISTRATION_MACHINE_VERSION,
   REGISTRATION_TIMERS,
@@ -78,6 +78,8 @@ export const registrationSaga = defineSaga({
   messages: { [ACCOUNT_CREATION_QUEUE]: AccountCreationRequest, [CONFIRM_EMAIL_CODE_QUEUE]: ConfirmEmailCodeRequest },
   timerNames: REGISTRATION_TIMERS,
   replyToEvent: registrationReplyToEvent,
+  // E.g. the "code sent" reply after the code was submitted: ignored without reading the saga again.
+  isStale: (snapshot, event) => isStaleReply(snapshot.context, event),
 });
 
 export type RegistrationSaga = typeof registrationSaga;

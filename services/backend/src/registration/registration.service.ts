@@ -35,7 +35,7 @@ export interface RegistrationSettings {
 }
 
 export interface RegistrationServiceDeps {
-  runtime: Pick<RegistrationRuntime, 'start' | 'send' | 'get' | 'watch'>;
+  runtime: Pick<RegistrationRuntime, 'start' | 'send' | 'get' | 'peek' | 'watch'>;
   users: Pick<UserRepository, 'existsByEmail'>;
   hasher: Pick<PasswordHasher, 'hash'>;
   passwordPolicy: PasswordPolicy;
@@ -52,11 +52,16 @@ export interface RegistrationService {
    */
   register(body: CreateRegistrationBody): Promise<Registration>;
   get(id: string): Promise<Registration | null>;
+  /** A guess at the registration from this instance's last write (SagaRuntime.peek), else a read: for verify only. */
+  peek(id: string): Promise<Registration | null>;
   /**
    * Submits a code and waits (bounded) for the verifier's verdict. Refusals throw AppError. The
    * device named (the client's own id, hashed at once) becomes trusted with the account.
+   * `guess`: the registration as the caller just peeked at it (the route does, for its rate limit);
+   * acted upon only when it takes a code (awaiting it, or its "code sent" reply still on the way),
+   * which spares reading the same document again.
    */
-  verify(id: string, code: string, device?: { deviceId?: string | undefined; deviceName?: string | undefined }): Promise<VerifyResult>;
+  verify(id: string, code: string, device?: { deviceId?: string | undefined; deviceName?: string | undefined }, guess?: Registration | null): Promise<VerifyResult>;
   /** Asks for a new code (the old one stops being valid). Refusals throw AppError. */
   resend(id: string): Promise<Registration>;
 }
@@ -77,6 +82,21 @@ const refusals = codeFlowRefusals({
   busy: 'REGISTRATION_BUSY',
 });
 const assertAwaitingCode = (r: Registration): void => refusals.assertAwaitingCode(r.view);
+/**
+ * A code is taken while the code is awaited, and also while the verifier's "code sent" reply is
+ * still on its way (`pending`): the mail can arrive first (the verifier mails, then replies).
+ */
+const assertTakesCode = (r: Registration): void => {
+  if (r.view.status !== 'pending') assertAwaitingCode(r);
+};
+const takesCode = (r: Registration): boolean => {
+  try {
+    assertTakesCode(r);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Gives a counted mail back when none went out; a failed give-back only errs on the safe side. */
 async function giveBack(mail: MailReservation): Promise<void> {
@@ -153,15 +173,21 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
       return view ? toRegistration(view) : null;
     },
 
-    async verify(id, code, device = {}) {
+    async peek(id) {
+      const view = await runtime.peek(id);
+      return view ? toRegistration(view) : null;
+    },
+
+    async verify(id, code, device = {}, guess) {
       const deadline = clock() + settings.verifyWaitMs;
-      // Watching starts before the first read: a change between the read and the wait still wakes us.
+      // Watching starts before the submission: the verdict applied meanwhile still wakes us.
       const watch = runtime.watch(id);
       try {
-        let current = await load(id);
-        // The mail may arrive before the verifier's reply does: give that reply a moment.
-        current = await follow(watch, id, current, (r) => r.view.status === 'pending', deadline);
-        assertAwaitingCode(current);
+        // A guess that takes a code is submitted to at once: if it is stale, the version-guarded
+        // write misses and the saga decides on the stored state (the answer below says what it was).
+        // Any other guess may be wrong in a way no write would catch (a refusal): read.
+        const current = guess && takesCode(guess) ? guess : await load(id);
+        assertTakesCode(current);
         const submitted = await send(id, {
           type: 'CODE_SUBMITTED',
           codeDigest: codeDigest(settings.verificationCodeSecret, id, code),
@@ -169,7 +195,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps): Regist
         });
         if (!submitted.changed) {
           // The state moved between our read and our write (expiry, a concurrent submission).
-          assertAwaitingCode(submitted.registration);
+          assertTakesCode(submitted.registration);
           throw refusals.busy();
         }
         return verdict(await follow(watch, id, submitted.registration, (r) => r.view.status === 'verifying', deadline));

@@ -125,6 +125,17 @@ export const codeConfirmedPatch = (ctx: CodeFlowContext): Patch => ({ pendingReq
 export const isPendingReply = (ctx: Pick<CodeFlowContext, 'pendingRequestId'>, event: object): boolean =>
   'requestId' in event && ctx.pendingRequestId !== null && event.requestId === ctx.pendingRequestId;
 
+/**
+ * A reply to a request the flow has moved past. Request ids are `r<seq>` from the context's
+ * sequence, so one issued at or before the current seq and not pending now is never pending again:
+ * the runtime may ignore it without reading the stored saga (SagaDefinition.isStale).
+ */
+export function isStaleReply(ctx: Pick<CodeFlowContext, 'pendingRequestId' | 'seq'>, event: object): boolean {
+  if (!('requestId' in event) || typeof event.requestId !== 'string' || event.requestId === ctx.pendingRequestId) return false;
+  const issued = /^r(\d+)$/.exec(event.requestId);
+  return issued !== null && Number(issued[1]) <= ctx.seq;
+}
+
 /** Guard: a resend is left and its cooldown is over (the machine's clock decides). */
 export const canResend = (ctx: CodeFlowContext, at: number): boolean =>
   ctx.resends < ctx.maxResends && ctx.resendAvailableAt !== null && at >= ctx.resendAvailableAt;

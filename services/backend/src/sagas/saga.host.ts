@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Redis } from 'ioredis';
 import type { AnyStateMachine } from 'xstate';
 import { createTypedPublisher, type Logger, type TypedConsumer, type TypedPublisher } from '@ashchat/messaging';
-import { createSagaRuntime, type SagaDefinition, type SagaDocument, type SagaEffectHandler, type SagaRuntime } from '@ashchat/saga';
+import { createSagaRuntime, type SagaDefinition, type SagaDocument, type SagaEffectCompensation, type SagaEffectHandler, type SagaRuntime } from '@ashchat/saga';
 import { closeRedis } from '@ashchat/service-kit';
 import { createReplyConsumer, emptyReplyStats, type ReplyStats } from './saga-reply.consumer.js';
 import { createSagaLifecycle } from './saga.lifecycle.js';
@@ -19,7 +19,7 @@ const reachableAtClose = new WeakMap<FastifyInstance['amqp'], Promise<boolean>>(
  * close hook shares the one wait (an instance closing while the broker is away waits 2 s, not 2 s per
  * consumer).
  */
-export function brokerReachableAtClose(app: FastifyInstance): Promise<boolean> {
+function brokerReachableAtClose(app: FastifyInstance): Promise<boolean> {
   if (app.amqp.ready) return Promise.resolve(true);
   let answer = reachableAtClose.get(app.amqp);
   if (!answer) {
@@ -30,6 +30,20 @@ export function brokerReachableAtClose(app: FastifyInstance): Promise<boolean> {
     reachableAtClose.set(app.amqp, answer);
   }
   return answer;
+}
+
+/**
+ * Closes a consumer in a close hook. A consumer still declaring its queues finishes that first (a
+ * shutdown right after start-up is clean); but while the broker is unreachable its close would wait
+ * for declarations that only the connection's close (the amqp plugin's hook, later) ends: then it is
+ * left to that.
+ */
+export async function closeConsumerAtClose(app: FastifyInstance, consumer: TypedConsumer | undefined): Promise<void> {
+  if (!consumer) return;
+  const connected = await brokerReachableAtClose(app);
+  const closed = consumer.close();
+  if (connected) await closed;
+  else void closed.catch(() => undefined);
 }
 
 /** Switches for tests; production uses the defaults. */
@@ -51,6 +65,8 @@ export interface SagaHostOptions<M extends AnyStateMachine, TStatus, TIndex> ext
   /** Contract name of the saga's reply queue and what may arrive there; none for a saga that only sends one-way. */
   replies?: { queue: string; schema: TSchema };
   effects?: Record<string, SagaEffectHandler>;
+  /** Undoes runs of inline effects whose transitions were never stored (SagaRuntimeOptions.compensations). */
+  compensations?: Record<string, SagaEffectCompensation>;
   /** Indexes the effects need before the first one runs (e.g. the users' unique e-mail). */
   prepare?: () => Promise<void>;
   logger?: Logger;
@@ -110,6 +126,7 @@ export function hostSaga<M extends AnyStateMachine, TStatus, TIndex>(
     subscriber,
     logger,
     effects: o.effects ?? {},
+    compensations: o.compensations ?? {},
     sweepIntervalMs: config.SAGA_SWEEP_INTERVAL_MS,
     relayIntervalMs: config.SAGA_RELAY_INTERVAL_MS,
     writeLock: app.mongo.capabilities.writeLock,
@@ -124,15 +141,7 @@ export function hostSaga<M extends AnyStateMachine, TStatus, TIndex>(
 
   app.addHook('onReady', async () => lifecycle.start());
   app.addHook('onClose', async () => {
-    if (consumer) {
-      // A consumer that is still declaring its queues finishes that first (a shutdown right after
-      // start-up is clean); but while the broker is unreachable its close would wait for
-      // declarations that only the connection's close (the amqp plugin's hook, later) ends.
-      const connected = await brokerReachableAtClose(app);
-      const closed = consumer.close();
-      if (connected) await closed;
-      else void closed.catch(() => undefined);
-    }
+    await closeConsumerAtClose(app, consumer);
     await lifecycle.close();
     await realPublisher.close();
     await closeRedis(subscriber);

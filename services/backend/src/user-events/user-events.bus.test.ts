@@ -80,6 +80,34 @@ t.test('a fan-out to several users is one publish; duplicates are sent once', as
   t.equal(seen[0]!.events.length, 1, 'the user named twice got the event once');
 });
 
+t.test('a fan-out is parsed once per instance: the watchers of every member get the same event object', async (t) => {
+  const { bus, other } = await setup(t);
+  const users = [randomUUID(), randomUUID(), randomUUID()];
+  const seen = users.map(() => collector());
+  for (const [i, user] of users.entries()) await bus.watch(user, seen[i]!.listener);
+  const all = Promise.all(seen.map((c) => c.next()));
+  await other.publish(users, { type: 'shared', n: 1 } as UserEvent);
+  const [first, ...rest] = await all;
+  for (const event of rest) t.equal(event, first, 'one object');
+  t.same(first, { type: 'shared', n: 1 });
+});
+
+t.test('a fan-out larger than one script call reaches each member channel exactly once, in publish order', async (t) => {
+  const { other, redis, namespace } = await setup(t);
+  const users = Array.from({ length: 1_201 }, (_, i) => `u${i}-${randomUUID()}`);
+  const listener = redis.duplicate();
+  t.teardown(() => listener.disconnect());
+  const got: string[] = [];
+  listener.on('pmessage', (_pattern: string, channel: string, payload: string) => got.push(`${channel} ${payload}`));
+  await listener.psubscribe(`${namespace}:user:*`);
+  await other.publish([...users, users[5]!], { type: 'big.room' });
+  await other.publish([users[0]!], { type: 'marker' });
+  await waitFor(() => got.length === users.length + 1, { timeoutMs: 10_000, message: 'every member channel and the marker' });
+  const payload = JSON.stringify({ type: 'big.room' });
+  t.same(got.slice(0, -1), users.map((u) => `${namespace}:user:${u} ${payload}`), 'one PUBLISH per member channel, in order');
+  t.equal(got.at(-1), `${namespace}:user:${users[0]} ${JSON.stringify({ type: 'marker' })}`);
+});
+
 t.test('a malformed payload on a user channel is dropped, and the next event still arrives', async (t) => {
   const { bus, redis, namespace } = await setup(t);
   const user = randomUUID();

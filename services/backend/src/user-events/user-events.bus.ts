@@ -38,10 +38,35 @@ export interface UserEventBusOptions {
 }
 
 /**
+ * PUBLISHes one payload to `prefix .. user` for each user after the first two arguments. One
+ * command instead of one per member: the client builds and parses one instead of N (the channels,
+ * their order and what subscribers receive are those of N PUBLISHes). Keys are built inside, like
+ * the presence scripts: one Redis node, not cluster-safe.
+ */
+const FANOUT = `
+local prefix, payload = ARGV[1], ARGV[2]
+for i = 3, #ARGV do redis.call('PUBLISH', prefix .. ARGV[i], payload) end
+return #ARGV - 2
+`;
+const FANOUT_COMMAND = 'ashchatUserEventsFanout';
+/** Users per script call: bounds how long one call holds Redis (a huge room takes several). */
+const FANOUT_CHUNK = 500;
+type FanoutRedis = Redis & { [FANOUT_COMMAND](prefix: string, payload: string, ...userIds: string[]): Promise<number> };
+
+function fanoutOf(redis: Redis): FanoutRedis {
+  if (!(FANOUT_COMMAND in redis)) redis.defineCommand(FANOUT_COMMAND, { numberOfKeys: 0, lua: FANOUT });
+  return redis as FanoutRedis;
+}
+
+/**
  * Cross-instance delivery: one Redis channel per user, subscribed by an instance while something
- * there watches the user (a WebSocket, a cached inbox). Publishing to N members is one pipelined
- * round trip. Fire-and-forget by nature, so the bus reports gaps and readers keep the database as
+ * there watches the user (a WebSocket, a cached inbox). Publishing to N members is one script call
+ * (FANOUT). Fire-and-forget by nature, so the bus reports gaps and readers keep the database as
  * the truth (a client resumes from its last message id; caches are dropped).
+ *
+ * A fan-out reaches an instance as one message per watched member, back to back and with equal
+ * payloads: the last payload's parsed event is reused, so listeners get one shared object per
+ * event and instance (they must not change it; the gateway serialises it once for all its sockets).
  */
 let busCount = 0;
 
@@ -91,16 +116,24 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
       });
   });
   subscriber.on('error', (err: Error) => o.logger.warn({ err: err.message }, 'event subscriber connection error'));
+  let lastPayload: string | undefined;
+  let lastEvent: UserEvent | undefined;
   subscriber.on('message', (channel: string, payload: string) => {
     const set = listeners.get(channel);
     if (!set) return;
     let event: UserEvent;
-    try {
-      event = JSON.parse(payload) as UserEvent;
-      if (typeof event !== 'object' || event === null || typeof event.type !== 'string') throw new Error('no type');
-    } catch {
-      o.logger.warn({ channel }, 'malformed user event dropped');
-      return;
+    if (payload === lastPayload && lastEvent) {
+      event = lastEvent;
+    } else {
+      try {
+        event = JSON.parse(payload) as UserEvent;
+        if (typeof event !== 'object' || event === null || typeof event.type !== 'string') throw new Error('no type');
+      } catch {
+        o.logger.warn({ channel }, 'malformed user event dropped');
+        return;
+      }
+      lastPayload = payload;
+      lastEvent = event;
     }
     for (const listener of [...set]) {
       try {
@@ -126,11 +159,15 @@ export function createUserEventBus(o: UserEventBusOptions): UserEventBus {
     async publish(userIds, event) {
       if (userIds.length === 0) return;
       const payload = JSON.stringify(event);
-      const pipeline = o.redis.pipeline();
-      for (const userId of new Set(userIds)) pipeline.publish(prefix + userId, payload);
-      const results = await pipeline.exec();
-      const failed = results?.find(([err]) => err);
-      if (failed?.[0]) throw failed[0];
+      const users = [...new Set(userIds)];
+      if (users.length === 1) {
+        await o.redis.publish(prefix + users[0]!, payload);
+        return;
+      }
+      const redis = fanoutOf(o.redis);
+      const calls: Promise<number>[] = [];
+      for (let i = 0; i < users.length; i += FANOUT_CHUNK) calls.push(redis[FANOUT_COMMAND](prefix, payload, ...users.slice(i, i + FANOUT_CHUNK)));
+      await Promise.all(calls);
     },
 
     async watch(userId, listener) {

@@ -22,12 +22,14 @@ export interface UserDocument {
   deletingSince?: Date;
   /** Missed-message mails (the digest); absent = true (accounts from before the setting). */
   digestEmails?: boolean;
+  /** Machine translation of others' messages into preferredLanguage (translation/); absent = true. */
+  autoTranslate?: boolean;
   /** The avatar's blob id (files/avatar.service.ts), which is also its version; absent = none. */
   avatar?: string;
 }
 
-export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description' | 'passwordChange' | 'deletingSince' | 'digestEmails' | 'avatar'>;
-export type ProfileChanges = Partial<Pick<UserDocument, 'nickname' | 'preferredLanguage' | 'description' | 'digestEmails'>>;
+export type NewUser = Omit<UserDocument, 'createdAt' | 'nicknameNormalized' | 'description' | 'passwordChange' | 'deletingSince' | 'digestEmails' | 'autoTranslate' | 'avatar'>;
+export type ProfileChanges = Partial<Pick<UserDocument, 'nickname' | 'preferredLanguage' | 'description' | 'digestEmails' | 'autoTranslate'>>;
 
 /** Where a nickname search page ended: the next page starts after it. */
 export interface NicknamePosition {
@@ -62,6 +64,8 @@ export interface UserRepository {
   markDeleting(id: string, now: Date): Promise<Date | null>;
   /** Sets (a blob id) or clears (null) the avatar; the one replaced, or undefined if there is no such user. The caller holds the profile lock. */
   setAvatar(id: string, blobId: string | null): Promise<string | null | undefined>;
+  /** Language and auto-translation setting of the given users, by id (one query; ids that are not users are left out). */
+  translationProfilesOf(ids: readonly string[]): Promise<Map<string, { preferredLanguage: string; autoTranslate: boolean }>>;
   /** Avatar versions of the given users that have one, by id (one query). */
   avatarsOf(ids: readonly string[]): Promise<Map<string, string>>;
   /** Deletes the user document (the e-mail address is free again); false if it was already gone. */
@@ -106,7 +110,8 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
       return users.findOne({ emailNormalized: normalizeEmail(email) });
     },
     async existsByEmail(emailNormalized) {
-      return (await users.countDocuments({ emailNormalized }, { limit: 1 })) > 0;
+      // A find of one _id on the unique index: countDocuments would be an aggregate pipeline.
+      return (await users.findOne({ emailNormalized }, { projection: { _id: 1 } })) !== null;
     },
     findById(id) {
       return users.findOne({ _id: id });
@@ -145,6 +150,11 @@ export function createUserRepository(db: Db, collectionName = 'users'): UserRepo
       if (!user) return undefined;
       await users.updateOne({ _id: id }, blobId === null ? { $unset: { avatar: '' } } : { $set: { avatar: blobId } });
       return user.avatar ?? null;
+    },
+    async translationProfilesOf(ids) {
+      if (ids.length === 0) return new Map();
+      const found = await users.find({ _id: { $in: [...ids] } }, { projection: { _id: 1, preferredLanguage: 1, autoTranslate: 1 } }).toArray();
+      return new Map(found.map((u) => [u._id, { preferredLanguage: u.preferredLanguage, autoTranslate: u.autoTranslate !== false }]));
     },
     async avatarsOf(ids) {
       if (ids.length === 0) return new Map();

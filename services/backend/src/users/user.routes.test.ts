@@ -21,6 +21,7 @@ t.test('GET /v1/me answers my account; 401 without a token', async (t) => {
     description: '',
     createdAt: user.document.createdAt.toISOString(),
     digestEmails: true,
+    autoTranslate: true,
     avatarUrl: null,
   });
   const anonymous = await app.inject({ method: 'GET', url: '/v1/me' });

@@ -47,7 +47,7 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
         operationId: 'updateMe',
         tags: TAGS,
         summary: 'Change my profile',
-        description: 'Changes the nickname, the preferred language and/or the description (at least one); answers the account as changed.',
+        description: 'Changes the nickname, the preferred language, the description, the missed-message mails and/or auto-translation (at least one); answers the account as changed.',
         security: BEARER_AUTH,
         body: Type.Ref(UpdateMeBody),
         response: {
@@ -57,7 +57,12 @@ export default async function userRoutes(app: FastifyInstance): Promise<void> {
       },
       onRequest: app.authenticate,
     },
-    async (request) => service.updateMe(request.userId, request.body),
+    async (request) => {
+      const me = await service.updateMe(request.userId, request.body);
+      // The language and auto-translation setting this instance reads for sends and translations.
+      app.users.translationProfiles.forget(request.userId);
+      return me;
+    },
   );
 
   app.get<{ Querystring: UserSearchQuery }>(

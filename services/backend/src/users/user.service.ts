@@ -19,6 +19,7 @@ const toMeView = (u: UserDocument): MeView => ({
   description: u.description ?? '',
   createdAt: u.createdAt.toISOString(),
   digestEmails: u.digestEmails ?? true,
+  autoTranslate: u.autoTranslate ?? true,
   avatarUrl: avatarUrlOf(u._id, u.avatar),
 });
 

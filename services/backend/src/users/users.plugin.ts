@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { createUserRepository, type UserRepository } from './user.repository.js';
+import { createTranslationProfilesCache, type TranslationProfilesCache } from './translation-profiles.cache.js';
 
 /** What the plugin decorates the instance with (`app.users`). */
 export interface UsersModule {
@@ -8,6 +9,8 @@ export interface UsersModule {
   repository: UserRepository;
   /** Resolves once the users' indexes exist (the unique e-mail matters before any insert); retried after a failure. */
   indexesReady: () => Promise<void>;
+  /** Users' language and auto-translation setting, cached for PROFILE_CACHE_TTL_MS (read on every send). */
+  translationProfiles: TranslationProfilesCache;
 }
 
 declare module 'fastify' {
@@ -25,7 +28,8 @@ async function usersPlugin(app: FastifyInstance): Promise<void> {
       indexes = undefined;
       throw err;
     }));
-  app.decorate('users', { repository, indexesReady });
+  const translationProfiles = createTranslationProfilesCache(repository, { ttlMs: app.config.PROFILE_CACHE_TTL_MS });
+  app.decorate('users', { repository, indexesReady, translationProfiles });
 }
 
 export default fp(usersPlugin, { name: 'users', fastify: '5.x', dependencies: ['mongo'] });

@@ -81,6 +81,8 @@ t.test('settings: profile and language, password change, ending sessions, removi
   await page.getByText('2–32 characters, no spaces', { exact: false }).waitFor();
   t.pass('a refused nickname is explained at its field');
   await nickname.fill('Countess Ada');
+  const languageNames = await page.getByLabel('Language', { exact: true }).locator('option').allTextContents();
+  t.same(languageNames, ['English', 'Deutsch', 'Español', 'Français'], 'every UI language, each by its own name');
   await page.getByLabel('Language', { exact: true }).selectOption('de');
   await page.getByRole('button', { name: 'Save profile' }).click();
   await page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();

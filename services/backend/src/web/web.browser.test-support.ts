@@ -16,6 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ensureChromium, findRepoRoot, waitFor } from '@ashchat/testkit';
 import { WEB_DIST_DIR } from '@ashchat/web';
 import { PASSWORD, startRegistrationHarness, type RegistrationHarness, type Teardown } from '../registration/registration.harness.test-support.js';
+import { startTestTranslator } from './web.translator.test-support.js';
 
 export { PASSWORD };
 
@@ -178,8 +179,8 @@ async function leaveDiagnostics(t: Diagnosing, people: readonly Person[]): Promi
   }
 }
 
-/** `env`: extra backend settings for this test's instance (e.g. a small SEARCH_SCAN_LIMIT). */
-export async function startWebHarness(t: Diagnosing, o: { env?: Record<string, string> } = {}): Promise<WebHarness> {
+/** `env`: extra backend settings for this test's instance (e.g. a small SEARCH_SCAN_LIMIT); `translator`: run the real translator too. */
+export async function startWebHarness(t: Diagnosing, o: { env?: Record<string, string>; translator?: boolean } = {}): Promise<WebHarness> {
   await ensureWebBuild();
   const people: Person[] = [];
   // Closed in this order: pages (and their WebSockets) first, then the apps, the verifier and the queues.
@@ -190,6 +191,8 @@ export async function startWebHarness(t: Diagnosing, o: { env?: Record<string, s
     for (const close of closers.reverse()) await close();
   });
   const reg = await startRegistrationHarness(later, o.env ? { env: o.env } : {});
+  // Closes before the harness's queues go (closers run in reverse).
+  if (o.translator) await startTestTranslator(later, reg.namespace);
   const app = await reg.startApp();
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const launched = await chromium.launch({

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { catalogue } from '@ashchat/web/catalogue';
 import type { Page } from 'playwright-core';
 import type { ChatTestUser } from '../chat/chat.test-support.js';
 import { codeFromMail, mailFor, PASSWORD, wrongCode } from '../registration/registration.harness.test-support.js';
@@ -23,18 +24,26 @@ export async function restAccount(app: FastifyInstance, overrides: TestUserOverr
 
 /**
  * An account made over REST (its device id `<devicePrefix>-<uuid>`), signed in through the screens of
- * a browser that its account trusts.
+ * a browser that its account trusts. `overrides`: the account's other fields (e.g. preferredLanguage).
  */
-export async function signedInPerson(h: WebHarness, nickname: string, devicePrefix: string): Promise<{ person: Person; account: ChatTestUser }> {
+export async function signedInPerson(
+  h: WebHarness,
+  nickname: string,
+  devicePrefix: string,
+  overrides: Omit<TestUserOverrides, 'nickname' | 'deviceId'> = {},
+): Promise<{ person: Person; account: ChatTestUser }> {
   const deviceId = `${devicePrefix}-${randomUUID()}`;
-  const account = await restAccount(h.app, { nickname, deviceId });
+  const account = await restAccount(h.app, { ...overrides, nickname, deviceId });
   const person = await h.person(nickname, { account: { email: account.email, deviceId } });
   await signInThroughUi(person, account.password);
   return { person, account };
 }
 
-/** The main navigation of the signed-in shell: its presence means the person is in. */
-export const signedInShell = (page: Page) => page.getByRole('navigation', { name: 'Main' });
+/** The main navigation's name in every UI language: an account's own language shows as soon as it is signed in. */
+const MAIN_NAVIGATION = new RegExp(`^(${Object.values(catalogue).map((table) => table['app.nav.main']).join('|')})$`);
+
+/** The main navigation of the signed-in shell, in any UI language: its presence means the person is in. */
+export const signedInShell = (page: Page) => page.getByRole('navigation', { name: MAIN_NAVIGATION });
 
 /** The verification mail's link, on the test server's origin (the verifier mails PUBLIC_WEB_URL's). */
 export function verifyLinkFromMail(text: string, base: string): string {

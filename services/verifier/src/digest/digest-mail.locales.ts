@@ -22,7 +22,7 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 const en: DigestMailTexts = {
   subject: (unread) => `You have ${plural(unread, 'unread message', 'unread messages')} on AshChat`,
   greeting: (nickname) => `Hello ${nickname},`,
-  intro: 'while you were away, these conversations got new messages:',
+  intro: 'While you were away, these conversations got new messages:',
   conversation: (name, unread, mentions) => `${name}: ${plural(unread, 'unread message', 'unread messages')}${mentions > 0 ? `, ${plural(mentions, 'mention', 'mentions')} of you` : ''}`,
   excerpt: (sender, text) => `  ${sender}: ${text}`,
   more: (n) => `… and ${plural(n, 'more conversation', 'more conversations')}.`,
@@ -41,26 +41,31 @@ const de: DigestMailTexts = {
   optOut: 'Diese Mail kommt, wenn Nachrichten auf dich warten, während du offline bist, höchstens eine pro Zeitraum. Du kannst sie in deinen Einstellungen abschalten:',
 };
 
+/** French takes the singular for 0 and 1. */
+const pluralFr = (n: number, one: string, many: string): string => `${n} ${n < 2 ? one : many}`;
+
 const fr: DigestMailTexts = {
-  subject: (unread) => `Vous avez ${plural(unread, 'message non lu', 'messages non lus')} sur AshChat`,
+  subject: (unread) => `Vous avez ${pluralFr(unread, 'message non lu', 'messages non lus')} sur AshChat`,
   greeting: (nickname) => `Bonjour ${nickname},`,
-  intro: 'pendant votre absence, ces conversations ont reçu de nouveaux messages :',
-  conversation: (name, unread, mentions) => `${name} : ${plural(unread, 'message non lu', 'messages non lus')}${mentions > 0 ? `, dont ${plural(mentions, 'mention', 'mentions')} de vous` : ''}`,
-  excerpt: (sender, text) => `  ${sender} : ${text}`,
-  more: (n) => `… et ${plural(n, 'autre conversation', 'autres conversations')}.`,
-  open: 'Ouvrez AshChat pour les lire et répondre :',
-  optOut: 'Vous recevez ce message quand des messages vous attendent pendant que vous êtes hors ligne, au plus un par période. Vous pouvez le désactiver dans vos paramètres :',
+  intro: 'Pendant votre absence, ces discussions ont reçu de nouveaux messages\u00a0:',
+  conversation: (name, unread, mentions) =>
+    `${name}\u00a0: ${pluralFr(unread, 'message non lu', 'messages non lus')}${mentions > 0 ? `, dont ${mentions} ${mentions < 2 ? 'vous mentionne' : 'vous mentionnent'}` : ''}`,
+  excerpt: (sender, text) => `  ${sender}\u00a0: ${text}`,
+  more: (n) => `… et ${pluralFr(n, 'autre discussion', 'autres discussions')}.`,
+  open: 'Ouvrez AshChat pour les lire et y répondre\u00a0:',
+  optOut: 'Vous recevez cet e-mail quand des messages vous attendent pendant que vous êtes hors ligne, au plus un par période. Vous pouvez le désactiver dans vos paramètres\u00a0:',
 };
 
 const es: DigestMailTexts = {
   subject: (unread) => `Tienes ${plural(unread, 'mensaje sin leer', 'mensajes sin leer')} en AshChat`,
   greeting: (nickname) => `Hola, ${nickname}:`,
-  intro: 'mientras no estabas, estas conversaciones recibieron mensajes nuevos:',
-  conversation: (name, unread, mentions) => `${name}: ${plural(unread, 'mensaje sin leer', 'mensajes sin leer')}${mentions > 0 ? `, ${plural(mentions, 'mención', 'menciones')} de ti` : ''}`,
+  intro: 'Mientras no estabas, estas conversaciones recibieron mensajes nuevos:',
+  conversation: (name, unread, mentions) =>
+    `${name}: ${plural(unread, 'mensaje sin leer', 'mensajes sin leer')}${mentions > 0 ? `, ${mentions} ${mentions === 1 ? 'te menciona' : 'te mencionan'}` : ''}`,
   excerpt: (sender, text) => `  ${sender}: ${text}`,
   more: (n) => `… y ${plural(n, 'conversación más', 'conversaciones más')}.`,
   open: 'Abre AshChat para leerlos y responder:',
-  optOut: 'Recibes este correo cuando te esperan mensajes mientras no estás conectado, como máximo uno por periodo. Puedes desactivarlo en tus ajustes:',
+  optOut: 'Recibes este correo cuando tienes mensajes esperándote mientras estás sin conexión, como máximo uno por periodo. Puedes desactivarlo en tus ajustes:',
 };
 
 export const DIGEST_MAIL_TEXTS: Record<MailLanguage, DigestMailTexts> = { en, de, fr, es };

@@ -34,6 +34,28 @@ t.test('German, and unknown languages fall back to English', async (t) => {
   t.equal(renderDigestMail({ ...base, preferredLanguage: 'ja', conversations: [conversation()] }).language, 'en');
 });
 
+t.test('Spanish and French, also for regional tags: counts, mentions, more conversations', async (t) => {
+  const conversations = [conversation(), conversation({ name: 'Equipo', unreadCount: 1, mentionCount: 0, excerpts: [] })];
+  const es = renderDigestMail({ ...base, preferredLanguage: 'es-MX', conversations, moreConversations: 1 });
+  t.equal(es.language, 'es');
+  t.equal(es.subject, 'Tienes 4 mensajes sin leer en AshChat');
+  t.match(es.text, /^Hola, Ada:$/m);
+  t.match(es.text, 'Bob: 3 mensajes sin leer, 1 te menciona');
+  t.match(es.text, /^Equipo: 1 mensaje sin leer$/m);
+  t.match(es.text, '… y 1 conversación más.');
+  t.match(es.text, 'ajustes');
+  const fr = renderDigestMail({ ...base, preferredLanguage: 'fr-CA', conversations: [conversation({ mentionCount: 2 })], moreConversations: 3 });
+  t.equal(fr.language, 'fr');
+  t.equal(fr.subject, 'Vous avez 3 messages non lus sur AshChat');
+  t.match(fr.text, /^Bonjour Ada,$/m);
+  t.match(fr.text, 'Bob\u00a0: 3 messages non lus, dont 2 vous mentionnent');
+  t.match(fr.text, '  Bob\u00a0: Are you coming tonight?');
+  t.match(fr.text, '… et 3 autres discussions.');
+  const one = renderDigestMail({ ...base, preferredLanguage: 'fr', conversations: [conversation({ unreadCount: 1, mentionCount: 1 })] });
+  t.equal(one.subject, 'Vous avez 1 message non lu sur AshChat');
+  t.match(one.text, 'Bob\u00a0: 1 message non lu, dont 1 vous mentionne');
+});
+
 t.test('names and excerpts are escaped in the HTML part and stay as written in the text part', async (t) => {
   const mail = renderDigestMail({ ...base, preferredLanguage: 'en', conversations: [conversation({ name: 'A&B "crew"', excerpts: [{ sender: 'Mallory', text: '<img src=x onerror=alert(1)>', at: 0 }] })] });
   t.notMatch(mail.html, /<img/);

@@ -111,6 +111,23 @@ t.test('device mail in every language: device, time, code, validity, deny link w
   }
   t.match(device('en', { deviceName: null }).text, 'an unnamed device');
   t.match(device('de', { deviceName: null }).text, 'ein unbenanntes Gerät');
+  t.match(device('es-MX', { deviceName: null }).text, 'un dispositivo sin nombre');
+  t.match(device('fr-CA', { deviceName: null }).text, 'un appareil sans nom');
+  t.match(device('es').text, 'El dispositivo: «Pixel 9», el 5 de diciembre de 2026');
+  t.match(device('fr').text, 'Appareil\u00a0: «\u00a0Pixel 9\u00a0», le 5 décembre 2026');
+});
+
+t.test('Spanish and French for regional tags: subjects, greetings, notices', async (t) => {
+  t.equal(reset('es-419').language, 'es');
+  t.equal(reset('es-419').subject, 'Restablece tu contraseña de AshChat');
+  t.match(reset('es').text, /^Hola, Ada:$/m);
+  t.match(reset('es', { nickname: undefined }).text, /^Hola:$/m);
+  t.equal(reset('fr-CH').subject, 'Réinitialisation de votre mot de passe AshChat');
+  t.match(reset('fr', { nickname: undefined }).text, /^Bonjour,$/m);
+  t.match(reset('fr', { validForMs: 60_000 }).text, 'Ce code est valable 1 minute.');
+  t.equal(notice('es-ES', 'password-changed').subject, 'Se ha cambiado tu contraseña de AshChat');
+  t.equal(notice('fr-FR', 'account-deleted').subject, 'Votre compte AshChat a été supprimé');
+  t.match(notice('fr', 'account-deleted').text, 'supprimés le 5 décembre 2026');
 });
 
 t.test('a device name is escaped in the HTML part and verbatim in the text part', async (t) => {

@@ -32,7 +32,7 @@ t.test('with a working SMTP server', async (t) => {
     const [mail] = await eventually('the notice mail', () => (h.mailsTo(notice.email).length ? h.mailsTo(notice.email) : undefined));
     t.equal(mail!.subject, 'Your AshChat password was changed');
     t.match(mail!.text, 'Hello Ada,');
-    t.match(mail!.text, `your AshChat password was changed on ${formatUtcTime('en', at)}.`);
+    t.match(mail!.text, `Your AshChat password was changed on ${formatUtcTime('en', at)}.`);
     t.match(mail!.text, 'December 5, 2026 at 4:18 PM UTC');
     t.match(mail!.text, 'All your other sessions were signed out.');
     t.match(mail!.text, /^https:\/\/chat\.example\/password-reset$/m);

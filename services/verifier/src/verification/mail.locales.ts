@@ -3,7 +3,8 @@ import { ACCOUNT_MAIL_TEXTS, type AccountMailTexts } from './account-mail.locale
 /**
  * The texts of the verification mails per language. Plain strings only: the templates escape
  * every line for HTML, so a translation may contain any character. The account-lifecycle texts
- * live in account-mail.locales.ts and are merged in below.
+ * live in account-mail.locales.ts and are merged in below. French puts a no-break space (\u00a0)
+ * before : ; ? ! and inside « », as French typesetting does, so no line starts with that sign.
  */
 interface RegistrationMailTexts {
   verification: {
@@ -30,7 +31,7 @@ const en: RegistrationMailTexts = {
   verification: {
     subject: 'Confirm your email address for AshChat',
     greeting: (nickname) => `Hello ${nickname},`,
-    intro: 'your AshChat verification code is:',
+    intro: 'Your AshChat verification code is:',
     linkIntro: 'Enter it on the registration page. You can get back to it with this link:',
     validity: (minutes) => `The code is valid for ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
     warning: 'Never share this code with anyone. AshChat will never ask you for it.',
@@ -39,7 +40,7 @@ const en: RegistrationMailTexts = {
   accountExists: {
     subject: 'Your AshChat account',
     greeting: 'Hello,',
-    intro: 'someone just tried to sign up for AshChat with this email address. This address already has an account, so no new account was created.',
+    intro: 'Someone just tried to sign up for AshChat with this email address. This address already has an account, so no new account was created.',
     signIn: 'Sign in here:',
     reset: 'Forgot your password? Reset it here:',
     ignore: 'If this was not you, you can ignore this email. Your account has not been changed.',
@@ -70,18 +71,18 @@ const fr: RegistrationMailTexts = {
   verification: {
     subject: 'Confirmez votre adresse e-mail pour AshChat',
     greeting: (nickname) => `Bonjour ${nickname},`,
-    intro: 'votre code de vérification AshChat est :',
-    linkIntro: 'Saisissez-le sur la page d’inscription. Ce lien vous y ramène :',
-    validity: (minutes) => `Le code est valable ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
-    warning: 'Ne communiquez jamais ce code. AshChat ne vous le demandera jamais.',
-    ignore: 'Si vous ne vous êtes pas inscrit à AshChat, vous pouvez ignorer cet e-mail.',
+    intro: 'Votre code de vérification AshChat est\u00a0:',
+    linkIntro: 'Saisissez-le sur la page d’inscription. Ce lien vous y ramène\u00a0:',
+    validity: (minutes) => `Ce code est valable ${minutes} ${minutes < 2 ? 'minute' : 'minutes'}.`,
+    warning: 'Ne communiquez ce code à personne. AshChat ne vous le demandera jamais.',
+    ignore: 'Si vous n’avez pas demandé à créer un compte AshChat, vous pouvez ignorer cet e-mail.',
   },
   accountExists: {
     subject: 'Votre compte AshChat',
     greeting: 'Bonjour,',
-    intro: 'quelqu’un vient d’essayer de s’inscrire à AshChat avec cette adresse e-mail. Un compte existe déjà pour cette adresse ; aucun nouveau compte n’a été créé.',
-    signIn: 'Connectez-vous ici :',
-    reset: 'Mot de passe oublié ? Réinitialisez-le ici :',
+    intro: 'Quelqu’un vient d’essayer de créer un compte AshChat avec cette adresse e-mail. Un compte existe déjà pour cette adresse\u00a0: aucun nouveau compte n’a été créé.',
+    signIn: 'Pour vous connecter\u00a0:',
+    reset: 'Mot de passe oublié\u00a0? Réinitialisez-le ici\u00a0:',
     ignore: 'Si ce n’était pas vous, vous pouvez ignorer cet e-mail. Votre compte n’a pas été modifié.',
   },
 };
@@ -90,16 +91,16 @@ const es: RegistrationMailTexts = {
   verification: {
     subject: 'Confirma tu dirección de correo para AshChat',
     greeting: (nickname) => `Hola, ${nickname}:`,
-    intro: 'tu código de verificación de AshChat es:',
-    linkIntro: 'Introdúcelo en la página de registro. Con este enlace puedes volver a ella:',
+    intro: 'Tu código de verificación de AshChat es:',
+    linkIntro: 'Introdúcelo en la página de registro. Puedes volver a ella con este enlace:',
     validity: (minutes) => `El código es válido durante ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'}.`,
-    warning: 'No compartas nunca este código. AshChat nunca te lo pedirá.',
+    warning: 'No compartas este código con nadie. AshChat nunca te lo pedirá.',
     ignore: 'Si no te has registrado en AshChat, puedes ignorar este correo.',
   },
   accountExists: {
     subject: 'Tu cuenta de AshChat',
     greeting: 'Hola:',
-    intro: 'alguien acaba de intentar registrarse en AshChat con esta dirección de correo. Ya existe una cuenta para esta dirección, así que no se ha creado ninguna nueva.',
+    intro: 'Alguien acaba de intentar registrarse en AshChat con esta dirección de correo. Esta dirección ya tiene una cuenta, así que no se ha creado ninguna nueva.',
     signIn: 'Inicia sesión aquí:',
     reset: '¿Has olvidado tu contraseña? Restablécela aquí:',
     ignore: 'Si no has sido tú, puedes ignorar este correo. Tu cuenta no ha cambiado.',

@@ -65,3 +65,34 @@ t.test('account-exists mail: sign-in and reset hints, no code, no registrant nic
   }
   t.equal(renderAccountExistsMail({ preferredLanguage: 'xx', publicWebUrl: 'https://c.example' }).language, 'en');
 });
+
+t.test('Spanish and French, also for regional tags: greeting, code validity, account-exists', async (t) => {
+  const es = renderVerificationMail({ ...base, preferredLanguage: 'es-MX' });
+  t.equal(es.language, 'es');
+  t.equal(es.subject, 'Confirma tu dirección de correo para AshChat');
+  t.match(es.text, /^Hola, Ada:$/m);
+  t.match(es.text, 'El código es válido durante 10 minutos.');
+  t.match(es.html, '<html lang="es">');
+  const fr = renderVerificationMail({ ...base, preferredLanguage: 'fr-CA' });
+  t.equal(fr.language, 'fr');
+  t.equal(fr.subject, 'Confirmez votre adresse e-mail pour AshChat');
+  t.match(fr.text, /^Bonjour Ada,$/m);
+  t.match(fr.text, 'Votre code de vérification AshChat est\u00a0:');
+  t.match(renderVerificationMail({ ...base, preferredLanguage: 'fr', validForMs: 30_000 }).text, 'Ce code est valable 1 minute.');
+  t.match(renderVerificationMail({ ...base, preferredLanguage: 'es', validForMs: 30_000 }).text, 'válido durante 1 minuto.');
+  t.equal(renderAccountExistsMail({ preferredLanguage: 'es-AR', publicWebUrl: 'https://c.example' }).subject, 'Tu cuenta de AshChat');
+  t.equal(renderAccountExistsMail({ preferredLanguage: 'fr-BE', publicWebUrl: 'https://c.example' }).subject, 'Votre compte AshChat');
+});
+
+/** Every string of a locale, its functions called with sample arguments. */
+function allStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'function') return [String((value as (...a: unknown[]) => unknown)('Ada', 'X'))];
+  return Object.values(value as Record<string, unknown>).flatMap(allStrings);
+}
+
+t.test('French typesetting: a no-break space before : ; ? ! and inside « »', async (t) => {
+  const texts = allStrings(MAIL_LOCALES.fr);
+  t.ok(texts.length > 20, 'the registration and account texts');
+  for (const text of texts) if (/ [:;?!»]|« /.test(text)) t.fail(`a breakable space at a punctuation mark: ${text}`);
+});

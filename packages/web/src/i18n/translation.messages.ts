@@ -1,0 +1,53 @@
+import { defineMessages } from './messages.define.js';
+
+// Owned by machine translation (src/chat/translation.*, the profile's autoTranslate); keys start with `chat.translation.` / `settings.profile.autoTranslate`.
+export const translationMessages = defineMessages({
+  en: {
+    'chat.translation.translatedFrom': 'Translated from {language}',
+    'chat.translation.translated': 'Translated',
+    'chat.translation.showOriginal': 'Show original',
+    'chat.translation.showTranslation': 'Show translation',
+    'chat.translation.pending': 'Translating…',
+    'chat.translation.unavailable': 'No translation available',
+    'chat.translation.noPath': 'No translation from {from} to {to} available',
+    'chat.translation.tooLong': 'No translation available: the message is too long',
+    'settings.profile.autoTranslate': 'Translate messages into my language',
+    'settings.profile.autoTranslateHint': 'Messages others write in another language are machine-translated into your language; the original is one click away.',
+  },
+  de: {
+    'chat.translation.translatedFrom': 'Übersetzt aus: {language}',
+    'chat.translation.translated': 'Übersetzt',
+    'chat.translation.showOriginal': 'Original anzeigen',
+    'chat.translation.showTranslation': 'Übersetzung anzeigen',
+    'chat.translation.pending': 'Wird übersetzt …',
+    'chat.translation.unavailable': 'Keine Übersetzung verfügbar',
+    'chat.translation.noPath': 'Keine Übersetzung von {from} nach {to} verfügbar',
+    'chat.translation.tooLong': 'Keine Übersetzung verfügbar: Die Nachricht ist zu lang',
+    'settings.profile.autoTranslate': 'Nachrichten in meine Sprache übersetzen',
+    'settings.profile.autoTranslateHint': 'Nachrichten, die andere in einer anderen Sprache schreiben, werden maschinell in deine Sprache übersetzt; das Original ist einen Klick entfernt.',
+  },
+  es: {
+    'chat.translation.translatedFrom': 'Traducido del {language}',
+    'chat.translation.translated': 'Traducido',
+    'chat.translation.showOriginal': 'Ver original',
+    'chat.translation.showTranslation': 'Ver traducción',
+    'chat.translation.pending': 'Traduciendo…',
+    'chat.translation.unavailable': 'No hay traducción disponible',
+    'chat.translation.noPath': 'No hay traducción disponible del {from} al {to}',
+    'chat.translation.tooLong': 'No hay traducción disponible: el mensaje es demasiado largo',
+    'settings.profile.autoTranslate': 'Traducir los mensajes a mi idioma',
+    'settings.profile.autoTranslateHint': 'Los mensajes que otros escriben en otro idioma se traducen automáticamente al tuyo; el original está a un clic.',
+  },
+  fr: {
+    'chat.translation.translatedFrom': 'Traduit (original en {language})',
+    'chat.translation.translated': 'Traduit',
+    'chat.translation.showOriginal': 'Afficher l’original',
+    'chat.translation.showTranslation': 'Afficher la traduction',
+    'chat.translation.pending': 'Traduction en cours…',
+    'chat.translation.unavailable': 'Aucune traduction disponible',
+    'chat.translation.noPath': 'Aucune traduction disponible ({from} → {to})',
+    'chat.translation.tooLong': 'Aucune traduction disponible : le message est trop long',
+    'settings.profile.autoTranslate': 'Traduire les messages dans ma langue',
+    'settings.profile.autoTranslateHint': 'Les messages que d’autres écrivent dans une autre langue sont traduits automatiquement dans la vôtre ; l’original est à un clic.',
+  },
+});
