@@ -1,14 +1,10 @@
 // Helpers for this package's tests only (excluded from the build, not exported).
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { getInfra } from '@ashchat/testkit';
+import { getInfra, type RabbitControl } from '@ashchat/testkit';
 import type { Connection, SyncMessage } from 'rabbitmq-client';
 import { createAmqpConnection } from './connection.js';
 import type { Logger } from './logger.js';
 import { deadLetterQueueFor } from './topology.js';
-
-const run = promisify(execFile);
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -27,8 +23,8 @@ export function createRecordingLogger(): Logger & { entries: LogEntry[] } {
 
 export const uniqueName = (label: string): string => `test.messaging.${label}.${randomUUID().slice(0, 8)}`;
 
-export async function openConnection(label: string, logger: Logger): Promise<{ conn: Connection; name: string }> {
-  const { amqpUri } = await getInfra();
+export async function openConnection(label: string, logger: Logger, uri?: string): Promise<{ conn: Connection; name: string }> {
+  const amqpUri = uri ?? (await getInfra()).amqpUri;
   const name = uniqueName(label);
   // Short backoff so recovery after a forced close is quick.
   const conn = createAmqpConnection({ uri: amqpUri, name, logger, connectionOptions: { retryLow: 200, retryHigh: 2000 } });
@@ -81,12 +77,12 @@ export async function getMessages(conn: Connection, queue: string, count: number
 }
 
 /** Server-side close of one named connection (not all of them: other test files share the broker). */
-export async function forceCloseConnection(connectionName: string): Promise<void> {
-  const { stdout } = await run('rabbitmqctl', ['list_connections', 'pid', 'client_properties', '-q', '--no-table-headers']);
-  const pids = stdout
+export async function forceCloseConnection(broker: RabbitControl, connectionName: string): Promise<void> {
+  const listed = await broker.ctl('list_connections', 'pid', 'client_properties', '--no-table-headers');
+  const pids = listed
     .split('\n')
     .filter((line) => line.includes(`"${connectionName}"`))
     .map((line) => line.split('\t')[0] ?? '');
   if (pids.length === 0) throw new Error(`no broker connection named ${connectionName}`);
-  for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'test: forced close']);
+  for (const pid of pids) await broker.ctl('close_connection', pid, 'test: forced close');
 }

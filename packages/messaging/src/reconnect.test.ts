@@ -1,5 +1,6 @@
 import t from 'tap';
 import { Type } from '@sinclair/typebox';
+import { getInfra, manageableBroker } from '@ashchat/testkit';
 import { createRecordingLogger, deferred, deleteQueues, forceCloseConnection, openConnection, uniqueName } from './amqp.test-support.js';
 import { createTypedConsumer } from './consumer.js';
 import { createTypedPublisher } from './publisher.js';
@@ -11,7 +12,10 @@ const N = 30;
 t.test('after a server-side close, publisher and consumer recover; every message is handled exactly once', async (t) => {
   const logger = createRecordingLogger();
   const queue = uniqueName('recover');
-  const { conn, name } = await openConnection('recover', logger);
+  // The close comes from the broker (rabbitmqctl); where rabbitmqctl cannot manage the shared broker, a private one.
+  const broker = await manageableBroker((await getInfra()).amqpUri);
+  if (broker.privateBecause) t.comment(`a private broker node: ${broker.privateBecause}`);
+  const { conn, name } = await openConnection('recover', logger, broker.amqpUri);
   const seen = new Map<number, number>();
   const warmedUp = deferred<void>('the warm-up message');
   const allHandled = deferred<void>(`all ${N} messages`, 60_000);
@@ -31,6 +35,7 @@ t.test('after a server-side close, publisher and consumer recover; every message
     await publisher.close();
     await deleteQueues(conn, [queue]);
     await conn.close();
+    await broker.stop();
   });
   await consumer.ready;
   // Both the publisher and the consumer now hold open channels that the close will break.
@@ -48,7 +53,7 @@ t.test('after a server-side close, publisher and consumer recover; every message
     for (let n = N / 2; n < N; n++) sends.push(publisher.send(queue, Job, { n }));
     dropped.resolve({ readyAtDrop, sends });
   });
-  const closing = forceCloseConnection(name);
+  const closing = forceCloseConnection(broker, name);
   // The first half races the close.
   const sends: Promise<void>[] = [];
   for (let n = 0; n < N / 2; n++) sends.push(publisher.send(queue, Job, { n }));
