@@ -158,6 +158,18 @@ t.test('a server page does not roll back a newer last message we already got liv
   t.equal(mergeConversations([live], [fresh])[0]!.unreadCount, 3);
 });
 
+t.test("the last message's translation stays in the preview when a live copy or an older page of the same message comes", async (t) => {
+  const es = { language: 'es' as const, status: 'translated' as const, text: 'Buenos días', via: [], reason: null };
+  const translated = msg(70, { conversationId: conv(1).id, language: 'en', translation: es });
+  const c = conv(1, { lastMessage: translated });
+  const replayed = applyMessageToConversation(c, { ...translated, translation: null }, { me: ME, isNew: true, visible: false });
+  t.same(replayed.lastMessage?.translation, es, 'a replayed message.new (no translation) keeps it');
+  const page = mergeConversations([c], [conv(1, { lastMessage: { ...translated, translation: { ...es, status: 'pending', text: null } } })]);
+  t.same(page[0]!.lastMessage?.translation, es, 'a page read while it was pending keeps it');
+  const edited = applyMessageToConversation(c, { ...translated, body: 'Hi', editedAt: '2026-01-03T00:00:00.000Z', translation: null }, { me: ME, isNew: false, visible: false });
+  t.equal(edited.lastMessage?.translation, null, 'an edit drops the old text\'s translation');
+});
+
 t.test('presence follows the other members of every conversation, each once, within the limit', async (t) => {
   const carol = '00000000-0000-4000-8000-000000000003';
   const targets = presenceTargets([conv(1), conv(2, { type: 'group', members: [ME, BOB, carol] })], ME);

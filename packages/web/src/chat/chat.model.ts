@@ -124,7 +124,10 @@ export function mergeConversations(list: readonly ConversationView[], incoming: 
   for (const c of incoming) {
     const known = byId.get(c.id);
     const keepOurs = known?.lastMessage && (!c.lastMessage || compareIds(known.lastMessage.id, c.lastMessage.id) > 0);
-    byId.set(c.id, keepOurs && known ? { ...c, lastMessage: known.lastMessage, lastActivityAt: known.lastActivityAt, unreadCount: known.unreadCount, unreadMentionCount: known.unreadMentionCount } : c);
+    if (keepOurs && known) byId.set(c.id, { ...c, lastMessage: known.lastMessage, lastActivityAt: known.lastActivityAt, unreadCount: known.unreadCount, unreadMentionCount: known.unreadMentionCount });
+    // The same last message: a page read before its translation arrived must not take the translation back.
+    else if (known?.lastMessage && c.lastMessage?.id === known.lastMessage.id) byId.set(c.id, { ...c, lastMessage: keepTranslation(known.lastMessage, c.lastMessage) });
+    else byId.set(c.id, c);
   }
   return sortConversations([...byId.values()]);
 }
@@ -136,7 +139,7 @@ export function mergeConversations(list: readonly ConversationView[], incoming: 
  */
 export function applyMessageToConversation(c: ConversationView, m: MessageView, opts: { me: string | null; isNew: boolean; visible: boolean }): ConversationView {
   const last = c.lastMessage;
-  if (last && last.id === m.id) return { ...c, lastMessage: newerVersion(last, m) };
+  if (last && last.id === m.id) return { ...c, lastMessage: keepTranslation(last, newerVersion(last, m)) };
   if (last && compareIds(last.id, m.id) > 0) return c;
   if (!opts.isNew) return c; // an edit of a message older than the last one changes nothing here
   const unread = m.senderId !== opts.me && !opts.visible && m.deletedAt === null ? c.unreadCount + 1 : c.unreadCount;

@@ -99,6 +99,18 @@ t.test('live events reach the list and the history: order, unread count, typing 
   );
 });
 
+t.test("message.translated reaches the list's preview of that last message, and nothing else", async (t) => {
+  const s = setup({});
+  s.pages['/v1/conversations'] = { items: [conv(A, msg(3, A)), conv(B, msg(4, B))], nextCursor: null };
+  await s.chat.conversations.refresh();
+  const translation = { language: 'es', status: 'translated', text: 'hola', via: [], reason: null };
+  s.emit({ type: 'message.translated', conversationId: A, messageId: id(3), translation });
+  s.emit({ type: 'message.translated', conversationId: B, messageId: id(2), translation }); // not B's last message
+  const byId = s.chat.conversations.byId.value;
+  t.same(byId.get(A)!.lastMessage!.translation, translation, "A's preview has it");
+  t.equal(byId.get(B)!.lastMessage!.translation, null, "B's last message is another one: unchanged");
+});
+
 t.test('the conversation on screen is marked read up to its newest message', async (t) => {
   const s = setup({ 'message.read': { conversationId: A, lastReadMessageId: id(7), unreadCount: 0 } }, 'online');
   s.pages['/v1/conversations'] = { items: [{ ...conv(A, msg(3, A)), unreadCount: 2 }], nextCursor: null };

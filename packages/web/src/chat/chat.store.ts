@@ -68,7 +68,10 @@ export function createChat(options: ChatOptions) {
     }),
     realtime.on('message.edited', (e) => messages.applyStored(e.message, false)),
     realtime.on('message.deleted', (e) => messages.applyStored(e.message, false)),
-    realtime.on('message.translated', (e) => messages.applyTranslated(e.conversationId, e.messageId, e.translation)),
+    realtime.on('message.translated', (e) => {
+      messages.applyTranslated(e.conversationId, e.messageId, e.translation);
+      conversations.applyTranslated(e.conversationId, e.messageId, e.translation);
+    }),
     realtime.on('receipt.updated', (e) =>
       e.userId === me.value ? conversations.applyOwnRead(e.conversationId, e.lastReadMessageId) : messages.applyReceiptEvent(e.conversationId, e.userId, e.lastReadMessageId),
     ),

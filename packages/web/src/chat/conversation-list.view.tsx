@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import type { ConversationView } from '@ashchat/contracts';
 import { useEffect } from 'preact/hooks';
+import { session } from '../api/api.js';
 import { Link } from '../app/router.js';
 import { t } from '../i18n/i18n.js';
 import { codeText, conversationTitle, nameOf, timeLabel, type Nicknames } from './chat.format.js';
@@ -10,6 +11,7 @@ import { MutedIcon } from './mute.view.js';
 import { MentionBadge } from './mention.view.js';
 import { SearchField } from '../search/search.field.js';
 import { AvatarFace } from './avatar.view.js';
+import { translationDisplay } from './translation.model.js';
 
 /** Which form the list pane shows above the list; kept across routes (the pane is rendered by both chat screens). */
 const panel = signal<'none' | 'direct' | 'group'>('none');
@@ -72,7 +74,9 @@ export function ConversationListPane({ chat, activeId }: { chat: Chat; activeId:
 function preview(c: ConversationView, nicknames: Nicknames, me: string | null): string {
   const m = c.lastMessage;
   if (!m) return t('chat.list.noMessages');
-  const text = m.deletedAt !== null ? t('chat.message.deleted') : (m.body ?? '');
+  // In the reader's language where the conversation shows a translation (its "show original" is per message, there).
+  const shown = translationDisplay(m, { mine: m.senderId === me, autoTranslate: session.me.value?.autoTranslate !== false, showOriginal: false });
+  const text = m.deletedAt !== null ? t('chat.message.deleted') : shown.kind === 'translated' ? shown.text : (m.body ?? '');
   if (m.senderId === me) return t('chat.list.fromMe', { text });
   return c.type === 'group' ? t('chat.list.fromOther', { name: nameOf(m.senderId, nicknames), text }) : text;
 }

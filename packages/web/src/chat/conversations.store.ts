@@ -1,5 +1,5 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import type { ConversationPage, ConversationUpdatedEvent, ConversationView, MemberRemoved, MessageView, ReadState } from '@ashchat/contracts';
+import type { ConversationPage, ConversationUpdatedEvent, ConversationView, MemberRemoved, MessageTranslation, MessageView, ReadState } from '@ashchat/contracts';
 import { applyMessageToConversation, compareIds, mergeConversations, sortConversations } from './chat.model.js';
 import { enc, errorCode, type Http, type Me } from './chat.ports.js';
 
@@ -84,6 +84,12 @@ export function createConversationsStore({ http, me, pageVisible = signal(true) 
     patch(c.id, (x) => applyMessageToConversation(x, message, { me: me.value, isNew, visible: readingId.value === x.id }));
   }
 
+  /** A `message.translated` event: the last message's preview shows the translation too. */
+  function applyTranslated(conversationId: string, messageId: string, translation: MessageTranslation): void {
+    const last = byId.value.get(conversationId)?.lastMessage;
+    if (last?.id === messageId && last.deletedAt === null) patch(conversationId, (c) => ({ ...c, lastMessage: { ...last, translation } }));
+  }
+
   function applyUpdated(event: ConversationUpdatedEvent): void {
     const myId = me.value;
     if (myId && !event.members.includes(myId)) return void remove(event.conversationId);
@@ -151,6 +157,7 @@ export function createConversationsStore({ http, me, pageVisible = signal(true) 
     refresh,
     loadMore,
     applyMessage,
+    applyTranslated,
     applyUpdated,
     applyOwnRead,
     applyReadState,

@@ -4,12 +4,13 @@ import { AppError } from '../errors/app-error.js';
 import type { UserRepository } from '../users/user.repository.js';
 import { createAccessReader, type AccessReader } from './conversation.access.js';
 import { decodeActivityCursor, encodeActivityCursor } from './chat.cursor.js';
-import { toConversationView } from './chat.view.js';
+import { toConversationView, type ConversationState } from './chat.view.js';
 import { directKey, type ConversationDocument, type ConversationRepository, type MembershipDocument } from './conversation.repository.js';
 import type { MessageRepository } from './message.repository.js';
 import type { ChatBlockReader, ChatMuteReader } from './relations.ports.js';
 import type { ChatTranslationPort } from './translation.ports.js';
 import { readQuotedStates } from './message.quote.js';
+import { readTranslationReader, translationFor } from './message.translation.js';
 import type { MessageAttachments } from './message.attachments.js';
 
 export interface ChatServiceDeps {
@@ -79,8 +80,8 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
       deps.mutes?.activeMutes(userId, clock()),
     ]);
     const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
-    const result = await Promise.all(
-      memberships.map(async (m) => {
+    const states = await Promise.all(
+      memberships.map(async (m): Promise<ConversationState | null> => {
         const key = m.conversationId.toHexString();
         const conversation = byId.get(key);
         if (!conversation) return null;
@@ -91,11 +92,18 @@ export function createConversationService(deps: ChatServiceDeps): ConversationSe
         ]);
         const quoted = await readQuotedStates(messages, [lastMessage]);
         const mute = mutes?.has(key) ? { until: mutes.get(key) ?? null } : undefined;
-        const state = { conversation, members: membersOf.get(key) ?? [], lastActivityAt: m.lastActivityAt, lastMessage, unreadCount, unreadMentionCount, quoted, mute };
-        return toConversationView(state);
+        return { conversation, members: membersOf.get(key) ?? [], lastActivityAt: m.lastActivityAt, lastMessage, unreadCount, unreadMentionCount, quoted, mute };
       }),
     );
-    return result.filter((v): v is ConversationView => v !== null);
+    const shown = states.filter((s): s is ConversationState => s !== null);
+    // The previews in the reader's language, as history shows them; the reader's profile (cached) is read
+    // only when some last message of another member has translations at all.
+    const translatable = shown.some((s) => s.lastMessage?.translations && s.lastMessage.senderId !== userId);
+    const reader = translatable ? await readTranslationReader(users, userId) : null;
+    return shown.map((s) => {
+      const view = toConversationView(s);
+      return s.lastMessage && view.lastMessage && reader ? { ...view, lastMessage: { ...view.lastMessage, translation: translationFor(s.lastMessage, reader) } } : view;
+    });
   }
 
   /** conversation.updated to the members now and to those who just left. */

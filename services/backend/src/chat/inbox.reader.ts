@@ -2,8 +2,8 @@ import type { UserEvent } from '../user-events/user-events.bus.js';
 import type { UserScopedCache } from '../user-events/user-scoped.cache.js';
 import type { ConversationService } from './conversation.service.js';
 
-/** Events that change what a user's conversation list shows. */
-const LIST_CHANGES = new Set(['message.new', 'message.edited', 'message.deleted', 'conversation.updated', 'mute.updated']);
+/** Events that change what a user's conversation list shows (a translation: the last message's preview). */
+const LIST_CHANGES = new Set(['message.new', 'message.edited', 'message.deleted', 'message.translated', 'conversation.updated', 'mute.updated']);
 
 /**
  * Whether `event`, on `userId`'s channel, changes that user's conversation list: a read receipt

@@ -9,7 +9,7 @@ import { createTypedPublisher, createSilentLogger } from '@ashchat/messaging';
 import { waitFor } from '@ashchat/testkit';
 import { directConversation, sendMessage } from '../chat/chat.test-support.js';
 import type { Frame } from '../realtime/ws.test-support.js';
-import { historyOf, seenBy, startTranslationHarness, waitForTranslation } from './translation.test-support.js';
+import { historyOf, lastMessageIn, seenBy, startTranslationHarness, waitForTranslation } from './translation.test-support.js';
 
 const GOOD_MORNING = 'Good morning, see you at the station tomorrow';
 /** How long to watch for a second `message.translated` that must not come. */
@@ -30,6 +30,8 @@ t.test('Ada (en) writes to Bob (es): Bob gets the message at once, then its tran
   t.equal((sent as unknown as { translation: unknown }).translation, null, "the sender's answer carries no translation");
   const live = await bobWs.nextOf('message.new');
   t.equal((live.message as { translation: unknown }).translation, null, 'message.new carries no translation');
+  // Read now, Bob's conversation list is cached before the translation arrives (most runs): it must not keep the old preview.
+  t.equal((await lastMessageIn(bob, chat)).id, sent.id, "the message is the last one in Bob's list");
   // Bounded generously: the engine's first call on a freshly started machine can be slow.
   const translated = await bobWs.next((f) => f.type === 'message.translated' && f.messageId === sent.id, 45_000);
   t.ok(bobWs.frames.indexOf(live) < bobWs.frames.indexOf(translated), 'the message comes before its translation');
@@ -42,6 +44,13 @@ t.test('Ada (en) writes to Bob (es): Bob gets the message at once, then its tran
   t.same(bobSees.translation, translation, "Bob's history has the same translation");
   t.equal(bobSees.body, GOOD_MORNING, 'the body stays as written');
   t.equal((await seenBy(ada, chat, sent.id)).translation, null, "Ada's history: none (her own message, her language)");
+  // The conversation list's preview, as the history: the translation arrived after Bob's list was cached.
+  const bobsPreview = await waitFor(async () => {
+    const last = await lastMessageIn(bob, chat);
+    return last.translation?.status === 'translated' ? last : undefined;
+  }, { timeoutMs: 5_000, message: "Bob's conversation list to show the translation" });
+  t.same(bobsPreview.translation, translation, "Bob's conversation list previews the message in Spanish");
+  t.equal((await lastMessageIn(ada, chat)).translation, null, "Ada's list: her own message as written");
 
   // A repeat of the reply (the translator answering a redelivered request) changes nothing and sends nothing.
   const publisher = createTypedPublisher(h.amqp, { logger: createSilentLogger(), queues: [h.queues.replies] });

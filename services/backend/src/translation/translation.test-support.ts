@@ -104,6 +104,15 @@ export async function historyOf(user: ChatTestUser, conversationId: string): Pro
   return res.json<{ items: MessageView[] }>().items;
 }
 
+/** The last message of a conversation as `user`'s conversation list previews it. */
+export async function lastMessageIn(user: ChatTestUser, conversationId: string): Promise<MessageView> {
+  const res = await user.call('GET', '/v1/conversations');
+  if (res.statusCode !== 200) throw new Error(`conversation list: ${res.statusCode} ${res.body}`);
+  const found = res.json<{ items: { id: string; lastMessage: MessageView | null }[] }>().items.find((c) => c.id === conversationId)?.lastMessage;
+  if (!found) throw new Error(`conversation ${conversationId} has no last message in the list`);
+  return found;
+}
+
 /** One message as `user` reads it in the history. */
 export async function seenBy(user: ChatTestUser, conversationId: string, messageId: string): Promise<MessageView> {
   const found = (await historyOf(user, conversationId)).find((m) => m.id === messageId);

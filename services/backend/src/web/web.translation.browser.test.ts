@@ -62,6 +62,12 @@ t.test('Bob reads Ada’s English message in Spanish and can show the original; 
   t.equal(await adasRow.getByRole('button', { name: /Show (original|translation)/ }).count(), 0, 'no toggle on her own message');
   t.notMatch(await adasRow.innerText(), /Buenos días|Translat/, 'no translation on her own message');
 
+  // The conversation list beside the history previews the last message as each reads it.
+  const bobsEntry = bob.page.getByRole('link').filter({ hasText: 'Buenos días' });
+  await bobsEntry.waitFor();
+  t.notMatch(await bobsEntry.innerText(), /see you at the station/, 'Bob’s list previews it in Spanish');
+  t.match(await ada.page.getByRole('link').filter({ hasText: GREETING }).innerText(), /see you at the station/, 'Ada’s list as written');
+
   // Bob turns translation off (next to the language setting) and reads as written from then on.
   await bob.page.getByRole('navigation', { name: es['app.nav.main'] }).getByRole('link', { name: es['app.nav.settings'] }).click();
   const setting = bob.page.getByLabel(es['settings.profile.autoTranslate'], { exact: true });
