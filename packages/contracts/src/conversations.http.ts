@@ -50,7 +50,7 @@ export const ConversationView = Type.Object(
     members: Type.Array(UserId, { description: 'Every member, in the order they joined' }),
     createdAt: IsoDateTime,
     lastActivityAt: described(IsoDateTime, 'When the conversation was created or last received a message'),
-    lastMessage: Type.Union([Type.Ref(MessageView), Type.Null()], { description: 'The newest message; null before the first' }),
+    lastMessage: Type.Union([Type.Ref(MessageView), Type.Null()], { description: 'The newest message (with its translation for the caller, as in the history); null before the first' }),
     unreadCount: Type.Integer({ minimum: 0, description: "Others' messages after the caller's read marker (deleted ones excluded)", examples: [2] }),
     unreadMentionCount: Type.Integer({ minimum: 0, description: 'Of those, the ones that mention the caller (`@nickname`); muting keeps counting', examples: [1] }),
     muted: Type.Boolean({ description: 'Whether the caller has muted it now (no mail, no mention alert; unread still counted)', examples: [false] }),

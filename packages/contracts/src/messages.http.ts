@@ -66,8 +66,9 @@ export const Quote = Type.Object(
 export type Quote = Static<typeof Quote>;
 
 /**
- * The reader's translation of a message. Per reader: history (REST, resume) fills it for the
- * caller; `message.new`/`message.edited` events carry null and `message.translated` follows.
+ * The reader's translation of a message. Per reader: history (REST, resume) and the conversation
+ * list's last message fill it for the caller; `message.new`/`message.edited` events carry null and
+ * `message.translated` follows.
  */
 export const MessageTranslation = Type.Object(
   {
