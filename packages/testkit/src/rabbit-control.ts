@@ -9,6 +9,7 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from 'rabbitmq-client';
+import { tearDownOnExit } from './get-infra.js';
 import { resolveInfra } from './infra.resolver.js';
 import type { InfraLogger } from './infra.types.js';
 import { findExecutable } from './process.util.js';
@@ -84,7 +85,10 @@ export async function manageableBroker(amqpUri: string, o: RabbitControlOptions 
   const given = await rabbitControl(amqpUri, o);
   if (!('unavailable' in given)) return { ...given, privateBecause: undefined, stop: async () => undefined };
   const logger = o.logger ?? { info: () => undefined, warn: () => undefined };
-  const resolved = await resolveInfra({ services: ['rabbitmq'], env: {}, ports: { rabbitmq: 0 }, docker: false, logger });
+  const resolved = await resolveInfra({ services: ['rabbitmq'], env: {}, ports: { rabbitmq: 0 }, docker: false, logger }).catch((err: Error) => {
+    throw new Error(`no broker that rabbitmqctl manages: ${given.unavailable}; no private node either: ${err.message}`, { cause: err });
+  });
+  tearDownOnExit(resolved); // a test killed before stop() leaves no Erlang VM behind
   try {
     const own = await rabbitControl(resolved.infra.amqpUri, { bin: resolved.env.ASHCHAT_RABBITMQCTL, node: resolved.env.ASHCHAT_RABBITMQ_NODE });
     if ('unavailable' in own) throw new Error(own.unavailable);
