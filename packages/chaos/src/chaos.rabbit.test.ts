@@ -2,7 +2,7 @@ import t from 'tap';
 import { ACCOUNT_CREATION_QUEUE, namespacedQueue } from '@ashchat/contracts';
 import { createAmqpConnection, createSilentLogger } from '@ashchat/messaging';
 import { getInfra, manageableBroker, rabbitControl, uniqueName } from '@ashchat/testkit';
-import { connectionsOnPorts, portsByPid, runAmqp } from './chaos.rabbit.js';
+import { closeConnectionsExpression, connectionsOnPorts, portsByPid, runAmqp } from './chaos.rabbit.js';
 
 t.test('client ports of broker connections, by owning process', async (t) => {
   const ss = [
@@ -19,6 +19,13 @@ t.test('only the broker connections on our ports are picked', async (t) => {
   const list = ['<rabbit@localhost.1796533926.16584.11>\t52294', '<rabbit@localhost.1796533926.16624.11>\t52302', 'garbage', ''].join('\n');
   t.same(connectionsOnPorts(list, new Set([52294])), ['<rabbit@localhost.1796533926.16584.11>']);
   t.same(connectionsOnPorts(list, new Set()), []);
+});
+
+t.test('one rabbitmqctl eval closes all the connections; quotes and backslashes in the reason are escaped', async (t) => {
+  t.equal(
+    closeConnectionsExpression(['<rabbit@localhost.1.2.3>', '<rabbit@localhost.1.2.4>'], 'chaos: "AMQP" \\ fault'),
+    '[rabbit_networking:close_connection(rabbit_misc:string_to_pid(P), "chaos: \\"AMQP\\" \\\\ fault") || P <- ["<rabbit@localhost.1.2.3>", "<rabbit@localhost.1.2.4>"]].',
+  );
 });
 
 t.test('a broker on another host: the connection fault is unavailable, with the reason', async (t) => {
@@ -66,4 +73,13 @@ t.test('a broker that rabbitmqctl manages (the machine\'s, else a private node):
   t.equal(await amqp.closeConnectionsOf([process.pid + 1_000_000], 'chaos test'), 0, 'no connection of another process');
   t.ok((await amqp.closeConnectionsOf([process.pid], 'chaos test')) >= 1, 'this process\'s connection is closed');
   t.match(await forced, { code: 'CONNECTION_FORCED' }, 'by the broker');
+
+  // The one-call close itself (closeConnectionsOf falls back to one close_connection each where eval is refused).
+  await conn.onConnect(15_000);
+  const listed = await broker.ctl('list_connections', 'pid', 'client_properties', '--no-table-headers');
+  const pid = listed.split('\n').find((l) => l.includes(`"test.${namespace}"`))?.split('\t')[0];
+  t.ok(pid, 'reconnected, and listed again');
+  const again = new Promise<unknown>((resolve) => conn.once('error', resolve));
+  await broker.ctl('eval', closeConnectionsExpression([pid!], 'chaos test: eval'));
+  t.match(await again, { code: 'CONNECTION_FORCED' }, 'rabbitmqctl eval closed it');
 });
