@@ -115,6 +115,8 @@ async function chatPlugin(app: FastifyInstance): Promise<void> {
   };
   // A mute set here shows in this instance's next list at once; other instances drop theirs on `mute.updated`.
   if (app.hasDecorator('relations')) app.relations.mutes.onChange((userId) => inboxCache.invalidate(userId));
+  // A new language or auto-translation setting changes the list's previews (their translations).
+  app.users.translationProfiles.onForget((userId) => inboxCache.invalidate(userId));
   const conversations = createConversationService(deps);
   const reactionRepository = createReactionRepository(app.mongo.db);
   const reactions = createReactionService({ messages: repositories.messages, reactions: reactionRepository, access, events });

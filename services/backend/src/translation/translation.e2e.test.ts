@@ -83,6 +83,15 @@ t.test('Ada (en) writes to Bob (es): Bob gets the message at once, then its tran
     t.notMatch(after.translation?.text, /estación/);
   });
 
+  t.test("Bob turns auto-translation off: at once his list previews the original (the cached page is dropped), and back", async (t) => {
+    const before = await lastMessageIn(bob, chat); // cached now
+    t.equal(before.translation?.status, 'translated');
+    t.equal((await bob.call('PATCH', '/v1/me', { autoTranslate: false })).statusCode, 200);
+    t.equal((await lastMessageIn(bob, chat)).translation, null, 'the original, without waiting for the cache to expire');
+    t.equal((await bob.call('PATCH', '/v1/me', { autoTranslate: true })).statusCode, 200);
+    t.same((await lastMessageIn(bob, chat)).translation, before.translation, 'the translation again');
+  });
+
   t.test('a deleted message loses its translations with its body', async (t) => {
     const deleted = await ada.call('DELETE', `/v1/conversations/${chat}/messages/${sent.id}`);
     t.equal(deleted.statusCode, 200);

@@ -34,8 +34,14 @@ t.test('forget: the next read goes to the database', async (t) => {
   await cache.translationProfilesOf(['bob']);
   profiles.bob = FR;
   t.same(await cache.translationProfilesOf(['bob']), new Map([['bob', ES]]), 'cached');
+  const told: string[] = [];
+  const stop = cache.onForget((id) => void told.push(id));
   cache.forget('bob');
   t.same(await cache.translationProfilesOf(['bob']), new Map([['bob', FR]]), 'read after forget');
+  t.same(told, ['bob'], 'listeners hear of it (the conversation list cache drops its previews)');
+  stop();
+  cache.forget('bob');
+  t.same(told, ['bob'], 'not after unsubscribing');
 });
 
 t.test('ttl 0 reads every time; maxEntries drops the oldest', async (t) => {

@@ -5,6 +5,8 @@ export type TranslationProfile = { preferredLanguage: string; autoTranslate: boo
 export interface TranslationProfilesCache extends Pick<UserRepository, 'translationProfilesOf'> {
   /** This instance changed the user's profile: the next read goes to the database. */
   forget(userId: string): void;
+  /** Called on forget(): what this instance keeps derived from the profile (e.g. translated previews) can go too. */
+  onForget(listener: (userId: string) => void): () => void;
 }
 
 export interface TranslationProfilesCacheOptions {
@@ -28,6 +30,7 @@ export function createTranslationProfilesCache(
   const now = o.now ?? Date.now;
   // Insertion order = age: a refreshed entry is deleted and set again. `null`: no such user (also cached).
   const entries = new Map<string, { profile: TranslationProfile | null; at: number }>();
+  const listeners = new Set<(userId: string) => void>();
 
   function remember(id: string, profile: TranslationProfile | null, at: number): void {
     entries.delete(id);
@@ -58,6 +61,11 @@ export function createTranslationProfilesCache(
     },
     forget(userId) {
       entries.delete(userId);
+      for (const listener of listeners) listener(userId);
+    },
+    onForget(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
   };
 }
