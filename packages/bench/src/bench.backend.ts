@@ -3,13 +3,14 @@ import type { Db } from 'mongodb';
 import { pino, type Logger } from 'pino';
 import { getInfra, testSecret, uniqueName } from '@ashchat/testkit';
 import { createDeviceRepository, createPasswordHasher, createUserRepository, hashClientDeviceId, loadBackendConfig, type BackendConfig } from '@ashchat/backend';
+import { deleteNamespaceQueues } from './bench.queues.js';
 import { claimBenchRedisDb } from './bench.redis.js';
 
 export interface BenchBackendConfig {
   config: BackendConfig;
   logger: Logger;
-  /** Flushes and frees the claimed Redis database. */
-  releaseRedis(): Promise<void>;
+  /** Flushes and frees the claimed Redis database and deletes the namespace's queues. */
+  release(): Promise<void>;
 }
 
 /**
@@ -34,7 +35,14 @@ export async function benchBackendConfig(name: string): Promise<BenchBackendConf
       LOG_LEVEL: 'warn',
     },
   });
-  return { config, logger, releaseRedis: () => redis.release() };
+  return {
+    config,
+    logger,
+    async release() {
+      await redis.release();
+      await deleteNamespaceQueues(infra.amqpUri, namespace, logger);
+    },
+  };
 }
 
 /** The body of an answer that must be 2xx; otherwise an error naming the step. */

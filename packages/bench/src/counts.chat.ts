@@ -81,7 +81,7 @@ export async function measureChat(o: { amqpUri: string; messages: number; reads:
     await cold?.close();
     await app.close();
     await amqp.close();
-    await bench.releaseRedis();
+    await bench.release();
   }
   return results;
 }

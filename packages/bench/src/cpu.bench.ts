@@ -67,7 +67,7 @@ if (regEnv) try {
   log(`registration failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   exitCode = 1;
 } finally {
-  await regEnv.releaseRedis();
+  await regEnv.release();
 }
 const wsEnv = only.has('ws') || only.has('rest') ? await benchBackendConfig('bench-cpu-ws') : undefined;
 if (wsEnv) try {
@@ -90,7 +90,7 @@ if (wsEnv) try {
   log(`WebSocket/REST failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   exitCode = 1;
 } finally {
-  await wsEnv.releaseRedis();
+  await wsEnv.release();
 }
 
 const of = <T>(rows: T[], pick: (row: T) => number): Spread | undefined => (rows.length > 0 ? spread(rows.map(pick)) : undefined);

@@ -92,7 +92,7 @@ function medianByP99(runs: readonly GrowthJobResult[]): GrowthJobResult {
   return [...runs].sort((a, b) => a.latencyMs.p99 - b.latencyMs.p99)[Math.floor(runs.length / 2)]!;
 }
 
-const { config, logger, releaseRedis } = await benchBackendConfig('bench-growth');
+const { config, logger, release } = await benchBackendConfig('bench-growth');
 const app = createBackend(config, { server: { logger: undefined, loggerInstance: logger.child({ service: 'backend' }) } });
 const load = startLoadChild();
 let exitCode = 0;
@@ -231,6 +231,6 @@ try {
   await load.stop();
   await app.mongo?.db.dropDatabase().catch(() => undefined);
   await app.close();
-  await releaseRedis();
+  await release();
 }
 process.exit(exitCode);

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, REGISTRATION_REPLY_QUEUE } from '@ashchat/contracts';
-import { createAmqpConnection, deadLetterQueueFor } from '@ashchat/messaging';
 import { getInfra, startSmtpSink, testSecret, uniqueName, type SmtpSink } from '@ashchat/testkit';
 import { createBackend, loadBackendConfig, type BackendConfig, type PasswordHasherOptions } from '@ashchat/backend';
+import { deleteNamespaceQueues } from './bench.queues.js';
 import { claimBenchRedisDb } from './bench.redis.js';
 import { createCodeInbox, type CodeInbox } from './mail.inbox.js';
 import { profileMongo, withCommandMonitoring, type MongoProfile } from './mongo.profile.js';
@@ -34,12 +33,6 @@ export interface RegistrationEnv {
   close(): Promise<void>;
 }
 
-/** The namespaced queues of one run, with their dead-letter queues (what close() deletes). */
-export function namespacedQueues(namespace: string): string[] {
-  return [ACCOUNT_CREATION_QUEUE, CONFIRM_EMAIL_CODE_QUEUE, REGISTRATION_REPLY_QUEUE]
-    .map((q) => `${namespace}.${q}`)
-    .flatMap((q) => [q, deadLetterQueueFor(q)]);
-}
 
 /**
  * The whole registration path in this process, on the real infrastructure: the backend listening
@@ -112,11 +105,7 @@ export async function startRegistrationEnv(o: RegistrationEnvOptions): Promise<R
     const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
     // Deleted last, after both services stopped using them.
-    closers.unshift(async () => {
-      const amqp = createAmqpConnection({ uri: infra.amqpUri, name: `bench-cleanup.${namespace}`, logger });
-      for (const queue of namespacedQueues(namespace)) await amqp.queueDelete({ queue }).catch(() => undefined);
-      await amqp.close();
-    });
+    closers.unshift(() => deleteNamespaceQueues(infra.amqpUri, namespace, logger));
 
     return {
       config,

@@ -49,7 +49,7 @@ function median(runs: readonly HttpLoadResult[]): HttpLoadResult {
   return [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)]!;
 }
 
-const { config, logger, releaseRedis } = await benchBackendConfig('bench-rest');
+const { config, logger, release } = await benchBackendConfig('bench-rest');
 const app = createBackend(config, { server: { logger: undefined, loggerInstance: logger.child({ service: 'backend' }) } });
 const hello = Fastify({ logger: false });
 const coldConfig = Object.freeze({ ...config, INBOX_CACHE_TTL_MS: 0, SESSION_CACHE_TTL_MS: 0 });
@@ -142,6 +142,6 @@ try {
   await cold.close();
   await app.mongo?.db.dropDatabase().catch(() => undefined);
   await app.close();
-  await releaseRedis();
+  await release();
 }
 process.exit(exitCode);

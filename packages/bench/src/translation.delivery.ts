@@ -12,6 +12,7 @@ import { WebSocket } from 'ws';
 import { testSecret, uniqueName, type Infra } from '@ashchat/testkit';
 import { loadBackendConfig } from '@ashchat/backend';
 import { benchUsers, okJson } from './bench.backend.js';
+import { deleteNamespaceQueues } from './bench.queues.js';
 import { claimBenchRedisDb } from './bench.redis.js';
 import { summarise, type LatencySummary } from './bench.stats.js';
 import { benchSentence } from './translation.load.js';
@@ -158,5 +159,6 @@ export async function runDelivery(o: { infra: Infra; redisUri?: string; messages
     await mongo.db(dbName).dropDatabase().catch(() => undefined);
     await mongo.close();
     if (!o.redisUri) await redis.release();
+    await deleteNamespaceQueues(infra.amqpUri, namespace).catch(() => undefined);
   }
 }

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { getInfra, testSecret, uniqueName } from '@ashchat/testkit';
 import { okJson } from './bench.backend.js';
+import { deleteNamespaceQueues } from './bench.queues.js';
 import { claimBenchRedisDb } from './bench.redis.js';
 import { fmt, formatTable } from './bench.stats.js';
 import { createPasswordHasher, hashClientDeviceId, normalizeNickname } from '@ashchat/backend';
@@ -229,5 +230,6 @@ try {
   await mongo.db(dbName).dropDatabase().catch(() => undefined);
   await mongo.close();
   await redis.release();
+  await deleteNamespaceQueues(infra.amqpUri, namespace).catch(() => undefined);
 }
 process.exit(exitCode);

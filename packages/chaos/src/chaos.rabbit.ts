@@ -4,7 +4,7 @@
 // supervisor stuck and every new AMQP connection of the machine hanging in its handshake.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { deadLetterQueueName, namespacedQueue, QUEUE_NAMES } from '@ashchat/contracts';
+import { namespaceQueueNames } from '@ashchat/contracts';
 import { createAmqpConnection, createSilentLogger } from '@ashchat/messaging';
 import type { RabbitControl } from '@ashchat/testkit';
 
@@ -57,8 +57,7 @@ export function closeConnectionsExpression(pids: readonly string[], reason: stri
 }
 
 /** The contract queues of a namespace with their dead-letter queues: what a run can create. */
-export const contractQueuesOf = (namespace: string): string[] =>
-  QUEUE_NAMES.map((q) => namespacedQueue(namespace, q)).flatMap((q) => [q, deadLetterQueueName(q)]);
+export const contractQueuesOf = namespaceQueueNames;
 
 /**
  * The run's side of the broker. rabbitmqctl (`control`, from testkit's `rabbitControl`) and ss are

@@ -56,3 +56,7 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
  */
 export const namespacedQueue = (namespace: string, queue: string): string =>
   namespace === '' ? queue : `${namespace}.${queue}`;
+
+/** Every contract queue under a namespace with its dead-letter queue: all a namespace's services may declare (what clean-ups delete). */
+export const namespaceQueueNames = (namespace: string): string[] =>
+  QUEUE_NAMES.map((q) => namespacedQueue(namespace, q)).flatMap((q) => [q, deadLetterQueueName(q)]);
